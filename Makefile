@@ -1,0 +1,41 @@
+# Two entry points, both self-installing on a machine with only Python 3.11+ and make:
+#   make demo   sets everything up and runs the main job end to end against the local SAT sandbox
+#   make test   sets everything up and runs ruff, mypy and pytest
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+RUN := $(UV) run --locked --no-sync
+
+.PHONY: setup demo test lint typecheck pytest bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --python $(PYTHON)
+	touch $@
+
+setup: .venv/.synced
+
+demo: setup
+	$(RUN) cfdi-etl demo
+
+lint: setup
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+typecheck: setup
+	$(RUN) mypy
+
+pytest: setup
+	$(RUN) pytest -n auto
+
+test: lint typecheck pytest
+
+bench: setup
+	$(RUN) python -m bench
+
+clean:
+	rm -rf $(TOOLS) .venv .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The command line: wires etl, warehouse and assets together for people at a terminal."""

@@ -1,0 +1,18 @@
+"""The `cfdi-etl` command: one group; each command group lives in its own module beside this one."""
+
+from __future__ import annotations
+
+import click
+
+from cli.demo import demo
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cfdi-etl")
+def main() -> None:
+    """Get CFDI and Retenciones out of SAT's bulk download into a DuckDB warehouse."""
+
+
+main.add_command(demo)

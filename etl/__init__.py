@@ -1,0 +1,1 @@
+"""The library: SAT client, sandbox, parsers, sync state. Never imports dagster."""

@@ -1,0 +1,1 @@
+"""DuckDB: tables from schemas, partition loads, analyst views, published read-only copy."""
