@@ -3,20 +3,20 @@
 Plain Python: no Dagster, no warehouse. `assets/` drives these steps; the CLI and tests can too.
 """
 
-from etl.sync._home import SyncPaths, runtime_home
+from etl.sync._home import SyncPaths
 from etl.sync._ledger import Ledger, LedgerEntry, PackageRecord, RequestState
 from etl.sync._periods import PeriodTooSmallError, month_period, split_period
-from etl.sync._plan import plan_partition, status_filter
+from etl.sync._plan import plan_partition
+from etl.sync._registry import FielLocation, RfcRegistry, default_password_variable
 from etl.sync._sat_port import DownloadAnswer, SatPort, SubmitAnswer, VerifyAnswer
-from etl.sync._spec import Direction, Family, RequestKind, RequestSpec
+from etl.sync._spec import RequestSpec
 from etl.sync._steps import DownloadedPackage, PollReport, Problem, Sync, SyncConfig
 from etl.sync._store import PackageStore, StoredPackage
 
 __all__ = [
-    "Direction",
     "DownloadAnswer",
     "DownloadedPackage",
-    "Family",
+    "FielLocation",
     "Ledger",
     "LedgerEntry",
     "PackageRecord",
@@ -24,9 +24,9 @@ __all__ = [
     "PeriodTooSmallError",
     "PollReport",
     "Problem",
-    "RequestKind",
     "RequestSpec",
     "RequestState",
+    "RfcRegistry",
     "SatPort",
     "StoredPackage",
     "SubmitAnswer",
@@ -34,9 +34,8 @@ __all__ = [
     "SyncConfig",
     "SyncPaths",
     "VerifyAnswer",
+    "default_password_variable",
     "month_period",
     "plan_partition",
-    "runtime_home",
     "split_period",
-    "status_filter",
 ]

@@ -1,27 +1,16 @@
-"""Where runtime state lives: `$CFDI_ETL_HOME` (default `./var`), the warehouse folder inside it."""
+"""Where sync state lives: in the warehouse folder, beside (not inside) the DuckDB file."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SyncPaths", "runtime_home"]
-
-
-def runtime_home() -> Path:
-    return Path(os.environ.get("CFDI_ETL_HOME", "var")).resolve()
+__all__ = ["SyncPaths"]
 
 
 @dataclass(frozen=True, slots=True)
 class SyncPaths:
-    """The ledger and the package store sit in the warehouse folder, beside (not inside) the DuckDB file."""
-
-    home: Path
-
-    @property
-    def warehouse_dir(self) -> Path:
-        return self.home / "warehouse"
+    warehouse_dir: Path
 
     @property
     def ledger(self) -> Path:
@@ -30,3 +19,8 @@ class SyncPaths:
     @property
     def packages(self) -> Path:
         return self.warehouse_dir / "packages"
+
+    @property
+    def staging(self) -> Path:
+        """Parsed frames waiting for their load, as Parquet (rebuilt from the package store at will)."""
+        return self.warehouse_dir / "staging"

@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from etl.sync._spec import Direction, Family, RequestKind, RequestSpec
+from etl.sat import Direction, RequestType, Service
+from etl.sync._spec import RequestSpec
 
 __all__ = ["Ledger", "LedgerEntry", "PackageRecord", "RequestState"]
 
@@ -34,9 +35,9 @@ CREATE TABLE IF NOT EXISTS requests (
     key TEXT PRIMARY KEY,
     rfc TEXT NOT NULL,
     month TEXT NOT NULL,
-    family TEXT NOT NULL,
+    service TEXT NOT NULL,
     direction TEXT NOT NULL,
-    kind TEXT NOT NULL,
+    request_type TEXT NOT NULL,
     period_start TEXT NOT NULL,
     period_end TEXT NOT NULL,
     status_filter TEXT NOT NULL,
@@ -133,61 +134,45 @@ class Ledger:
 
     def record_planned(self, spec: RequestSpec, parent_key: str | None = None) -> LedgerEntry:
         """Write the request down and count one more SAT attempt for it, before SAT is asked."""
-        now = _now()
-        with self._write() as db:
-            db.execute(
-                """
-                INSERT INTO requests (key, rfc, month, family, direction, kind, period_start, period_end,
-                                      status_filter, parent_key, state, lifetime_requests, created_at,
-                                      updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET state = excluded.state,
-                    lifetime_requests = requests.lifetime_requests + 1, updated_at = excluded.updated_at
-                """,
-                (
-                    spec.key,
-                    spec.rfc.upper(),
-                    spec.month.isoformat(),
-                    spec.family.value,
-                    spec.direction.value,
-                    spec.kind.value,
-                    spec.start.isoformat(),
-                    spec.end.isoformat(),
-                    spec.status,
-                    parent_key,
-                    RequestState.PLANNED.value,
-                    now,
-                    now,
-                ),
-            )
+        self._insert(
+            spec,
+            parent_key,
+            attempts=1,
+            on_conflict="UPDATE SET state = excluded.state, "
+            "lifetime_requests = requests.lifetime_requests + 1, updated_at = excluded.updated_at",
+        )
         entry = self.get(spec.key)
         assert entry is not None
         return entry
 
     def record_child(self, spec: RequestSpec, parent_key: str) -> None:
         """Note a part of a split period without asking SAT yet (no attempt is counted)."""
+        self._insert(spec, parent_key, attempts=0, on_conflict="NOTHING")
+
+    def _insert(self, spec: RequestSpec, parent_key: str | None, *, attempts: int, on_conflict: str) -> None:
         now = _now()
         with self._write() as db:
             db.execute(
-                """
-                INSERT INTO requests (key, rfc, month, family, direction, kind, period_start, period_end,
-                                      status_filter, parent_key, state, lifetime_requests, created_at,
-                                      updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
-                ON CONFLICT (key) DO NOTHING
-                """,
+                f"""
+                INSERT INTO requests (key, rfc, month, service, direction, request_type, period_start,
+                                      period_end, status_filter, parent_key, state, lifetime_requests,
+                                      created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (key) DO {on_conflict}
+                """,  # noqa: S608 (on_conflict is one of two constants above)
                 (
                     spec.key,
-                    spec.rfc.upper(),
+                    spec.rfc,
                     spec.month.isoformat(),
-                    spec.family.value,
+                    spec.service.value,
                     spec.direction.value,
-                    spec.kind.value,
+                    spec.request_type.value,
                     spec.start.isoformat(),
                     spec.end.isoformat(),
-                    spec.status,
+                    spec.status.value,
                     parent_key,
                     RequestState.PLANNED.value,
+                    attempts,
                     now,
                     now,
                 ),
@@ -251,10 +236,35 @@ class Ledger:
         cols = self._columns("requests")
         rows = self._db.execute(
             "SELECT * FROM requests WHERE rfc = ? AND month = ? "
-            "ORDER BY family, direction, kind, period_start",
+            "ORDER BY service, direction, request_type, period_start",
             (rfc.upper(), month.isoformat()),
         ).fetchall()
         return [_entry(r, cols) for r in rows]
+
+    def current_roots(self, rfc: str, month: date) -> list[LedgerEntry]:
+        """Per service, direction and request type, the partition's latest-reaching top-level request.
+
+        The current month is asked again each day up to a later end; the latest covers all earlier ones.
+        """
+        latest: dict[tuple[str, str, str], LedgerEntry] = {}
+        for entry in self.for_partition(rfc, month):
+            if entry.parent_key is not None:
+                continue
+            spec = entry.spec
+            slot = (spec.service.value, spec.direction.value, spec.request_type.value)
+            if slot not in latest or spec.end > latest[slot].spec.end:
+                latest[slot] = entry
+        return list(latest.values())
+
+    def leaves(self, entry: LedgerEntry) -> list[LedgerEntry]:
+        """The requests that actually carry the data of `entry`: itself, or the parts it was split into."""
+        if entry.state is not RequestState.SPLIT:
+            return [entry]
+        return [leaf for child in self.children(entry.key) for leaf in self.leaves(child)]
+
+    def partition_leaves(self, rfc: str, month: date) -> list[LedgerEntry]:
+        """The requests that carry a partition's data now: the leaves of its current roots."""
+        return [leaf for root in self.current_roots(rfc, month) for leaf in self.leaves(root)]
 
     def sat_requests_sent(self) -> int:
         """How many requests this ledger has ever sent to SAT (the sum of lifetime attempts)."""
@@ -309,12 +319,11 @@ def _entry(row: tuple[object, ...], columns: list[str]) -> LedgerEntry:
     r = dict(zip(columns, row, strict=True))
     spec = RequestSpec(
         rfc=str(r["rfc"]),
-        family=Family(str(r["family"])),
+        service=Service(str(r["service"])),
         direction=Direction(str(r["direction"])),
-        kind=RequestKind(str(r["kind"])),
+        request_type=RequestType(str(r["request_type"])),
         start=datetime.fromisoformat(str(r["period_start"])),
         end=datetime.fromisoformat(str(r["period_end"])),
-        status=str(r["status_filter"]),
         month=date.fromisoformat(str(r["month"])),
     )
     created, updated = _time(str(r["created_at"])), _time(str(r["updated_at"]))

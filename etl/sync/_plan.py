@@ -1,25 +1,15 @@
-"""What a partition (one RFC, one month) asks SAT: each switched-on family × direction × content."""
+"""What a partition (one RFC, one month) asks SAT: each switched-on service × direction × request type."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from etl.sat import Direction, RequestType, Service
 from etl.sync._periods import month_period
-from etl.sync._spec import Direction, Family, RequestKind, RequestSpec
+from etl.sync._spec import RequestSpec
 
-__all__ = ["plan_partition", "status_filter"]
-
-
-def status_filter(direction: Direction, kind: RequestKind) -> str:
-    """EstadoComprobante, always sent explicitly (SAT assumes Vigente when it is left out).
-
-    Metadata is asked with `Todos` because cancellations appear only there; received XML can only be asked
-    `Vigente` (SAT answers 301 otherwise).
-    """
-    if kind is RequestKind.XML and direction is Direction.RECIBIDOS:
-        return "Vigente"
-    return "Todos"
+__all__ = ["plan_partition"]
 
 
 def plan_partition(
@@ -27,27 +17,29 @@ def plan_partition(
     month: date,
     now: datetime,
     *,
-    families: Iterable[Family] = tuple(Family),
+    services: Iterable[Service] = tuple(Service),
     directions: Iterable[Direction] = tuple(Direction),
-    kinds: Iterable[RequestKind] = tuple(RequestKind),
+    request_types: Iterable[RequestType] = tuple(RequestType),
 ) -> list[RequestSpec]:
-    """The root requests of a partition; none for a month that has not started (before its first full day)."""
+    """The root requests of a partition; none for a month of which no full day has passed yet.
+
+    `now` is Mexico's wall-clock time (`etl.sat` dates are that clock).
+    """
     period = month_period(month, now)
     if period is None:
         return []
     start, end = period
     return [
         RequestSpec(
-            rfc=rfc.upper(),
-            family=family,
+            rfc=rfc,
+            service=service,
             direction=direction,
-            kind=kind,
+            request_type=request_type,
             start=start,
             end=end,
-            status=status_filter(direction, kind),
             month=month.replace(day=1),
         )
-        for family in families
+        for service in services
         for direction in directions
-        for kind in kinds
+        for request_type in request_types
     ]

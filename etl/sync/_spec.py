@@ -1,32 +1,14 @@
-"""One request as SAT sees it: who, which service, which side, which content, which period."""
+"""One request as SAT sees it, plus the partition it feeds; its `key` is what the ledger is keyed by."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from enum import StrEnum
 
-__all__ = ["Direction", "Family", "RequestKind", "RequestSpec"]
+from etl.sat import Direction, DocumentStatus, QueryParameters, RequestType, Service
 
-
-class Family(StrEnum):
-    """SAT's two service families; a token of one is never used on the other."""
-
-    CFDI = "cfdi"
-    RETENCIONES = "retenciones"
-
-
-class Direction(StrEnum):
-    EMITIDOS = "emitidos"
-    RECIBIDOS = "recibidos"
-
-
-class RequestKind(StrEnum):
-    """SAT's TipoSolicitud: `CFDI` asks for the XML (of CFDI or of Retenciones alike)."""
-
-    METADATA = "Metadata"
-    XML = "CFDI"
+__all__ = ["RequestSpec"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,37 +17,44 @@ class RequestSpec:
 
     `start` and `end` are Mexico local wall-clock, both inclusive, whole seconds, as SAT reads them.
     `month` is the partition the request feeds; it is not a SAT parameter and is not in the key.
+    Creating a spec checks it as `etl.sat.QueryParameters` does, so a bad one never reaches the ledger.
     """
 
     rfc: str
-    family: Family
+    service: Service
     direction: Direction
-    kind: RequestKind
+    request_type: RequestType
     start: datetime
     end: datetime
-    status: str
     month: date
 
     def __post_init__(self) -> None:
-        if self.start.tzinfo is not None or self.end.tzinfo is not None:
-            raise ValueError("SAT periods are naive Mexico local wall-clock times")
-        if self.start.microsecond or self.end.microsecond:
-            raise ValueError("SAT periods have whole seconds")
-        if not self.start < self.end:
-            raise ValueError(f"period start {self.start} is not before its end {self.end}")
+        object.__setattr__(self, "rfc", self.rfc.upper())
+        self.query()
+
+    def query(self) -> QueryParameters:
+        make = QueryParameters.issued if self.direction is Direction.ISSUED else QueryParameters.received
+        return make(self.start, self.end, self.request_type, service=self.service)
+
+    @property
+    def status(self) -> DocumentStatus:
+        """EstadoComprobante, always explicit: `Todos`, but `Vigente` for received XML (all SAT serves)."""
+        status = self.query().document_status
+        assert status is not None
+        return status
 
     @property
     def key(self) -> str:
         """Canonical text of exactly what SAT is asked: the ledger's primary key."""
         return json.dumps(
             {
-                "rfc": self.rfc.upper(),
-                "family": self.family.value,
+                "rfc": self.rfc,
+                "service": self.service.value,
                 "direction": self.direction.value,
-                "kind": self.kind.value,
+                "request_type": self.request_type.value,
                 "start": self.start.isoformat(),
                 "end": self.end.isoformat(),
-                "status": self.status,
+                "status": self.status.value,
             },
             sort_keys=True,
             separators=(",", ":"),
@@ -76,8 +65,8 @@ class RequestSpec:
 
     def describe(self) -> str:
         """The request in the user's words, for logs and errors."""
-        what = "metadata" if self.kind is RequestKind.METADATA else "XML"
+        what = "metadata" if self.request_type is RequestType.METADATA else "XML"
         return (
-            f"{self.rfc} {self.family.value} {self.direction.value} {what} "
+            f"{self.rfc} {self.service.value} {self.direction.value} {what} "
             f"{self.start:%Y-%m-%d %H:%M:%S} → {self.end:%Y-%m-%d %H:%M:%S}"
         )

@@ -4,16 +4,16 @@ import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
-from etl.sync import Direction, Family, Ledger, RequestKind, RequestSpec, RequestState
+from etl.sat import Direction, RequestType, Service
+from etl.sync import Ledger, RequestSpec, RequestState
 
 SPEC = RequestSpec(
     rfc="eku9003173c9",
-    family=Family.CFDI,
-    direction=Direction.EMITIDOS,
-    kind=RequestKind.METADATA,
+    service=Service.CFDI,
+    direction=Direction.ISSUED,
+    request_type=RequestType.METADATA,
     start=datetime(2026, 1, 1),
     end=datetime(2026, 1, 31, 23, 59, 59),
-    status="Todos",
     month=date(2026, 1, 1),
 )
 
@@ -58,6 +58,14 @@ def test_the_key_is_what_sat_is_asked_and_nothing_else() -> None:
     shifted = SPEC.with_period(SPEC.start, datetime(2026, 1, 31, 23, 59, 58))
     assert shifted.key != SPEC.key
     assert '"rfc":"EKU9003173C9"' in SPEC.key
+    assert '"status":"Todos"' in SPEC.key
+
+
+def test_received_xml_is_asked_vigente_because_sat_serves_nothing_else() -> None:
+    spec = RequestSpec(
+        "EKU9003173C9", Service.CFDI, Direction.RECEIVED, RequestType.XML, SPEC.start, SPEC.end, SPEC.month
+    )
+    assert spec.status.value == "Vigente"
 
 
 def test_the_ledger_is_sqlite_in_wal_mode_so_several_processes_can_write(tmp_path: Path) -> None:
