@@ -5,9 +5,15 @@ Imports nothing of the project.
 
 from schemas._contract import Column, ContractError, Kind, Table
 from schemas._partition import DIRECTIONS, LINEAGE_COLUMNS, PARTITION_COLUMNS
+from schemas.cfdi import CFDI_TABLES
+from schemas.raw import COMPLEMENTOS_RAW
+from schemas.rejects import DOCUMENTOS_RECHAZADOS
 
 __all__ = [
+    "CFDI_TABLES",
+    "COMPLEMENTOS_RAW",
     "DIRECTIONS",
+    "DOCUMENTOS_RECHAZADOS",
     "LINEAGE_COLUMNS",
     "PARTITION_COLUMNS",
     "Column",
