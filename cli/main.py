@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from cli.demo import demo
+from cli.rfc import rfc
+from cli.sandbox import sandbox
 
 __all__ = ["main"]
 
@@ -16,3 +18,5 @@ def main() -> None:
 
 
 main.add_command(demo)
+main.add_command(rfc)
+main.add_command(sandbox)

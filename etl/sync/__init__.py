@@ -8,6 +8,7 @@ from etl.sync._ledger import Ledger, LedgerEntry, PackageRecord, RequestState
 from etl.sync._periods import PeriodTooSmallError, month_period, split_period
 from etl.sync._plan import plan_partition
 from etl.sync._registry import FielLocation, RfcRegistry, default_password_variable
+from etl.sync._sat_client import SatClientPort
 from etl.sync._sat_port import DownloadAnswer, SatPort, SubmitAnswer, VerifyAnswer
 from etl.sync._spec import RequestSpec
 from etl.sync._steps import DownloadedPackage, PollReport, Problem, Sync, SyncConfig
@@ -27,6 +28,7 @@ __all__ = [
     "RequestSpec",
     "RequestState",
     "RfcRegistry",
+    "SatClientPort",
     "SatPort",
     "StoredPackage",
     "SubmitAnswer",

@@ -1,0 +1,98 @@
+"""The steps users see in the UI, one asset each; each calls into `etl.sync`, the parsers or `warehouse`."""
+
+from collections.abc import Iterator
+
+import dagster as dg
+
+from assets._partitions import PARTITIONS, split_key
+from assets._resources import SyncResource
+from etl.sat._params import mexico_now
+from etl.sync import RequestState, plan_partition
+
+__all__ = ["sat_packages", "sat_packages_ready", "sat_requests"]
+
+_GROUP = "sat"
+
+
+@dg.asset(partitions_def=PARTITIONS, group_name=_GROUP, kinds={"sqlite"})
+def sat_requests(context: dg.AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
+    """Requests submitted to SAT for the partition, or reused from the request ledger."""
+    rfc, month = split_key(context.partition_key)
+    specs = plan_partition(
+        rfc,
+        month,
+        mexico_now(),
+        services=sync.chosen_services,
+        directions=sync.chosen_directions,
+        request_types=sync.chosen_request_types,
+    )
+    if not specs:
+        context.log.info(f"{month:%Y-%m} has no full day yet: nothing to ask SAT")
+    with sync.sync(rfc, context.log.info) as steps:
+        sent_before = steps.ledger.sat_requests_sent()
+        leaves = [leaf for spec in specs for leaf in steps.submit(spec)]
+        sent = steps.ledger.sat_requests_sent() - sent_before
+        problems = [str(p) for p in steps.problems]
+    context.log.info(f"{len(leaves)} request(s) for {rfc} {month:%Y-%m}: {sent} new to SAT, the rest reused")
+    if problems and not leaves:
+        raise dg.Failure("no request could be made:\n" + "\n".join(problems))
+    return dg.MaterializeResult(
+        metadata={
+            "requests": len(leaves),
+            "new_sat_requests": sent,
+            "problems": "\n".join(problems) or "none",
+        }
+    )
+
+
+@dg.asset(
+    partitions_def=PARTITIONS, group_name=_GROUP, deps=[sat_requests], output_required=False, kinds={"sqlite"}
+)
+def sat_packages_ready(
+    context: dg.AssetExecutionContext, sync: SyncResource
+) -> Iterator[dg.MaterializeResult[None]]:
+    """SAT has finished every request of the partition (polled for a bounded time; the sensor polls longer).
+
+    Not materialized while SAT is still working: the downstream steps then wait for the sensor's run.
+    """
+    rfc, month = split_key(context.partition_key)
+    with sync.sync(rfc, context.log.info) as steps:
+        leaves = steps.ledger.partition_leaves(rfc, month)
+        report = steps.poll(leaves)
+        problems = [str(p) for p in steps.problems]
+    if report.pending:
+        context.log.info(
+            f"SAT says {len(report.pending)} request(s) still in process after {sync.poll_wait_seconds:g} s; "
+            "the `sat_pending_requests` sensor starts the rest of this partition when SAT is done"
+        )
+        if report.stuck:
+            raise dg.Failure("requests stuck at SAT:\n" + "\n".join(problems))
+        return
+    documents = sum(e.number_cfdis or 0 for e in report.finished)
+    context.log.info(
+        f"SAT finished {len(report.finished)} request(s) with {documents:,} documents; "
+        f"{len(report.empty)} had no documents"
+    )
+    yield dg.MaterializeResult(
+        metadata={
+            "finished": len(report.finished),
+            "empty": len(report.empty),
+            "documents_reported_by_sat": documents,
+            "problems": "\n".join(problems) or "none",
+        }
+    )
+
+
+@dg.asset(partitions_def=PARTITIONS, group_name=_GROUP, deps=[sat_packages_ready], kinds={"sqlite"})
+def sat_packages(context: dg.AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
+    """Every package of the partition, downloaded once and kept by sha256 in the package store."""
+    rfc, month = split_key(context.partition_key)
+    with sync.sync(rfc, context.log.info) as steps:
+        finished = [e for e in steps.ledger.partition_leaves(rfc, month) if e.state is RequestState.FINISHED]
+        packages = [p for entry in finished for p in steps.download(entry)]
+        problems = [str(p) for p in steps.problems]
+    if problems:
+        raise dg.Failure("some packages could not be downloaded:\n" + "\n".join(problems))
+    size = sum(p.stored.size for p in packages)
+    context.log.info(f"{len(packages)} package(s) in the store for {rfc} {month:%Y-%m} ({size:,} bytes)")
+    return dg.MaterializeResult(metadata={"packages": len(packages), "bytes": size})

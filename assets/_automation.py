@@ -1,0 +1,71 @@
+"""The daily schedule (recent months: cancellations arrive late) and the sensor for SAT's long waits."""
+
+import os
+from collections.abc import Iterator
+from datetime import date
+
+import dagster as dg
+
+from assets._assets import sat_packages_ready
+from assets._partitions import RFCS, partition_key
+from assets._resources import SyncResource
+from etl.sat._params import mexico_now
+from etl.sync import RequestState
+
+__all__ = ["daily_incremental", "partition_job", "sat_pending_requests"]
+
+partition_job = dg.define_asset_job(
+    "cfdi_partition",
+    selection=dg.AssetSelection.all(),
+    description="One RFC × month end to end: request, poll, download, parse, load, publish.",
+)
+after_sat_job = dg.define_asset_job(
+    "cfdi_after_sat",
+    selection=dg.AssetSelection.assets(sat_packages_ready).downstream(),
+    description="The steps after SAT finished a request the sensor was waiting for.",
+)
+
+
+def _recent_months(today: date, previous: int) -> list[date]:
+    months = []
+    year, month = today.year, today.month
+    for _ in range(previous + 1):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months
+
+
+@dg.schedule(cron_schedule="30 6 * * *", job=partition_job, execution_timezone="America/Mexico_City")
+def daily_incremental(context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunRequest]:
+    """Every RFC, the current month and `CFDI_ETL_RECENT_MONTHS` (default 2) before it.
+
+    The current month is asked up to yesterday, so each day's request is new; earlier months reuse the
+    ledger unless a request failed or its packages expired.
+    """
+    previous = int(os.environ.get("CFDI_ETL_RECENT_MONTHS", "2"))
+    today = mexico_now().date()
+    for rfc in context.instance.get_dynamic_partitions(RFCS.name or "rfc"):
+        for month in _recent_months(today, previous):
+            key = partition_key(rfc, month)
+            yield dg.RunRequest(run_key=f"{key}@{today.isoformat()}", partition_key=key)
+
+
+@dg.sensor(job=after_sat_job, minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.RUNNING)
+def sat_pending_requests(
+    context: dg.SensorEvaluationContext, sync: SyncResource
+) -> Iterator[dg.RunRequest | dg.SkipReason]:
+    """Polls SAT for requests still in process; when all of a partition's are done, starts its next steps."""
+    with sync.ledger() as ledger:
+        pending = ledger.in_state(RequestState.SUBMITTED)
+    partitions = sorted({(e.spec.rfc, e.spec.month) for e in pending})
+    if not partitions:
+        yield dg.SkipReason("no request is waiting for SAT")
+        return
+    for rfc, month in partitions:
+        with sync.sync(rfc, context.log.info) as steps:
+            leaves = steps.ledger.partition_leaves(rfc, month)
+            report = steps.poll(leaves, wait_seconds=0)
+        if not report.pending:
+            key = partition_key(rfc, month)
+            done = max((e.updated_at for e in report.finished + report.empty), default=None)
+            yield dg.RunRequest(run_key=f"{key}@{done}", partition_key=key)

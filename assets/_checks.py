@@ -1,0 +1,1 @@
+"""Asset checks that fail loudly; each reads what the steps recorded and says what to do."""

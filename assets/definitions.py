@@ -1,0 +1,19 @@
+"""The Dagster code location: `dagster dev` / `dagster definitions validate` from the repository root."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets._assets import sat_packages, sat_packages_ready, sat_requests
+from assets._automation import after_sat_job, daily_incremental, partition_job, sat_pending_requests
+from assets._resources import SyncResource
+
+__all__ = ["defs"]
+
+defs = dg.Definitions(
+    assets=[sat_requests, sat_packages_ready, sat_packages],
+    jobs=[partition_job, after_sat_job],
+    schedules=[daily_incremental],
+    sensors=[sat_pending_requests],
+    resources={"sync": SyncResource.from_env()},
+)
