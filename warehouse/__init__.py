@@ -1,1 +1,35 @@
-"""DuckDB: tables from schemas, partition loads, analyst views, published read-only copy."""
+"""DuckDB: tables from schemas, partition loads, analyst views, published read-only copy.
+
+```python
+wh = Warehouse.open(path)
+with wh.load(rfc, month, direction, "cfdi") as load:
+    load.append(frames, source_package, source_sha256)   # as many batches as needed
+report = load.report
+wh.publish()
+```
+"""
+
+from warehouse._catalog import HISTORY, LOADS, Catalog, Dataset, StatusFeed, View
+from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseError
+from warehouse._load import Load, LoadReport, Partition
+from warehouse._migrate import SCHEMA_VERSION
+from warehouse._warehouse import Warehouse, default_path, published_path
+
+__all__ = [
+    "HISTORY",
+    "LOADS",
+    "SCHEMA_VERSION",
+    "Catalog",
+    "Dataset",
+    "IncompatibleWarehouseError",
+    "Load",
+    "LoadError",
+    "LoadReport",
+    "Partition",
+    "StatusFeed",
+    "View",
+    "Warehouse",
+    "WarehouseError",
+    "default_path",
+    "published_path",
+]

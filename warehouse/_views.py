@@ -1,0 +1,65 @@
+"""Analyst views: one `NN_name.sql` file per view under `views/`, created in the order of NN.
+
+Each file starts with `-- meaning:` and `-- example:` comment blocks (continued on following `--` lines),
+then the view's SELECT. The data dictionary (docs/warehouse.md) is generated from the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+
+from warehouse._catalog import View
+from warehouse._ddl import ident, literal
+
+__all__ = ["VIEWS_DIR", "create_views", "read_views"]
+
+VIEWS_DIR = Path(__file__).with_name("views")
+_FILE = re.compile(r"(\d+)_([a-z][a-z0-9_]*)\.sql")
+_FIELD = re.compile(r"--\s*(meaning|example):\s?(.*)")
+
+
+def _parse(path: Path, name: str) -> View:
+    fields: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    body: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _FIELD.match(line)
+        if match:
+            current = fields.setdefault(match.group(1), [])
+            current.append(match.group(2).strip())
+        elif line.startswith("--") and current is not None and not body:
+            current.append(line[2:].strip())
+        else:
+            current = None
+            body.append(line)
+    missing = [f for f in ("meaning", "example") if f not in fields]
+    if missing:
+        raise ValueError(f"{path.name}: the header lacks {missing}")
+    return View(
+        name=name,
+        meaning=" ".join(fields["meaning"]).strip(),
+        sql="\n".join(body).strip().rstrip(";"),
+        example=" ".join(fields["example"]).strip().rstrip(";"),
+    )
+
+
+def read_views(directory: Path = VIEWS_DIR) -> tuple[View, ...]:
+    """Every view file in `directory`, in creation order."""
+    found: list[tuple[int, View]] = []
+    for path in directory.glob("*.sql"):
+        match = _FILE.fullmatch(path.name)
+        if match is None:
+            raise ValueError(f"{path}: view files are named NN_name.sql (lower-case name)")
+        found.append((int(match.group(1)), _parse(path, match.group(2))))
+    return tuple(view for _, view in sorted(found, key=lambda item: (item[0], item[1].name)))
+
+
+def create_views(con: duckdb.DuckDBPyConnection, views: Iterable[View]) -> None:
+    """(Re)create every view; views are derived, so a new release simply replaces them."""
+    for view in views:
+        con.execute(f"CREATE OR REPLACE VIEW {ident(view.name)} AS {view.sql}")
+        con.execute(f"COMMENT ON VIEW {ident(view.name)} IS {literal(view.meaning)}")

@@ -1,0 +1,180 @@
+"""The warehouse: one DuckDB file, opened once per process for writing, with its published read-only copy."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+
+import duckdb
+import polars as pl
+
+from warehouse._catalog import LOADS, Catalog
+from warehouse._ddl import first_row, ident
+from warehouse._errors import LoadError, WarehouseError
+from warehouse._export import export
+from warehouse._load import Load, Partition
+from warehouse._migrate import check_compatible, migrate
+from warehouse._publish import publish
+from warehouse._views import create_views
+
+__all__ = ["Warehouse", "default_path", "published_path"]
+
+# Columns that differ between two loads of the same input by nature (when, which load), left out of
+# content checksums.
+_VOLATILE = frozenset({"load_id", "loaded_at", "visto_desde"})
+
+
+def default_path() -> Path:
+    """`$CFDI_ETL_HOME/warehouse/cfdi.duckdb`, with `CFDI_ETL_HOME` defaulting to `./var`."""
+    return Path(os.environ.get("CFDI_ETL_HOME", "var")) / "warehouse" / "cfdi.duckdb"
+
+
+def published_path(path: Path) -> Path:
+    """The read-only copy beside the warehouse: `cfdi.duckdb` -> `cfdi.published.duckdb`."""
+    return path.with_name(path.stem + ".published" + path.suffix)
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise WarehouseError(
+                f"{path} is open for writing in another process (a load?): query the published copy "
+                f"{published_path(path)} instead, or wait for the load to finish"
+            ) from None
+        raise WarehouseError(f"cannot open {path}: {error}") from None
+    except duckdb.Error as error:
+        raise WarehouseError(f"{path} is not a usable DuckDB file: {error}") from None
+
+
+class Warehouse:
+    """Open with `Warehouse.open(path)`; load partitions with `load()`; publish for readers."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, catalog: Catalog, read_only: bool) -> None:
+        self._con = con
+        self.path = path
+        self.catalog = catalog
+        self.read_only = read_only
+        self.migrations: list[str] = []
+        self._loading = False
+
+    @classmethod
+    def open(
+        cls, path: str | Path | None = None, *, catalog: Catalog | None = None, read_only: bool = False
+    ) -> Warehouse:
+        """Create or migrate the file (or, read-only, check it matches); refuse a newer or foreign file."""
+        if catalog is None:
+            from warehouse._datasets import default_catalog
+
+            catalog = default_catalog()
+        path = Path(path) if path is not None else default_path()
+        if read_only and not path.exists():
+            raise WarehouseError(f"no warehouse at {path}: load something first, or pass --warehouse")
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        con = _connect(path, read_only)
+        warehouse = cls(con, path, catalog, read_only)
+        try:
+            if read_only:
+                check_compatible(con, catalog, path)
+            else:
+                warehouse.migrations = migrate(con, catalog, path)
+                create_views(con, catalog.views)
+        except BaseException:
+            con.close()
+            raise
+        return warehouse
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+    @property
+    def published_path(self) -> Path:
+        return published_path(self.path)
+
+    @contextmanager
+    def load(self, rfc: str, month: date, direction: str, dataset: str) -> Iterator[Load]:
+        """Replace the dataset's tables for one partition with what is appended inside the block.
+
+        On leaving the block normally, every batch is de-duplicated on UUID and swapped in in one
+        transaction (a load with no batches empties the partition: SAT said there was nothing). If the
+        block raises, nothing changes and the attempt is recorded in `loads` as failed.
+        """
+        if self.read_only:
+            raise LoadError(f"{self.path} is open read-only; open it for writing to load")
+        if self._loading:
+            raise LoadError("a load is already in progress on this warehouse; loads run one at a time")
+        try:
+            chosen = self.catalog.dataset(dataset)
+        except KeyError as error:
+            raise LoadError(error.args[0]) from None
+        shared = frozenset(t for t in chosen.table_names if self.catalog.is_shared(t))
+        load = Load(self._con, chosen, Partition(rfc, month, direction), shared)
+        self._loading = True
+        try:
+            try:
+                yield load
+            except BaseException as error:
+                load.fail(error)
+                raise
+            load.commit()
+        finally:
+            self._loading = False
+
+    def export(self, name: str, destination: Path) -> Path:
+        """Write a table or view as Parquet under `destination/name/`, hive-partitioned by rfc and month."""
+        return export(self._con, name, destination)
+
+    def publish(self) -> Path:
+        """Atomically replace the read-only copy beside the file with the current contents."""
+        if self.read_only:
+            raise WarehouseError(f"{self.path} is open read-only; only its writer publishes it")
+        return publish(self._con, self.path, published_path(self.path), self.catalog)
+
+    def query(self, sql: str, params: Sequence[object] | None = None) -> pl.DataFrame:
+        try:
+            relation = self._con.sql(sql, params=params)
+            frame: pl.DataFrame = pl.DataFrame() if relation is None else relation.pl()
+        except duckdb.Error as error:
+            raise WarehouseError(f"query failed: {error}") from None
+        return frame
+
+    def checksums(self) -> dict[str, str]:
+        """Per table, `rows:sum-of-row-hashes` over its content (not which load wrote it, nor when).
+
+        Independent of row order; two warehouses with equal checksums hold the same rows.
+        """
+        sums: dict[str, str] = {}
+        for table in self.catalog.tables:
+            if table is LOADS:
+                continue
+            columns = self._stored_column_names(table.name)
+            hashed = ", ".join(ident(c) for c in columns if c not in _VOLATILE)
+            row = first_row(
+                self._con,
+                f"SELECT count(*), coalesce(sum(hash({hashed})::HUGEINT), 0) FROM {ident(table.name)}",  # noqa: S608
+            )
+            assert row is not None
+            sums[table.name] = f"{row[0]}:{row[1]}"
+        return sums
+
+    def _stored_column_names(self, table: str) -> list[str]:
+        rows = self._con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
+            [table],
+        ).fetchall()
+        return [str(r[0]) for r in rows]
