@@ -1,9 +1,10 @@
 """The SAT bulk-download ("Descarga Masiva") web-service client, service version 1.5.
 
 `Fiel` loads and checks the e.firma; `QueryParameters` says what to ask for; `RequestBuilder` makes the
-signed SOAP envelopes.
+signed SOAP envelopes; `SatClient` sends them (token reuse, retries) and returns typed results.
 """
 
+from etl.sat._client import SatClient
 from etl.sat._codes import CodEstatus, CodigoEstadoSolicitud, EstadoSolicitud
 from etl.sat._endpoints import Endpoints, Operation
 from etl.sat._envelopes import RequestBuilder
@@ -32,6 +33,8 @@ from etl.sat._params import (
     RequestType,
     Service,
 )
+from etl.sat._responses import DownloadResult, QueryResult, Token, VerifyResult
+from etl.sat._retry import RetryPolicy
 
 __all__ = [
     "CFDI_COMPLEMENTS",
@@ -41,6 +44,7 @@ __all__ = [
     "Direction",
     "DocumentStatus",
     "DocumentType",
+    "DownloadResult",
     "EmptyResponseError",
     "Endpoints",
     "EstadoSolicitud",
@@ -51,8 +55,11 @@ __all__ = [
     "Operation",
     "QueryParameters",
     "QueryParametersError",
+    "QueryResult",
     "RequestBuilder",
     "RequestType",
+    "RetryPolicy",
+    "SatClient",
     "SatConnectionError",
     "SatError",
     "SatRefusedError",
@@ -60,5 +67,7 @@ __all__ = [
     "SatUnavailableError",
     "Service",
     "SoapFaultError",
+    "Token",
     "UnparseableResponseError",
+    "VerifyResult",
 ]

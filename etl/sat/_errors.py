@@ -56,7 +56,7 @@ class SoapFaultError(SatError):
 
     def __init__(self, operation: str, fault_code: str, fault_string: str) -> None:
         super().__init__(
-            f"SAT refused the {operation} call with a SOAP fault {fault_code}: {fault_string}. "
+            f"SAT refused the {operation} call with a SOAP fault {fault_code}: {fault_string.rstrip('.')}. "
             "For authentication this means SAT did not accept the e.firma or the signature: check that the "
             "certificate is a current e.firma (not a CSD) and that the computer's clock is right."
         )
