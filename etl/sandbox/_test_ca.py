@@ -1,0 +1,144 @@
+"""The sandbox's own test CA, and test FIELs (or CSDs) it issues for any RFC.
+
+The CA's key is a throwaway that exists only in the sandbox's data directory (`var/` by default, never in
+the repository); it can issue certificates the sandbox trusts and nothing else trusts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.name import _ASN1Type
+from cryptography.x509.oid import NameOID
+
+__all__ = ["FielPaths", "generate_test_fiel", "load_or_create_test_ca", "sandbox_home"]
+
+_CA_NAME = x509.Name(
+    [
+        x509.NameAttribute(NameOID.COMMON_NAME, "cfdi-etl sandbox test CA"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "cfdi-etl sandbox (not SAT)"),
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "MX"),
+    ]
+)
+_CA_DIR = "ca"
+_CA_CERTIFICATE = "test-ca.cer"
+_CA_KEY = "test-ca.key.pem"
+
+
+@dataclass(frozen=True)
+class FielPaths:
+    """Where a generated test FIEL was written: certificate (DER) and encrypted PKCS#8 DER key."""
+
+    certificate: Path
+    private_key: Path
+
+
+def sandbox_home() -> Path:
+    """The default data directory: `$CFDI_ETL_HOME/sandbox` (`./var/sandbox`)."""
+    return Path(os.environ.get("CFDI_ETL_HOME", "var")) / "sandbox"
+
+
+def load_or_create_test_ca(data_dir: Path) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+    """The test CA kept in `data_dir/ca/`, created on first use."""
+    folder = data_dir / _CA_DIR
+    certificate_path, key_path = folder / _CA_CERTIFICATE, folder / _CA_KEY
+    if certificate_path.is_file() and key_path.is_file():
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise TypeError(f"{key_path} does not hold an RSA key; delete {folder} to create a new test CA")
+        return x509.load_der_x509_certificate(certificate_path.read_bytes()), key
+    folder.mkdir(parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(_CA_NAME)
+        .issuer_name(_CA_NAME)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    # Written key first and certificate last, each atomically: a crash never leaves a certificate whose key
+    # is missing (which would make every FIEL issued so far untrusted after a new CA replaced it).
+    _write_atomically(
+        key_path,
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+    )
+    _write_atomically(certificate_path, certificate.public_bytes(serialization.Encoding.DER))
+    return certificate, key
+
+
+def generate_test_fiel(
+    rfc: str,
+    out_dir: Path,
+    password: str,
+    *,
+    data_dir: Path | None = None,
+    valid_from: dt.datetime | None = None,
+    valid_until: dt.datetime | None = None,
+    organizational_unit: str | None = None,
+) -> FielPaths:
+    """Issue a test FIEL for `rfc` from the sandbox's test CA (in `data_dir`, default `sandbox_home()`).
+
+    Writes `<RFC>.cer` (DER) and `<RFC>.key` (PKCS#8 DER encrypted with `password`) into `out_dir`.
+    `organizational_unit` makes it a CSD instead (SAT refuses those); the validity window defaults to
+    yesterday .. four years from now, and can be moved into the past to make an expired certificate.
+    """
+    if not password:
+        raise ValueError("a test FIEL needs a non-empty password for its private key")
+    rfc = rfc.strip().upper()
+    ca_certificate, ca_key = load_or_create_test_ca(data_dir or sandbox_home())
+    now = dt.datetime.now(dt.UTC)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    attributes = [
+        x509.NameAttribute(NameOID.COMMON_NAME, f"CONTRIBUYENTE DE PRUEBA {rfc}", _type=_ASN1Type.UTF8String),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"CONTRIBUYENTE DE PRUEBA {rfc}", _ASN1Type.UTF8String),
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "MX"),
+        x509.NameAttribute(NameOID.X500_UNIQUE_IDENTIFIER, rfc, _type=_ASN1Type.UTF8String),
+    ]
+    if organizational_unit:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, organizational_unit))
+    # SAT's serials are 20 ASCII digits read as bytes ("certificate number"); imitate that shape.
+    certificate_number = "30001" + "".join(secrets.choice("0123456789") for _ in range(15))
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name(attributes))
+        .issuer_name(ca_certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(int.from_bytes(certificate_number.encode("ascii"), "big"))
+        .not_valid_before(valid_from or now - dt.timedelta(days=1))
+        .not_valid_after(valid_until or now + dt.timedelta(days=4 * 365))
+        .sign(ca_key, hashes.SHA256())
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = FielPaths(certificate=out_dir / f"{rfc}.cer", private_key=out_dir / f"{rfc}.key")
+    _write_atomically(paths.certificate, certificate.public_bytes(serialization.Encoding.DER))
+    _write_atomically(
+        paths.private_key,
+        key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(password.encode()),
+        ),
+    )
+    return paths
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    partial = path.with_name(path.name + ".partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    partial.replace(path)

@@ -1,0 +1,151 @@
+"""Pytest fixtures that run the local SAT sandbox for a test (named by `tests/conftest.py`).
+
+- `sandbox`: a running `SandboxServer`, in-process on a free loopback port, state in the test's
+  `tmp_path`, fast lifecycle (0.2 s in state 1 and 0.2 s in state 2), a small synthetic corpus for
+  `SANDBOX_RFCS`. Use `sandbox.base_url` with `Endpoints.for_base_url(...)`, `sandbox.faults.inject(...)`
+  to make it misbehave, `sandbox.data_dir` for its state.
+- `sandbox_fiel`: a test FIEL for `SANDBOX_RFCS[0]` issued by that sandbox's test CA
+  (`.certificate`, `.private_key`, `.password`, `.rfc`), ready for `Fiel.from_files`.
+- `sandbox_factory`: `sandbox_factory(**SandboxConfig overrides, catalog=None)` for another configuration
+  (several may run at once; each is stopped after the test).
+- `sandbox_process`: the same sandbox as a subprocess (`cfdi-etl sandbox serve`), for crash-and-restart
+  tests: `.base_url`, `.restart()` (same port, same state), `.kill()`, `.data_dir`.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from etl.sandbox import Catalog, SandboxConfig, SandboxServer, generate_test_fiel
+
+__all__ = [
+    "SANDBOX_RFCS",
+    "SandboxFiel",
+    "SandboxProcess",
+    "sandbox",
+    "sandbox_factory",
+    "sandbox_fiel",
+    "sandbox_process",
+]
+
+SANDBOX_RFCS = ("AAA010101AAA", "BBB020202BB1")
+_FIEL_PASSWORD = "sandbox-test-password"
+_FAST = {"accepted_seconds": 0.2, "in_progress_seconds": 0.2, "documents_per_month": 30}
+
+
+@dataclass(frozen=True)
+class SandboxFiel:
+    rfc: str
+    certificate: Path
+    private_key: Path
+    password: str
+
+
+@pytest.fixture
+def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., SandboxServer]]:
+    started: list[SandboxServer] = []
+
+    def start(*, catalog: Catalog | None = None, **overrides: object) -> SandboxServer:
+        settings: dict[str, object] = {
+            "data_dir": tmp_path / f"sandbox-{len(started)}",
+            "seed": 7,
+            "rfcs": SANDBOX_RFCS,
+            **_FAST,
+            **overrides,
+        }
+        server = SandboxServer(SandboxConfig(**settings), catalog=catalog)  # type: ignore[arg-type]
+        started.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_factory: Callable[..., SandboxServer]) -> SandboxServer:
+    return sandbox_factory()
+
+
+@pytest.fixture
+def sandbox_fiel(sandbox: SandboxServer, tmp_path: Path) -> SandboxFiel:
+    paths = generate_test_fiel(SANDBOX_RFCS[0], tmp_path / "fiel", _FIEL_PASSWORD, data_dir=sandbox.data_dir)
+    return SandboxFiel(SANDBOX_RFCS[0], paths.certificate, paths.private_key, _FIEL_PASSWORD)
+
+
+class SandboxProcess:
+    """`cfdi-etl sandbox serve` in a child process over one data directory."""
+
+    def __init__(self, data_dir: Path, extra_arguments: tuple[str, ...] = ()) -> None:
+        self.data_dir = data_dir
+        self._extra = extra_arguments
+        self._port = 0
+        self._process: subprocess.Popen[str] | None = None
+        self.base_url = ""
+        self.fiel = SandboxFiel("", Path(), Path(), "")
+
+    def start(self) -> str:
+        arguments = [sys.executable, "-c", "from cli.main import main; main()", "sandbox", "serve",
+                     "--port", str(self._port), "--data", str(self.data_dir), "--seed", "7",
+                     "--accepted-seconds", "0.2", "--in-progress-seconds", "0.2",
+                     "--documents-per-month", "30", *(a for rfc in SANDBOX_RFCS for a in ("--rfc", rfc)),
+                     *self._extra]  # fmt: skip
+        self._process = subprocess.Popen(arguments, stdout=subprocess.PIPE, text=True)
+        assert self._process.stdout is not None
+        lines = []
+        for line in self._process.stdout:
+            lines.append(line)
+            if line.startswith("State in"):
+                break
+        text = "".join(lines)
+        match = re.search(r"Base URL: (http://127\.0\.0\.1:(\d+))", text)
+        if match is None:
+            self.kill()
+            raise RuntimeError(f"the sandbox did not start:\n{text}")
+        self.base_url, self._port = match.group(1), int(match.group(2))
+        certificate = re.search(r"certificate: (.+)", text)
+        key = re.search(r"key: +(.+)", text)
+        password = re.search(r"password in: (\S+)", text)
+        assert certificate
+        assert key
+        assert password
+        self.fiel = SandboxFiel(
+            SANDBOX_RFCS[0],
+            Path(certificate.group(1).strip()),
+            Path(key.group(1).strip()),
+            Path(password.group(1)).read_text(),
+        )
+        return self.base_url
+
+    def kill(self) -> None:
+        """Kill -9: no clean shutdown, as in a crash."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(timeout=30)
+            self._process = None
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=30)
+            self._process = None
+
+    def restart(self) -> str:
+        self.kill()
+        return self.start()
+
+
+@pytest.fixture
+def sandbox_process(tmp_path: Path) -> Iterator[SandboxProcess]:
+    process = SandboxProcess(tmp_path / "sandbox-process")
+    process.start()
+    yield process
+    process.stop()
