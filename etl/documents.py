@@ -1,0 +1,158 @@
+"""Any XML document SAT hands out (CFDI or Retenciones) into typed frames, in batches, on one or more cores.
+
+    batch = parse_documents([(source_name, xml_bytes), ...])
+    batch.frames["comprobantes"], batch.frames["documentos_rechazados"], ...
+
+    for batch in iter_parsed_batches(entries, batch_size=2_000, processes=2):
+        ...  # load batch.frames; memory stays bounded whatever the number of entries
+
+A document that cannot be loaded becomes a `documentos_rechazados` row with its source and reason; the rest
+of the batch loads. Each family of documents has a collector (`DocumentCollector`): documents are added one
+by one and each batch is finished into frames.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from typing import Protocol
+
+import polars as pl
+
+from etl._xml import DocumentRejectedError, Rejection
+from etl.cfdi import CfdiCollector
+from schemas import Table
+from schemas.cfdi import CFDI_TABLES
+from schemas.raw import COMPLEMENTOS_RAW
+from schemas.rejects import DOCUMENTOS_RECHAZADOS
+
+__all__ = [
+    "DOCUMENT_TABLES",
+    "DocumentCollector",
+    "ParsedBatch",
+    "iter_parsed_batches",
+    "parse_documents",
+]
+
+# Every table a ParsedBatch has a frame for (possibly empty).
+DOCUMENT_TABLES: tuple[Table, ...] = (*CFDI_TABLES, COMPLEMENTOS_RAW, DOCUMENTOS_RECHAZADOS)
+
+# The root element's name, read without parsing, picks the family; the family's parser checks the namespace.
+_ROOT_NAME = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+_SNIFF_BYTES = 4096
+
+
+class DocumentCollector(Protocol):
+    """Parses one family of documents a batch at a time.
+
+    `add` parses one document into the collector's buffers, or raises DocumentRejectedError having kept
+    nothing of it. `finish` returns a frame per table of the family (complementos_raw included) and the
+    documents refused while typing the batch (a value that is not a number, a date…), then starts afresh.
+    """
+
+    def add(self, source: str, sha256: str, data: bytes) -> None: ...
+
+    def finish(self) -> tuple[dict[str, pl.DataFrame], list[Rejection]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedBatch:
+    """The frames of one batch, one per table in DOCUMENT_TABLES, and how many documents went where."""
+
+    frames: dict[str, pl.DataFrame]
+    documents: int
+    rejected: int
+
+    @property
+    def rejects(self) -> pl.DataFrame:
+        return self.frames[DOCUMENTOS_RECHAZADOS.name]
+
+
+def _family(data: bytes) -> str | None:
+    found = _ROOT_NAME.search(data, 0, _SNIFF_BYTES)
+    if found is None:
+        return None
+    name = found.group(1)
+    if name == b"Comprobante":
+        return "cfdi"
+    if name == b"Retenciones":
+        return "retenciones"
+    return None
+
+
+def _rejects_frame(rejections: list[Rejection]) -> pl.DataFrame:
+    frame = pl.DataFrame(
+        rejections if rejections else None,
+        schema=DOCUMENTOS_RECHAZADOS.schema,
+        orient="row",
+    )
+    DOCUMENTOS_RECHAZADOS.check(frame)
+    return frame
+
+
+def parse_documents(entries: Iterable[tuple[str, bytes]]) -> ParsedBatch:
+    """Parse every (source name, XML bytes) entry; unreadable ones become rejects, the rest frames."""
+    collectors: dict[str, DocumentCollector] = {"cfdi": CfdiCollector()}
+    rejections: list[Rejection] = []
+    documents = 0
+    for source, data in entries:
+        documents += 1
+        sha256 = hashlib.sha256(data).hexdigest()
+        family = _family(data)
+        collector = collectors.get(family or "cfdi")
+        try:
+            if collector is None:
+                raise DocumentRejectedError(f"{family} documents are not parsed by this version of cfdi-etl")
+            collector.add(source, sha256, data)
+        except DocumentRejectedError as rejected:
+            rejections.append(Rejection(source, sha256, len(data), family, rejected.uuid, rejected.reason))
+    frames: dict[str, pl.DataFrame] = {}
+    raw: list[pl.DataFrame] = []
+    for collector in collectors.values():
+        family_frames, refused = collector.finish()
+        rejections.extend(refused)
+        raw.append(family_frames.pop(COMPLEMENTOS_RAW.name))
+        frames.update(family_frames)
+    frames[COMPLEMENTOS_RAW.name] = pl.concat(raw)
+    frames[DOCUMENTOS_RECHAZADOS.name] = _rejects_frame(rejections)
+    for table in DOCUMENT_TABLES:
+        frames.setdefault(table.name, table.empty())
+    return ParsedBatch(frames=frames, documents=documents, rejected=len(rejections))
+
+
+def _chunks(entries: Iterable[tuple[str, bytes]], size: int) -> Iterator[list[tuple[str, bytes]]]:
+    iterator = iter(entries)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def iter_parsed_batches(
+    entries: Iterable[tuple[str, bytes]], batch_size: int = 2_000, processes: int = 1
+) -> Iterator[ParsedBatch]:
+    """Parse entries in batches of `batch_size`, in order, on `processes` worker processes (1: in this one).
+
+    Entries are read lazily and at most two batches per process are in flight, so memory is bounded by the
+    batch size, not by the number of entries. Workers are spawned, not forked: forking a process that has
+    imported Polars can deadlock.
+    """
+    if batch_size < 1 or processes < 1:
+        raise ValueError("batch_size and processes must be at least 1")
+    chunks = _chunks(entries, batch_size)
+    if processes == 1:
+        yield from map(parse_documents, chunks)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        pending: deque[Future[ParsedBatch]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(parse_documents, chunk))
+            if len(pending) >= 2 * processes:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
