@@ -27,13 +27,13 @@ class CorpusQuery:
     """One SAT request's parameters. `direction=None` with a `uuid` is a SolicitaDescargaFolio.
 
     `start` and `end` are inclusive and compared with the documents' issue date (`Fecha`, `FechaExp`),
-    Mexico local time without zone, as SAT compares them."""
+    Mexico local time without zone, as SAT compares them; a folio query needs neither."""
 
     service: Literal["cfdi", "retenciones"]
     requester_rfc: str
     direction: Literal["emitidos", "recibidos"] | None
-    start: datetime
-    end: datetime
+    start: datetime | None
+    end: datetime | None
     kind: Literal["metadata", "xml"]
     uuid: str | None = None
     document_type: str | None = None
@@ -41,6 +41,10 @@ class CorpusQuery:
     counterpart_rfcs: tuple[str, ...] = ()
     third_party_rfc: str | None = None
     complement: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.uuid is None and (self.direction is None or self.start is None or self.end is None):
+            raise ValueError("a query needs a uuid (folio), or a direction with start and end")
 
 
 def _candidates(plan: Plan, query: CorpusQuery, me: int) -> Iterator[Header]:
@@ -50,6 +54,8 @@ def _candidates(plan: Plan, query: CorpusQuery, me: int) -> Iterator[Header]:
             header = plan.header(key)
             if plan.rfcs[me] in (header.issuer.rfc, header.receiver.rfc):
                 yield header
+        return
+    if query.start is None or query.end is None:
         return
     if query.direction == "emitidos":
         yield from plan.stream(query.service, me, "issued", query.start, query.end)
