@@ -95,24 +95,34 @@ class Load:
     _clock: float = field(init=False)
     _batches: list[_Batch] = field(init=False, default_factory=list)
     _stages: dict[str, str] = field(init=False, default_factory=dict)
+    _staged: dict[str, int] = field(init=False, default_factory=dict)
+    _closed: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         self._started_at = _utc_now()
         self._clock = time.perf_counter()
         self.load_id = new_load_id(self._started_at)
-        prefix = "_stage_" + self.load_id.rsplit("-", 1)[1]
-        for table in self.dataset.tables:
-            stage = f"{prefix}_{table.name}"
-            columns = ", ".join(column_definition(c) for c in table.columns)
-            self.con.execute(f"CREATE TEMP TABLE {ident(stage)} ({columns}, _batch INTEGER NOT NULL)")
-            self._stages[table.name] = stage
 
     # -- staging -------------------------------------------------------------------------------------
 
+    def _stage(self, table: Table) -> str:
+        """The temporary table holding this load's rows of `table`, created on first use."""
+        stage = self._stages.get(table.name)
+        if stage is None:
+            stage = ident(f"_stage_{self.load_id.rsplit('-', 1)[1]}_{table.name}")
+            columns = ", ".join(column_definition(c) for c in table.columns)
+            self.con.execute(f"CREATE TEMP TABLE {stage} ({columns}, _batch INTEGER NOT NULL)")
+            self._stages[table.name] = stage
+            self._staged[table.name] = 0
+        return stage
+
     def append(self, frames: Mapping[str, pl.DataFrame], source_package: str, source_sha256: str) -> None:
-        """Stage one batch (e.g. one package). Call as often as needed; all batches commit together."""
-        if self.report is not None:
-            raise LoadError(f"load {self.load_id} has already committed; start a new load")
+        """Stage one batch (e.g. one package). Call as often as needed; all batches commit together.
+
+        A batch that cannot be staged raises LoadError and leaves no row behind; the load can go on.
+        """
+        if self.report is not None or self._closed:
+            raise LoadError(f"load {self.load_id} is over; start a new load")
         where = f"{self.dataset.name} load of {self.partition}, source {source_package}"
         tables: list[tuple[Table, pl.DataFrame]] = []
         for name, frame in frames.items():
@@ -121,24 +131,24 @@ class Load:
                 table.check(frame)
             except (KeyError, ContractError) as error:
                 raise LoadError(f"{where}: {error.args[0]}") from None
-            tables.append((table, frame))
+            if frame.height:
+                tables.append((table, frame))
         number = len(self._batches)
+        done: list[Table] = []
         for table, frame in tables:
-            if frame.height == 0:
-                continue
-            stage = ident(self._stages[table.name])
+            stage = self._stage(table)
             self.con.register("_wh_batch", frame)
             try:
-                self.con.execute(
-                    f"INSERT INTO {stage} SELECT *, {number} AS _batch FROM _wh_batch"  # noqa: S608
-                )
+                self.con.execute(f"INSERT INTO {stage} SELECT *, {number} AS _batch FROM _wh_batch")  # noqa: S608
             except duckdb.Error as error:
-                # Undo this batch's rows in the tables already staged, so the load can go on without it.
-                for done, _ in tables:
-                    self.con.execute(f"DELETE FROM {ident(self._stages[done.name])} WHERE _batch = {number}")  # noqa: S608
+                for undo in done:
+                    self.con.execute(f"DELETE FROM {self._stages[undo.name]} WHERE _batch = {number}")  # noqa: S608
                 raise LoadError(f"{where}: table {table.name}: {error}") from None
             finally:
                 self.con.unregister("_wh_batch")
+            done.append(table)
+        for table, frame in tables:
+            self._staged[table.name] += frame.height
         self._batches.append(_Batch(source_package, source_sha256))
 
     # -- commit --------------------------------------------------------------------------------------
@@ -162,10 +172,10 @@ class Load:
             )
 
     def _create_winners_table(self) -> bool:
-        documents = [self._stages[t.name] for t in self._documents()]
+        documents = [self._stages[t.name] for t in self._documents() if t.name in self._stages]
         if len(self._batches) < 2 or not documents:
             return False
-        union = " UNION ".join(f"SELECT DISTINCT {_DOCUMENT}, _batch FROM {ident(s)}" for s in documents)  # noqa: S608
+        union = " UNION ".join(f"SELECT DISTINCT {_DOCUMENT}, _batch FROM {s}" for s in documents)  # noqa: S608
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE _wh_winners AS SELECT u.{_DOCUMENT}, min(b._rank) AS _rank "  # noqa: S608
             f"FROM ({union}) u JOIN _wh_batches b USING (_batch) GROUP BY u.{_DOCUMENT}"
@@ -181,7 +191,7 @@ class Load:
         ]
 
     def _source(self, table: Table, winners: bool) -> str:
-        source = f"FROM {ident(self._stages[table.name])} s JOIN _wh_batches b USING (_batch)"
+        source = f"FROM {self._stages[table.name]} s JOIN _wh_batches b USING (_batch)"
         if winners and table in self._documents():
             source += f" SEMI JOIN _wh_winners w ON w.{_DOCUMENT} = s.{_DOCUMENT} AND w._rank = b._rank"
         return source
@@ -199,6 +209,9 @@ class Load:
             )
             params += [self.dataset.name, *params]
         replaced = self._count(f"DELETE FROM {name} WHERE {where}", params)  # noqa: S608
+        staged = self._staged.get(table.name, 0)
+        if not staged:
+            return 0, replaced, 0
         source = self._source(table, winners)
         keys = ", ".join("s." + ident(k) for k in table.key)
         offered, distinct = self._pair(f"SELECT count(*), count(DISTINCT row({keys})) {source}")
@@ -214,8 +227,7 @@ class Load:
             f"b.source_sha256, ? AS loaded_at {source}{qualify}",
             [p.rfc, p.month, p.direction, self.load_id, loaded_at],
         )
-        total = self._count(f"SELECT count(*) FROM {ident(self._stages[table.name])}")  # noqa: S608
-        return stored, replaced, total - stored
+        return stored, replaced, staged - stored
 
     def _count(self, sql: str, params: list[object] | None = None) -> int:
         row = first_row(self.con, sql, params)
@@ -317,6 +329,7 @@ class Load:
         )
 
     def _drop_stages(self) -> None:
+        self._closed = True
         for stage in self._stages.values():
-            self.con.execute(f"DROP TABLE IF EXISTS {ident(stage)}")
+            self.con.execute(f"DROP TABLE IF EXISTS {stage}")
         self._stages.clear()
