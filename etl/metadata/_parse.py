@@ -1,0 +1,163 @@
+"""Metadata files (and the third-party file) to one typed frame, its rejects and the record count."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from etl.metadata._records import OVERFLOW, RECORD, MetadataError, Records, header_key, records_of
+from etl.metadata._typed import FIELDS, type_records
+from schemas.metadata import METADATA, METADATA_RECHAZOS
+
+__all__ = ["MetadataResult", "parse_files"]
+
+_FILE = "__file"
+_TERCEROS = ("rfc_a_cuenta_terceros", "nombre_a_cuenta_terceros")
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataResult:
+    """`frame` matches schemas.METADATA, `rejects` schemas.METADATA_RECHAZOS; `record_count` counts
+    every record read (loaded or refused), to compare with what SAT reported."""
+
+    frame: pl.DataFrame
+    rejects: pl.DataFrame
+    record_count: int
+
+
+def parse_files(files: Sequence[tuple[str, bytes]], tercero: tuple[str, bytes] | None) -> MetadataResult:
+    """Parse metadata files (source name, bytes) read together, e.g. the `.txt` files of one package."""
+    all_records: list[Records] = []
+    good: list[pl.DataFrame] = []
+    refused: list[pl.DataFrame] = []
+    record_count = 0
+    for index, (source, data) in enumerate(files):
+        records = records_of(data)
+        typed = type_records(records, source)
+        all_records.append(records)
+        good.append(typed.good.with_columns(pl.lit(index, dtype=pl.Int64()).alias(_FILE)))
+        refused.append(typed.refused.with_columns(pl.lit(index, dtype=pl.Int64()).alias(_FILE)))
+        record_count += typed.record_count
+
+    frame, repeated = _split_repeated_uuids(pl.concat([_empty_good(), *good], how="vertical"))
+    refused.append(repeated)
+    rejects = [_unreadable(records, source) for records, (source, _) in zip(all_records, files, strict=True)]
+    for part in refused:
+        texts = [all_records[f].raw_text(r) for f, r in zip(part[_FILE], part[RECORD], strict=True)]
+        rejects.append(
+            part.select("source", "numero_linea", "motivo", pl.Series("texto", texts, dtype=pl.String()))
+        )
+    frame = frame.select(METADATA.names)
+    if tercero is not None:
+        frame, tercero_rejects = _join_terceros(frame, *tercero)
+        rejects.append(tercero_rejects)
+    return MetadataResult(
+        frame=frame,
+        rejects=pl.concat([METADATA_RECHAZOS.empty(), *rejects], how="vertical").sort(
+            "source", "numero_linea", maintain_order=True
+        ),
+        record_count=record_count,
+    )
+
+
+def _empty_good() -> pl.DataFrame:
+    return METADATA.empty().with_columns(
+        pl.lit(None, dtype=pl.Int64()).alias(RECORD), pl.lit(0, dtype=pl.Int64()).alias(_FILE)
+    )
+
+
+def _split_repeated_uuids(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Keep the first record of a UUID listed more than once; refuse the others, saying where it was."""
+    # Distinct 64-bit hashes prove distinct UUIDs at a fraction of the cost of comparing strings.
+    if good["uuid"].hash().n_unique() == good.height:
+        return good, good.clear().select("source", "numero_linea", pl.lit("").alias("motivo"), RECORD, _FILE)
+    # Rows are in file order, then line order: the first row of a UUID is where it was first listed.
+    order = pl.int_range(pl.len()).alias("_order")
+    marked = good.with_columns(order).with_columns(
+        (pl.col("_order") == pl.col("_order").min().over("uuid")).alias("_first"),
+        pl.col("source").first().over("uuid", order_by="_order").alias("_first_source"),
+        pl.col("numero_linea").first().over("uuid", order_by="_order").alias("_first_line"),
+    )
+    repeated = marked.filter(~pl.col("_first")).select(
+        "source",
+        "numero_linea",
+        pl.format("Uuid repeated: first listed in {} line {}", "_first_source", "_first_line").alias(
+            "motivo"
+        ),
+        RECORD,
+        _FILE,
+    )
+    return marked.filter(pl.col("_first")).drop("_order", "_first", "_first_source", "_first_line"), repeated
+
+
+def _unreadable(records: Records, source: str) -> pl.DataFrame:
+    indices = [i for i, _ in records.unreadable]
+    lines = pl.DataFrame({RECORD: indices}, schema={RECORD: pl.Int64()}).select(
+        records.line_numbers(pl.col(RECORD))
+    )[RECORD]
+    return pl.DataFrame(
+        {
+            "source": [source] * len(indices),
+            "numero_linea": lines,
+            "motivo": [reason for _, reason in records.unreadable],
+            "texto": [records.raw_text(i) for i in indices],
+        },
+        schema=METADATA_RECHAZOS.schema,
+    )
+
+
+def _join_terceros(frame: pl.DataFrame, source: str, data: bytes) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Attach the third parties of the `_tercero.txt` file to their records, joining on the UUID
+    case-insensitively (SAT writes the two files in different letter case). A document can have
+    several third parties (one per line item), hence lists."""
+    records = records_of(data)
+    position = {FIELDS.get(header_key(name)): i for i, name in enumerate(records.header)}
+    missing = [c for c in ("uuid", *_TERCEROS) if c not in position]
+    if missing:
+        raise MetadataError(f"{source}: the third-party file has no column for {', '.join(missing)}")
+    written_uuid = pl.col(f"f{position['uuid']}")
+    uuid = written_uuid.str.to_lowercase()
+    rows = (
+        records.scan()
+        .select(
+            uuid.alias("uuid"),
+            pl.col(f"f{position['rfc_a_cuenta_terceros']}").alias("rfc"),
+            pl.col(f"f{position['nombre_a_cuenta_terceros']}").alias("nombre"),
+            records.line_numbers(pl.col(RECORD)).alias("numero_linea"),
+            pl.col(RECORD),
+            pl.coalesce(
+                pl.when(pl.col(OVERFLOW).is_not_null()).then(pl.lit("more fields than the header")),
+                pl.when(~uuid.is_in(frame["uuid"].implode()).fill_null(value=True)).then(
+                    pl.format("third party for Uuid {}, which no metadata record lists", written_uuid)
+                ),
+            ).alias("motivo"),
+            pl.all_horizontal(pl.col(f"f{i}").is_null() for i in range(len(records.header))).alias("_blank"),
+        )
+        .filter(~pl.col("_blank"))
+        .collect()
+    )
+    refused = rows.filter(pl.col("motivo").is_not_null())
+    rejects = pl.concat(
+        [
+            _unreadable(records, source),
+            refused.select(
+                pl.lit(source).alias("source"),
+                "numero_linea",
+                "motivo",
+                pl.Series("texto", [records.raw_text(r) for r in refused[RECORD]], dtype=pl.String()),
+            ),
+        ],
+        how="vertical",
+    )
+    third_parties = (
+        rows.filter(pl.col("motivo").is_null())
+        .group_by("uuid", maintain_order=True)
+        .agg(pl.col("rfc").alias("_rfcs"), pl.col("nombre").alias("_nombres"))
+    )
+    joined = frame.join(third_parties, on="uuid", how="left", maintain_order="left").with_columns(
+        pl.coalesce("rfc_a_cuenta_terceros", "_rfcs").alias("rfc_a_cuenta_terceros"),
+        pl.coalesce("nombre_a_cuenta_terceros", "_nombres").alias("nombre_a_cuenta_terceros"),
+    )
+    return joined.select(METADATA.names), rejects

@@ -1,0 +1,216 @@
+"""Turn metadata records (string fields, by header name) into `metadata` rows and refused records.
+
+One lazy query reads and casts in the same pass. Every cast is strict in effect: a value that does not
+convert sends its record to the refused rows with the first reason found, instead of becoming null or
+failing the whole file. Reasons are written only for refused rows; good rows pay for booleans alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from etl.metadata._records import OVERFLOW, RECORD, Records, header_key
+from schemas.metadata import ESTATUS, METADATA
+
+__all__ = ["FIELDS", "TypedRecords", "type_records"]
+
+# SAT's header names (compared by header_key) -> column of `metadata`.
+FIELDS = {
+    "uuid": "uuid",
+    "rfcemisor": "rfc_emisor",
+    "nombreemisor": "nombre_emisor",
+    "rfcreceptor": "rfc_receptor",
+    "nombrereceptor": "nombre_receptor",
+    "rfcpac": "rfc_pac",
+    "fechaemision": "fecha_emision",
+    "fechacertificacionsat": "fecha_certificacion_sat",
+    "monto": "monto",
+    "efectocomprobante": "efecto_comprobante",
+    "estatus": "estatus",
+    "fechacancelacion": "fecha_cancelacion",
+    "rfcacuentaterceros": "rfc_a_cuenta_terceros",
+    "nombreacuentaterceros": "nombre_a_cuenta_terceros",
+}
+_HEADER_OF = {
+    "uuid": "Uuid",
+    "rfc_emisor": "RfcEmisor",
+    "rfc_receptor": "RfcReceptor",
+    "rfc_pac": "RfcPac",
+    "fecha_emision": "FechaEmision",
+    "fecha_certificacion_sat": "FechaCertificacionSat",
+    "fecha_cancelacion": "FechaCancelacion",
+    "monto": "Monto",
+    "efecto_comprobante": "EfectoComprobante",
+    "estatus": "Estatus",
+}
+
+_UUID = r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+_RFC = r"^[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}$"
+# SAT writes amounts with '.', at most six decimals; DECIMAL(18,6) leaves twelve integer digits.
+_MONEY = r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"
+_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
+_EFECTOS = ("I", "E", "T", "N", "P")
+_RFCS = ("rfc_emisor", "rfc_receptor", "rfc_pac")
+_TIMESTAMPS = ("fecha_emision", "fecha_certificacion_sat", "fecha_cancelacion")
+# Fields whose text as written is kept until the checks ran, to say what was wrong with it.
+_CHECKED = ("uuid", *_RFCS, *_TIMESTAMPS, "monto", "efecto_comprobante", "estatus")
+_BLANK = "__blank"
+_BAD = "__bad"
+
+
+@dataclass(frozen=True, slots=True)
+class TypedRecords:
+    """`good` matches schemas.METADATA plus RECORD; `refused` holds source, numero_linea, motivo, RECORD."""
+
+    good: pl.DataFrame
+    refused: pl.DataFrame
+    record_count: int
+
+
+def type_records(records: Records, source: str) -> TypedRecords:
+    """Type one file's records: cast every column, then split good records from refused ones."""
+    while True:
+        try:
+            typed = _typed_query(records, source).collect()
+        except pl.exceptions.ComputeError as error:
+            if "utf-8" not in str(error).lower() or records.unreadable:
+                raise
+            records.blank_invalid_utf8()
+            continue
+        if not records.has_split_records(typed.height):
+            break
+        records.join_split_records()
+
+    blank_count = int(typed[_BLANK].sum())
+    record_count = typed.height - blank_count + len(records.unreadable)
+    if blank_count == 0 and not typed[_BAD].any():
+        return TypedRecords(typed.select(*METADATA.names, RECORD), _no_refusals(), record_count)
+    good = typed.filter(~pl.col(_BAD) & ~pl.col(_BLANK)).select(*METADATA.names, RECORD)
+    refused = typed.filter(pl.col(_BAD) & ~pl.col(_BLANK)).select(
+        "source", "numero_linea", _reason(len(records.header)).alias("motivo"), RECORD
+    )
+    return TypedRecords(good, refused, record_count)
+
+
+def _typed_query(records: Records, source: str) -> pl.LazyFrame:
+    position: dict[str, int] = {}
+    extra: list[tuple[str, int]] = []
+    for index, name in enumerate(records.header):
+        column = FIELDS.get(header_key(name))
+        if column is None or column in position:
+            extra.append((name, index))
+        else:
+            position[column] = index
+
+    def written(column: str) -> pl.Expr:
+        """The field as written, null when empty or absent from the header."""
+        if column not in position:
+            return pl.lit(None, dtype=pl.String())
+        return pl.col(f"f{position[column]}")
+
+    width = len(records.header)
+    return (
+        records.scan()
+        .select(
+            written("uuid").str.to_lowercase().alias("uuid"),
+            *(written(c).alias(c) for c in _RFCS),
+            written("nombre_emisor").alias("nombre_emisor"),
+            written("nombre_receptor").alias("nombre_receptor"),
+            *(
+                written(c).str.strptime(pl.Datetime("us"), _TIMESTAMP_FORMAT, strict=False).alias(c)
+                for c in _TIMESTAMPS
+            ),
+            pl.when(written("monto").str.contains(_MONEY))
+            .then(written("monto"))
+            .cast(pl.Decimal(18, 6))
+            .alias("monto"),
+            written("efecto_comprobante").alias("efecto_comprobante"),
+            written("estatus").replace_strict(ESTATUS, default=None).alias("estatus"),
+            _as_list(written("rfc_a_cuenta_terceros")).alias("rfc_a_cuenta_terceros"),
+            _as_list(written("nombre_a_cuenta_terceros")).alias("nombre_a_cuenta_terceros"),
+            _extra_json(extra).alias("columnas_extra"),
+            pl.lit(source).alias("source"),
+            records.line_numbers(pl.col(RECORD)).alias("numero_linea"),
+            pl.col(RECORD),
+            pl.col(OVERFLOW),
+            *(written(c).alias(_written(c)) for c in _CHECKED),
+            written("uuid").str.contains(_UUID).alias("__uuid_ok"),
+            *(written(c).str.contains(_RFC).alias(f"__{c}_ok") for c in _RFCS),
+            pl.all_horizontal(pl.col(f"f{i}").is_null() for i in range(width)).alias(_BLANK),
+        )
+        .with_columns(_is_bad().alias(_BAD))
+    )
+
+
+def _no_refusals() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={"source": pl.String(), "numero_linea": pl.Int64(), "motivo": pl.String(), RECORD: pl.Int64()}
+    )
+
+
+def _written(column: str) -> str:
+    return f"__written_{column}"
+
+
+def _is_bad() -> pl.Expr:
+    """True when a record cannot load; booleans only (a null check means the value is absent: fine)."""
+    return pl.any_horizontal(
+        pl.col(OVERFLOW).is_not_null(),
+        pl.col("uuid").is_null(),
+        ~pl.col("__uuid_ok"),
+        pl.col("estatus").is_null(),
+        *(~pl.col(f"__{c}_ok") for c in _RFCS),
+        *(pl.col(c).is_null() & pl.col(_written(c)).is_not_null() for c in (*_TIMESTAMPS, "monto")),
+        ~pl.col("efecto_comprobante").is_in(_EFECTOS),
+    ).fill_null(value=False)
+
+
+def _as_list(value: pl.Expr) -> pl.Expr:
+    return pl.when(value.is_null()).then(None).otherwise(pl.concat_list(value))
+
+
+def _extra_json(extra: list[tuple[str, int]]) -> pl.Expr:
+    if not extra:
+        return pl.lit(None, dtype=pl.String())
+    return pl.struct(pl.col(f"f{i}").alias(name) for name, i in extra).struct.json_encode()
+
+
+def _reason(width: int) -> pl.Expr:
+    """The first thing wrong with a record, in the order a reader would look."""
+    written = {c: pl.col(_written(c)) for c in _CHECKED}
+    checks: list[tuple[pl.Expr, pl.Expr]] = [
+        (
+            pl.col(OVERFLOW).is_not_null(),
+            pl.lit(f"more fields than the {width} of the header ('~' inside a value?)"),
+        ),
+        (pl.col("uuid").is_null(), pl.lit("Uuid is empty")),
+        (~pl.col("__uuid_ok"), pl.format("Uuid {} is not a UUID", written["uuid"])),
+        (written["estatus"].is_null(), pl.lit("Estatus is empty")),
+        (
+            pl.col("estatus").is_null(),
+            pl.format("Estatus {} is not 1 (vigente) or 0 (cancelado)", written["estatus"]),
+        ),
+    ]
+    checks += [
+        (~pl.col(f"__{c}_ok"), pl.format(f"{_HEADER_OF[c]} {{}} is not an RFC", written[c])) for c in _RFCS
+    ]
+    checks += [
+        (
+            pl.col(c).is_null() & written[c].is_not_null(),
+            pl.format(f"{_HEADER_OF[c]} {{}} is not a date and time YYYY-MM-DD HH:MM:SS", written[c]),
+        )
+        for c in _TIMESTAMPS
+    ]
+    checks += [
+        (
+            pl.col("monto").is_null() & written["monto"].is_not_null(),
+            pl.format("Monto {} is not an amount with '.' and at most 6 decimals", written["monto"]),
+        ),
+        (
+            ~pl.col("efecto_comprobante").is_in(_EFECTOS),
+            pl.format("EfectoComprobante {} is not one of I, E, T, N, P", written["efecto_comprobante"]),
+        ),
+    ]
+    return pl.coalesce(pl.when(condition).then(message) for condition, message in checks)

@@ -1,0 +1,256 @@
+"""etl.metadata: SAT's metadata text to typed rows, rejects with line numbers, and a record count."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import datetime
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from etl.metadata import MetadataError, MetadataResult, parse_metadata
+from schemas.metadata import METADATA, METADATA_RECHAZOS
+from tests.paths import SAT_FIXTURES
+
+HEADER = (
+    "Uuid~RfcEmisor~NombreEmisor~RfcReceptor~NombreReceptor~RfcPac~FechaEmision~FechaCertificacionSat"
+    "~Monto~EfectoComprobante~Estatus~FechaCancelacion"
+)
+UUID_1 = "E7215E3B-2DC5-4A40-AB10-C902FF9258DF"
+UUID_2 = "129C4D12-1415-4ACE-BE12-34E71C4EAB4E"
+UUID_3 = "11111111-AAAA-BBBB-0000-000000000003"
+
+
+def record(uuid: str, *, nombre: str = "EMPRESA SA", monto: str = "100.50", estatus: str = "1") -> str:
+    cancelada = "2024-02-01 10:00:00" if estatus == "0" else ""
+    return (
+        f"{uuid}~AAA010101AAA~{nombre}~COSC8001137NA~CARLOS CORTES~SNF171020F3A~2024-01-05 09:30:00"
+        f"~2024-01-05 09:31:10~{monto}~I~{estatus}~{cancelada}"
+    )
+
+
+def parse(text: str, *, tercero: str | None = None) -> MetadataResult:
+    result = parse_metadata(
+        text.encode(), "m_01.txt", None if tercero is None else tercero.encode(), "m_tercero.txt"
+    )
+    METADATA.check(result.frame)
+    METADATA_RECHAZOS.check(result.rejects)
+    return result
+
+
+def fixture_entry(package: str, suffix: str) -> tuple[str, bytes]:
+    with zipfile.ZipFile(SAT_FIXTURES / "packages" / package) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(suffix) and "/" not in n]
+        return name, archive.read(name)
+
+
+def test_the_real_crlf_file_without_final_newline_reads_both_records_exactly() -> None:
+    name, data = fixture_entry("metadata.zip", "_01.txt")
+    result = parse_metadata(data, name)
+
+    METADATA.check(result.frame)
+    assert result.record_count == 2
+    assert result.rejects.is_empty()
+    first, second = result.frame.to_dicts()
+    assert first == {
+        "uuid": "e7215e3b-2dc5-4a40-ab10-c902ff9258df",
+        "rfc_emisor": "XAXX010101000",
+        "nombre_emisor": "RAZON SOCIAL 1",
+        "rfc_receptor": "XAXX010101001",
+        "nombre_receptor": "RAZON SOCIAL 1 SA DE CV",
+        "rfc_pac": "XAXX010101003",
+        "fecha_emision": datetime(2018, 1, 11, 7, 10, 23),
+        "fecha_certificacion_sat": datetime(2018, 1, 11, 7, 10, 51),
+        "monto": Decimal("1124.11"),
+        "efecto_comprobante": "I",
+        "estatus": "vigente",
+        "fecha_cancelacion": None,
+        "rfc_a_cuenta_terceros": None,
+        "nombre_a_cuenta_terceros": None,
+        "columnas_extra": None,
+        "source": name,
+        "numero_linea": 2,
+    }
+    assert second["uuid"] == UUID_2.lower()
+    assert second["monto"] == Decimal("1485.17")
+    assert second["numero_linea"] == 3
+
+
+def test_third_parties_join_on_the_uuid_whatever_its_letter_case() -> None:
+    name, data = fixture_entry("metadata-terceros.zip", "_01.txt")
+    tercero_name, tercero = fixture_entry("metadata-terceros.zip", "_tercero.txt")
+    result = parse_metadata(data, name, tercero, tercero_name)
+
+    assert result.record_count == 5
+    assert result.rejects.is_empty()
+    rows = (
+        result.frame.sort("uuid").select("uuid", "rfc_a_cuenta_terceros", "nombre_a_cuenta_terceros").rows()
+    )
+    assert rows == [
+        ("11111111-aaaa-bbbb-0000-000000000001", None, None),
+        ("11111111-aaaa-bbbb-0000-000000000002", ["AAAA010101AA1"], ["PERSONA FISICA UNO"]),
+        ("11111111-aaaa-bbbb-0000-000000000003", ["AAAA010101AA2"], ["PERSONA FISICA DOS"]),
+        ("11111111-aaaa-bbbb-0000-000000000004", ["AAAA010101AA3"], ["PERSONA FISICA TRES"]),
+        ("11111111-aaaa-bbbb-0000-000000000005", None, None),
+    ]
+    assert result.frame["monto"].to_list()[-1] == Decimal("999887.65")
+
+
+def test_a_document_with_several_third_parties_keeps_them_all_in_order() -> None:
+    tercero = "Uuid~RfcACuentaTerceros~NombreACuentaTerceros\n"
+    tercero += f"{UUID_1}~AAAA010101AA1~UNO\n{UUID_1}~BBBB010101BB2~DOS\n"
+    result = parse(f"{HEADER}\r\n{record(UUID_1)}\r\n", tercero=tercero)
+
+    assert result.frame.height == 1
+    assert result.frame["rfc_a_cuenta_terceros"].to_list() == [["AAAA010101AA1", "BBBB010101BB2"]]
+    assert result.frame["nombre_a_cuenta_terceros"].to_list() == [["UNO", "DOS"]]
+
+
+def test_a_third_party_for_an_unknown_uuid_is_reported_not_dropped() -> None:
+    tercero = f"Uuid~RfcACuentaTerceros~NombreACuentaTerceros\n{UUID_3}~AAAA010101AA1~UNO\n"
+    result = parse(f"{HEADER}\r\n{record(UUID_1)}\r\n", tercero=tercero)
+
+    assert result.frame["rfc_a_cuenta_terceros"].to_list() == [None]
+    assert result.rejects.rows() == [
+        (
+            "m_tercero.txt",
+            2,
+            f"third party for Uuid {UUID_3}, which no metadata record lists",
+            f"{UUID_3}~AAAA010101AA1~UNO",
+        )
+    ]
+
+
+def test_a_bare_lf_inside_a_crlf_record_is_part_of_the_name_and_later_lines_keep_their_numbers() -> None:
+    broken = record(UUID_1, nombre="RAZON\nSOCIAL\nUNO")
+    text = f"{HEADER}\r\n{broken}\r\n{record(UUID_2, monto='mil pesos')}\r\n{record(UUID_3)}"
+    result = parse(text)
+
+    assert result.record_count == 3
+    assert result.frame["nombre_emisor"].to_list() == ["RAZONSOCIALUNO", "EMPRESA SA"]
+    assert result.frame["numero_linea"].to_list() == [2, 6]
+    assert result.rejects.rows() == [
+        (
+            "m_01.txt",
+            5,
+            "Monto mil pesos is not an amount with '.' and at most 6 decimals",
+            record(UUID_2, monto="mil pesos"),
+        )
+    ]
+
+
+def test_a_bom_is_stripped_and_blank_lines_are_neither_loaded_nor_counted() -> None:
+    data = ("\ufeff" + f"{HEADER}\r\n\r\n{record(UUID_1)}\r\n\r\n{record(UUID_2)}\r\n\r\n").encode()
+    result = parse_metadata(data, "bom.txt")
+
+    assert result.record_count == 2
+    assert result.frame["uuid"].to_list() == [UUID_1.lower(), UUID_2.lower()]
+    assert result.frame["numero_linea"].to_list() == [3, 5]
+    assert result.rejects.is_empty()
+
+
+def test_a_literal_double_quote_is_part_of_the_value_since_sat_does_not_quote() -> None:
+    name = 'LA "NUEVA" ESPERANZA'
+    result = parse(f"{HEADER}\r\n{record(UUID_1, nombre=name)}\r\n")
+
+    assert result.frame["nombre_emisor"].to_list() == [name]
+
+
+def test_columns_are_read_by_header_name_extra_ones_kept_and_missing_trailing_ones_empty() -> None:
+    header = "Estatus~Uuid~Monto~RfcEmisor~Nuevo Campo~FechaEmision~EfectoComprobante~FechaCancelacion"
+    text = (
+        f"{header}\n0~{UUID_1}~10.5~AAA010101AAA~x~2024-01-05 09:30:00~E~2024-03-01 00:00:00\n1~{UUID_2}~7\n"
+    )
+    result = parse(text)
+
+    assert result.rejects.is_empty()
+    first, second = result.frame.to_dicts()
+    assert (first["uuid"], first["estatus"], first["monto"]) == (UUID_1.lower(), "cancelado", Decimal("10.5"))
+    assert first["fecha_cancelacion"] == datetime(2024, 3, 1)
+    assert first["columnas_extra"] == '{"Nuevo Campo":"x"}'
+    assert first["nombre_receptor"] is None
+    assert (second["estatus"], second["monto"], second["rfc_emisor"]) == ("vigente", Decimal(7), None)
+    assert second["columnas_extra"] == '{"Nuevo Campo":null}'
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (record("not-a-uuid"), "Uuid not-a-uuid is not a UUID"),
+        (record(UUID_1, estatus="2"), "Estatus 2 is not 1 (vigente) or 0 (cancelado)"),
+        (record(UUID_1, monto="1e5"), "Monto 1e5 is not an amount with '.' and at most 6 decimals"),
+        (
+            record(UUID_1, monto="1.1234567"),
+            "Monto 1.1234567 is not an amount with '.' and at most 6 decimals",
+        ),
+        (record(UUID_1, monto="1,000.00"), "Monto 1,000.00 is not an amount with '.' and at most 6 decimals"),
+        (
+            record(UUID_1).replace("2024-01-05 09:30:00", "2024-02-30 09:30:00"),
+            "FechaEmision 2024-02-30 09:30:00",
+        ),
+        (record(UUID_1).replace("AAA010101AAA", "NO ES RFC"), "RfcEmisor NO ES RFC is not an RFC"),
+        (record(UUID_1).replace("~I~", "~X~"), "EfectoComprobante X is not one of I, E, T, N, P"),
+        (record(UUID_1) + "~extra~más", "more fields than the 12 of the header"),
+        ("~" + record(UUID_1).split("~", 1)[1], "Uuid is empty"),
+    ],
+)
+def test_a_line_that_cannot_be_read_is_rejected_with_its_number_and_reason_and_the_rest_loads(
+    line: str, reason: str
+) -> None:
+    result = parse(f"{HEADER}\r\n{record(UUID_2)}\r\n{line}\r\n{record(UUID_3)}\r\n")
+
+    assert result.record_count == 3
+    assert result.frame["uuid"].to_list() == [UUID_2.lower(), UUID_3.lower()]
+    ((source, line_number, motivo, texto),) = result.rejects.rows()
+    assert (source, line_number, texto) == ("m_01.txt", 3, line)
+    assert motivo.startswith(reason)
+
+
+def test_a_line_that_is_not_utf8_is_rejected_and_the_others_load() -> None:
+    data = f"{HEADER}\r\n{record(UUID_1)}\r\n".encode() + record(UUID_2, nombre="PE\xd1A").encode("latin-1")
+    result = parse_metadata(data + f"\r\n{record(UUID_3)}".encode(), "latin.txt")
+
+    assert result.record_count == 3
+    assert result.frame["uuid"].to_list() == [UUID_1.lower(), UUID_3.lower()]
+    assert result.rejects["numero_linea"].to_list() == [3]
+    assert result.rejects["motivo"].to_list() == ["not valid UTF-8 (byte 53 of the line)"]
+    assert "PE\ufffdA" in result.rejects["texto"][0]
+
+
+def test_a_uuid_listed_twice_loads_once_and_the_repeat_is_reported() -> None:
+    result = parse(
+        f"{HEADER}\r\n{record(UUID_1)}\r\n{record(UUID_2)}\r\n{record(UUID_1.lower(), estatus='0')}"
+    )
+
+    assert result.record_count == 3
+    assert result.frame.select("uuid", "estatus").rows() == [
+        (UUID_1.lower(), "vigente"),
+        (UUID_2.lower(), "vigente"),
+    ]
+    assert result.rejects.select("numero_linea", "motivo").rows() == [
+        (4, "Uuid repeated: first listed in m_01.txt line 2")
+    ]
+
+
+def test_a_header_only_file_has_no_records() -> None:
+    result = parse(HEADER + "\r\n")
+
+    assert (result.record_count, result.frame.height, result.rejects.height) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "text", ["This is not an CSV file, is created to test content filter\n", "", "a~b\n1~2"]
+)
+def test_a_file_that_is_not_metadata_is_refused_as_a_whole(text: str) -> None:
+    with pytest.raises(MetadataError, match="not SAT metadata"):
+        parse_metadata(text.encode(), "x.txt")
+
+
+def test_large_amounts_keep_every_cent() -> None:
+    result = parse(
+        f"{HEADER}\n{record(UUID_1, monto='999999999999.999999')}\n{record(UUID_2, monto='-0.01')}\n"
+    )
+
+    assert result.frame["monto"].to_list() == [Decimal("999999999999.999999"), Decimal("-0.01")]
+    assert result.frame.schema["monto"] == pl.Decimal(18, 6)
