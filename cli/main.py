@@ -7,6 +7,7 @@ import click
 from cli.demo import demo
 from cli.rfc import rfc
 from cli.sandbox import sandbox
+from cli.sat import sat
 
 __all__ = ["main"]
 
@@ -20,3 +21,4 @@ def main() -> None:
 main.add_command(demo)
 main.add_command(rfc)
 main.add_command(sandbox)
+main.add_command(sat)

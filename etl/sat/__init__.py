@@ -32,6 +32,8 @@ from etl.sat._params import (
     QueryParameters,
     RequestType,
     Service,
+    check_rfc,
+    mexico_now,
 )
 from etl.sat._responses import DownloadResult, QueryResult, Token, VerifyResult
 from etl.sat._retry import RetryPolicy
@@ -70,4 +72,6 @@ __all__ = [
     "Token",
     "UnparseableResponseError",
     "VerifyResult",
+    "check_rfc",
+    "mexico_now",
 ]

@@ -90,6 +90,10 @@ class SatClient:
     ) -> None:
         self.close()
 
+    @property
+    def fiel(self) -> Fiel:
+        return self._builder.fiel
+
     def close(self) -> None:
         self._http.close()
 

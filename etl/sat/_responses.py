@@ -1,8 +1,9 @@
 """Reading SAT's SOAP answers into typed results (protocol document, section 7).
 
 Element and attribute names are matched by local name, ignoring letter case: SAT has changed both before.
-The parser never resolves entities, loads a DTD or touches the network, and allows huge text nodes: a
-package's base64 text is tens of MB, and without `huge_tree` libxml2 cuts text at 10,000,000 bytes.
+The parser (`etl._xml.secure_parser`) never resolves entities, loads a DTD or touches the network, and
+allows huge text nodes: a package's base64 text is tens of MB, and without `huge_tree` libxml2 cuts text
+at 10,000,000 bytes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
+from etl._xml import secure_parser
 from etl.sat._codes import CodEstatus, CodigoEstadoSolicitud, EstadoSolicitud
 from etl.sat._envelopes import TOKEN_LIFETIME
 from etl.sat._errors import EmptyResponseError, SoapFaultError, UnparseableResponseError
@@ -153,17 +155,9 @@ def _envelope(operation: str, content: bytes) -> etree._Element:
     """The parsed envelope; a SOAP Fault, an empty body or non-XML raise their own errors."""
     if not content.strip():
         raise EmptyResponseError(operation)
-    # A fresh parser per call: lxml parsers are not thread-safe, and clients may run in threads.
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=True,
-        remove_comments=True,
-        remove_pis=True,
-    )
     try:
-        envelope: etree._Element = etree.fromstring(content, parser)
+        # A fresh parser per call: lxml parsers are not thread-safe, and clients may run in threads.
+        envelope: etree._Element = etree.fromstring(content, secure_parser())
     except etree.XMLSyntaxError as error:
         raise UnparseableResponseError(operation, f"not XML: {error.msg}") from None
     if _local(envelope) != "envelope":

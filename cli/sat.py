@@ -1,0 +1,236 @@
+"""`cfdi-etl sat auth|query|verify|download`: SAT's four calls by hand, with a real e.firma.
+
+For checking an e.firma and following one request through SAT (or any server laid out like it, with
+`--base-url`). The password comes from `CFDI_ETL_FIEL_PASSWORD` or a hidden prompt, never from an
+argument, so it never lands in the shell's history.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import click
+
+from etl.sat import (
+    Direction,
+    DocumentStatus,
+    DocumentType,
+    Endpoints,
+    Fiel,
+    QueryParameters,
+    RequestType,
+    SatClient,
+    SatError,
+    Service,
+)
+
+__all__ = ["sat"]
+
+PASSWORD_VARIABLE = "CFDI_ETL_FIEL_PASSWORD"  # noqa: S105 - the variable's name, not a password
+F = TypeVar("F", bound=Callable[..., None])
+P = ParamSpec("P")
+
+
+@click.group()
+def sat() -> None:
+    """Talk to SAT's bulk-download service by hand: authenticate, ask, verify, download."""
+
+
+def _connection_options(command: F) -> F:
+    options = [
+        click.option(
+            "--cer",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            envvar="CFDI_ETL_FIEL_CER",
+            required=True,
+            help="The e.firma certificate (.cer, DER or PEM) [env CFDI_ETL_FIEL_CER].",
+        ),
+        click.option(
+            "--key",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            envvar="CFDI_ETL_FIEL_KEY",
+            required=True,
+            help=f"The e.firma private key (.key); its password from ${PASSWORD_VARIABLE} or a prompt "
+            "[env CFDI_ETL_FIEL_KEY].",
+        ),
+        click.option(
+            "--base-url",
+            help="A server laid out like the sandbox (B/cfdi/..., B/retenciones/...) instead of SAT's hosts.",
+        ),
+        click.option(
+            "--service",
+            type=click.Choice([s.value for s in Service]),
+            default=Service.CFDI.value,
+            show_default=True,
+            help="SAT's service family.",
+        ),
+        click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds per HTTP call."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _client(cer: Path, key: Path, base_url: str | None, service: str, timeout: float) -> SatClient:
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        password = click.prompt("e.firma password", hide_input=True, err=True)
+    fiel = Fiel.from_files(cer, key, password)
+    family = Service(service)
+    endpoints = Endpoints.for_base_url(base_url, family) if base_url else Endpoints.sat(family)
+    return SatClient(fiel, family, endpoints=endpoints, timeout=timeout)
+
+
+def _reporting_sat_errors(command: Callable[P, None]) -> Callable[P, None]:
+    """SAT's errors as the command's error message (their text is written for the user), no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except SatError as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapper
+
+
+@sat.command()
+@_connection_options
+@_reporting_sat_errors
+def auth(*, cer: Path, key: Path, base_url: str | None, service: str, timeout: float) -> None:
+    """Check the e.firma and authenticate with SAT (the token itself is not shown)."""
+    with _client(cer, key, base_url, service, timeout) as client:
+        token = client.authenticate()
+    click.echo(f"authenticated {client.fiel.rfc} on {service}: token valid {token.lifetime_seconds:.0f} s, "
+               f"until {token.expires:%Y-%m-%d %H:%M:%S} UTC")  # fmt: skip
+
+
+def _moment(value: str, *, end: bool) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SS)"
+        ) from None
+    if end and len(value) == len("YYYY-MM-DD"):
+        # A bare end date means the whole of that day, as SAT's end is inclusive.
+        moment += timedelta(days=1, seconds=-1)
+    return moment
+
+
+@sat.command()
+@_connection_options
+@click.option("--direction", type=click.Choice(["issued", "received"]), help="Documents issued or received.")
+@click.option(
+    "--type", "request_type", type=click.Choice(["metadata", "xml"]), default="metadata", show_default=True
+)
+@click.option("--start", help="Start, Mexico local time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (inclusive).")
+@click.option("--end", help="End, Mexico local time: YYYY-MM-DD (the whole day) or YYYY-MM-DDTHH:MM:SS.")
+@click.option("--document-type", type=click.Choice([t.value for t in DocumentType]), help="TipoComprobante.")
+@click.option("--status", type=click.Choice([s.value for s in DocumentStatus]), help="EstadoComprobante.")
+@click.option("--third-party", help="RfcACuentaTerceros.")
+@click.option("--complement", help="A SAT complement code, e.g. nomina12, pagos20.")
+@click.option(
+    "--counterpart", multiple=True, help="Receiver RFC (issued, up to 5) or issuer RFC (received, 1)."
+)
+@click.option("--uuid", "folio", help="Ask for one document by UUID instead (no other filter).")
+@_reporting_sat_errors
+def query(
+    *,
+    cer: Path,
+    key: Path,
+    base_url: str | None,
+    service: str,
+    timeout: float,
+    direction: str | None,
+    request_type: str,
+    start: str | None,
+    end: str | None,
+    document_type: str | None,
+    status: str | None,
+    third_party: str | None,
+    complement: str | None,
+    counterpart: tuple[str, ...],
+    folio: str | None,
+) -> None:
+    """Ask SAT to prepare a download; prints the IdSolicitud to verify."""
+    if folio:
+        params = QueryParameters.by_uuid(folio, service=Service(service))
+    else:
+        if direction is None or start is None or end is None:
+            raise click.UsageError("give --direction, --start and --end, or --uuid")
+        params = QueryParameters(
+            service=Service(service),
+            direction=Direction.ISSUED if direction == "issued" else Direction.RECEIVED,
+            request_type=RequestType.XML if request_type == "xml" else RequestType.METADATA,
+            start=_moment(start, end=False),
+            end=_moment(end, end=True),
+            document_type=DocumentType(document_type) if document_type else None,
+            document_status=DocumentStatus(status) if status else None,
+            third_party_rfc=third_party,
+            complement=complement,
+            counterparts=counterpart,
+        )
+    with _client(cer, key, base_url, service, timeout) as client:
+        result = client.query(params)
+    click.echo(f"IdSolicitud: {result.request_id or '-'}")
+    click.echo(f"CodEstatus: {int(result.status)} {result.message}")
+
+
+@sat.command()
+@_connection_options
+@click.argument("request_id")
+@_reporting_sat_errors
+def verify(
+    *, cer: Path, key: Path, base_url: str | None, service: str, timeout: float, request_id: str
+) -> None:
+    """Where request REQUEST_ID stands; once finished, its package ids."""
+    with _client(cer, key, base_url, service, timeout) as client:
+        result = client.verify(request_id)
+    click.echo(f"CodEstatus: {int(result.status)} {result.message}")
+    click.echo(f"EstadoSolicitud: {int(result.state)} {result.state.message}")
+    click.echo(f"CodigoEstadoSolicitud: {int(result.state_code)} {result.state_code.message}")
+    click.echo(f"NumeroCFDIs: {result.document_count}")
+    for package_id in result.package_ids:
+        click.echo(f"IdPaquete: {package_id}")
+
+
+@sat.command()
+@_connection_options
+@click.argument("package_id")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="Folder to write <PACKAGE_ID>.zip into.",
+)
+@_reporting_sat_errors
+def download(
+    *, cer: Path, key: Path, base_url: str | None, service: str, timeout: float, package_id: str, out: Path
+) -> None:
+    """Download package PACKAGE_ID into --out as <PACKAGE_ID>.zip (SAT allows two downloads: keep it)."""
+    target = out / f"{Path(package_id).name}.zip"
+    if target.exists():
+        # SAT serves a package only twice: never spend a download to overwrite a copy already kept.
+        raise click.ClickException(
+            f"{target} already exists: that package is already kept; nothing was asked."
+        )
+    with _client(cer, key, base_url, service, timeout) as client:
+        result = client.download(package_id)
+    click.echo(f"CodEstatus: {int(result.status)} {result.message}")
+    if not result.package:
+        raise click.ClickException(f"SAT sent no package for {package_id}.")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=out, prefix=".partial-", delete=False) as partial:
+        partial.write(result.package)
+    Path(partial.name).replace(target)
+    digest = hashlib.sha256(result.package).hexdigest()
+    click.echo(f"saved {target} ({len(result.package)} bytes, sha256 {digest})")

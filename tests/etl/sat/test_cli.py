@@ -1,0 +1,130 @@
+"""`cfdi-etl sat ...` as a user runs it: against the local sandbox, with the password from the environment."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.main import main
+from cli.sat import _moment
+from etl.sandbox import SandboxServer
+from tests.etl.sat.conftest import credential_paths
+from tests.sandbox_plugin import SandboxFiel
+
+
+def _run(arguments: list[str], password: str | None, stdin: str | None = None) -> Result:
+    # `None` unsets the variable, wherever the tests run: the prompt is then what is tested.
+    env = {"CFDI_ETL_FIEL_PASSWORD": password}
+    return CliRunner().invoke(main, ["sat", *arguments], env=env, input=stdin)
+
+
+def _connection(fiel: SandboxFiel, sandbox: SandboxServer) -> list[str]:
+    return ["--cer", str(fiel.certificate), "--key", str(fiel.private_key), "--base-url", sandbox.base_url]
+
+
+def _field(output: str, name: str) -> list[str]:
+    return [line.split(": ", 1)[1] for line in output.splitlines() if line.startswith(f"{name}: ")]
+
+
+def test_a_user_runs_the_whole_cycle_by_hand_against_the_sandbox(
+    sandbox: SandboxServer, sandbox_fiel: SandboxFiel, tmp_path: Path
+) -> None:
+    connection = _connection(sandbox_fiel, sandbox)
+    auth = _run(["auth", *connection], sandbox_fiel.password)
+    assert auth.exit_code == 0, auth.output
+    assert f"authenticated {sandbox_fiel.rfc} on cfdi" in auth.output
+
+    month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    query = _run(
+        ["query", *connection, "--direction", "issued", "--start", month.isoformat(),
+         "--end", (month.replace(day=28)).isoformat()],
+        sandbox_fiel.password,
+    )  # fmt: skip
+    assert query.exit_code == 0, query.output
+    assert _field(query.output, "CodEstatus")[0].startswith("5000")
+    request_id = _field(query.output, "IdSolicitud")[0]
+
+    deadline = time.monotonic() + 20
+    while True:
+        verify = _run(["verify", *connection, request_id], sandbox_fiel.password)
+        assert verify.exit_code == 0, verify.output
+        state = _field(verify.output, "EstadoSolicitud")[0]
+        if not state.startswith(("1 ", "2 ")) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert state == "3 Terminada", verify.output
+    package_ids = _field(verify.output, "IdPaquete")
+    assert package_ids
+
+    out = tmp_path / "paquetes"
+    download = _run(["download", *connection, package_ids[0], "--out", str(out)], sandbox_fiel.password)
+    assert download.exit_code == 0, download.output
+    saved = out / f"{package_ids[0]}.zip"
+    assert f"saved {saved}" in download.output
+    with zipfile.ZipFile(saved) as package:
+        assert package.namelist()
+    assert not [p for p in out.iterdir() if p.name.startswith(".partial-")]
+
+    again = _run(["download", *connection, package_ids[0], "--out", str(out)], sandbox_fiel.password)
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+    assert "already kept; nothing was asked" in again.output
+
+
+def test_the_password_is_prompted_hidden_when_not_in_the_environment(
+    sandbox: SandboxServer, sandbox_fiel: SandboxFiel
+) -> None:
+    result = _run(["auth", *_connection(sandbox_fiel, sandbox)], None, stdin=sandbox_fiel.password + "\n")
+    assert result.exit_code == 0, result.output
+    assert "e.firma password:" in result.output
+    assert sandbox_fiel.password not in result.output
+
+
+def test_a_wrong_password_is_reported_without_a_traceback(
+    sandbox: SandboxServer, sandbox_fiel: SandboxFiel
+) -> None:
+    result = _run(["auth", *_connection(sandbox_fiel, sandbox)], "not-the-password")
+    assert result.exit_code == 1
+    assert "Wrong password" in result.output
+    assert "Traceback" not in result.output
+    assert "not-the-password" not in result.output
+
+
+def test_a_csd_is_refused_before_contacting_anyone(tmp_path: Path) -> None:
+    cer, key, password = credential_paths("csd")
+    # A port nobody listens on: the refusal must come before any connection attempt.
+    result = _run(
+        ["auth", "--cer", str(cer), "--key", str(key), "--base-url", "http://127.0.0.1:9"], password
+    )
+    assert result.exit_code == 1
+    assert "is a CSD" in result.output
+    assert "Could not connect" not in result.output
+
+
+def test_an_invalid_query_is_refused_with_the_reason(tmp_path: Path) -> None:
+    cer, key, password = credential_paths("fiel")
+    base = ["query", "--cer", str(cer), "--key", str(key), "--base-url", "http://127.0.0.1:9"]
+    received_cancelled_xml = _run(
+        [*base, "--direction", "received", "--type", "xml", "--status", "Cancelado",
+         "--start", "2025-01-01", "--end", "2025-01-31"],
+        password,
+    )  # fmt: skip
+    assert received_cancelled_xml.exit_code == 1
+    assert "only for current (Vigente) documents" in received_cancelled_xml.output
+    missing = _run([*base, "--direction", "issued"], password)
+    assert missing.exit_code == 2
+    assert "give --direction, --start and --end, or --uuid" in missing.output
+
+
+@pytest.mark.parametrize(
+    ("end", "expected"),
+    [("2025-01-31", "2025-01-31T23:59:59"), ("2025-01-31T12:00:00", "2025-01-31T12:00:00")],
+)
+def test_a_bare_end_date_means_the_whole_day(end: str, expected: str) -> None:
+    assert _moment(end, end=True).isoformat() == expected
+    assert _moment("2025-01-01", end=False).isoformat() == "2025-01-01T00:00:00"
