@@ -34,17 +34,16 @@ def _rate_or_zero(value: Decimal | None) -> str:
 
 
 def _line(line: Line, v4: bool) -> str:
-    head = attrs(
-        ("ClaveProdServ", line.clave_prod_serv),
-        ("NoIdentificacion", line.no_identificacion),
-        ("Cantidad", str(line.cantidad)),
-        ("ClaveUnidad", line.clave_unidad),
-        ("Unidad", line.unidad),
-        ("Descripcion", line.descripcion),
-        ("ValorUnitario", money(line.valor_unitario)),
-        ("Importe", money(line.importe)),
-        ("Descuento", money(line.descuento) if line.descuento else None),
-        ("ObjetoImp", line.objeto_imp if v4 else None),
+    # The hot path of the corpus: only free text is escaped, codes and numbers never need it.
+    head = (
+        f' ClaveProdServ="{line.clave_prod_serv}"'
+        + ("" if line.no_identificacion is None else f' NoIdentificacion="{esc(line.no_identificacion)}"')
+        + f' Cantidad="{line.cantidad}" ClaveUnidad="{line.clave_unidad}"'
+        + ("" if line.unidad is None else f' Unidad="{esc(line.unidad)}"')
+        + f' Descripcion="{esc(line.descripcion)}" ValorUnitario="{money(line.valor_unitario)}"'
+        + f' Importe="{money(line.importe)}"'
+        + (f' Descuento="{money(line.descuento)}"' if line.descuento else "")
+        + (f' ObjetoImp="{line.objeto_imp}"' if v4 else "")
     )
     parts = []
     transferred = [t for t in line.taxes if not t.withheld]

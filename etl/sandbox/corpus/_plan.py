@@ -128,6 +128,7 @@ class Plan:
         self.last_month = last_month
         self._mask = int.from_bytes(digest(seed, "uuid-mask", size=8), "big") & ((1 << _PAYLOAD_BITS) - 1)
         self._multipliers: dict[int, tuple[int, int]] = {}
+        self._offsets: dict[tuple[str, int, str, int], int] = {}
 
     # -- existence ------------------------------------------------------------------------------
     def has_month(self, month: Month) -> bool:
@@ -152,7 +153,14 @@ class Plan:
         return cached
 
     def _offset(self, family: Family, rfc_index: int, origin: Origin, month: Month, count: int) -> int:
-        return draw(self.seed, "offset", family, rfc_index, origin, month.ordinal) % count
+        cache_key = (family, rfc_index, origin, month.ordinal)
+        offset = self._offsets.get(cache_key)
+        if offset is None:
+            offset = draw(self.seed, "offset", family, rfc_index, origin, month.ordinal) % count
+            if len(self._offsets) > 100_000:
+                self._offsets.clear()
+            self._offsets[cache_key] = offset
+        return offset
 
     def index_of(self, family: Family, rfc_index: int, origin: Origin, month: Month, slot: int) -> int:
         count = self.per_month[family]
@@ -197,10 +205,13 @@ class Plan:
             | 0b10 << 62  # RFC 4122 variant
             | (bits & ((1 << 62) - 1))
         )
-        return str(UUID(int=value)).upper()
+        text = f"{value:032X}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
-    def _veil(self, tag: int) -> int:
-        return draw(self.seed, "uuid-veil", tag) & ((1 << _PAYLOAD_BITS) - 1)
+    @staticmethod
+    def _veil(tag: int) -> int:
+        # Any function of the tag alone will do; multiplying by a large odd constant spreads every bit.
+        return ((tag * 0x9E3779B97F4A7C15) >> 17) & ((1 << _PAYLOAD_BITS) - 1)
 
     def key_of(self, uuid: str) -> DocumentKey | None:
         """The key a UUID of this corpus encodes, or None for a UUID the corpus never issued."""
