@@ -25,8 +25,12 @@ METADATA = Table(
         Column("rfc_pac", TEXT, "RFC of the PAC that stamped the document (RfcPac)"),
         Column("fecha_emision", TIMESTAMP, "when the document was issued, Mexico local time (FechaEmision)"),
         Column("fecha_certificacion_sat", TIMESTAMP, "when it was stamped, Mexico local time"),
-        Column("monto", MONEY, "the document's total as SAT lists it (Monto)"),
-        Column("efecto_comprobante", TEXT, "I ingreso, E egreso, T traslado, N nómina, P pago"),
+        Column(
+            "monto", MONEY, "the document's total as SAT lists it (Monto; Retenciones: MontoTotOperacion)"
+        ),
+        Column("efecto_comprobante", TEXT, "I ingreso, E egreso, T traslado, N nómina, P pago; CFDI only"),
+        Column("monto_tot_ret", MONEY, "Retenciones only: total withheld (MontoTotRet)"),
+        Column("cve_retenc", TEXT, "Retenciones only: withholding key (CveRetenc)"),
         Column("estatus", TEXT, "'vigente' or 'cancelado' (SAT's Estatus 1 / 0)", nullable=False),
         Column("fecha_cancelacion", TIMESTAMP, "when it was cancelled, Mexico local time; null if vigente"),
         Column("rfc_a_cuenta_terceros", TEXT_LIST, "RFCs of third parties on whose behalf it was issued"),

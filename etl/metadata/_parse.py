@@ -27,8 +27,9 @@ class MetadataResult:
     record_count: int
 
 
-def parse_files(files: Sequence[tuple[str, bytes]], tercero: tuple[str, bytes] | None) -> MetadataResult:
-    """Parse metadata files (source name, bytes) read together, e.g. the `.txt` files of one package."""
+def parse_files(files: Sequence[tuple[str, bytes]], terceros: Sequence[tuple[str, bytes]]) -> MetadataResult:
+    """Parse metadata files (source name, bytes) read together, e.g. the `.txt` files of one package,
+    and join the third-party files to them."""
     all_records: list[Records] = []
     good: list[pl.DataFrame] = []
     refused: list[pl.DataFrame] = []
@@ -50,8 +51,8 @@ def parse_files(files: Sequence[tuple[str, bytes]], tercero: tuple[str, bytes] |
             part.select("source", "numero_linea", "motivo", pl.Series("texto", texts, dtype=pl.String()))
         )
     frame = frame.select(METADATA.names)
-    if tercero is not None:
-        frame, tercero_rejects = _join_terceros(frame, *tercero)
+    for source, data in terceros:
+        frame, tercero_rejects = _join_terceros(frame, source, data)
         rejects.append(tercero_rejects)
     return MetadataResult(
         frame=frame,
@@ -157,7 +158,19 @@ def _join_terceros(frame: pl.DataFrame, source: str, data: bytes) -> tuple[pl.Da
         .agg(pl.col("rfc").alias("_rfcs"), pl.col("nombre").alias("_nombres"))
     )
     joined = frame.join(third_parties, on="uuid", how="left", maintain_order="left").with_columns(
-        pl.coalesce("rfc_a_cuenta_terceros", "_rfcs").alias("rfc_a_cuenta_terceros"),
-        pl.coalesce("nombre_a_cuenta_terceros", "_nombres").alias("nombre_a_cuenta_terceros"),
+        _appended("rfc_a_cuenta_terceros", "_rfcs"),
+        _appended("nombre_a_cuenta_terceros", "_nombres"),
     )
     return joined.select(METADATA.names), rejects
+
+
+def _appended(column: str, more: str) -> pl.Expr:
+    """The list in `column` followed by the one in `more`; either may be null."""
+    return (
+        pl.when(pl.col(column).is_null())
+        .then(pl.col(more))
+        .when(pl.col(more).is_null())
+        .then(pl.col(column))
+        .otherwise(pl.concat_list(column, more))
+        .alias(column)
+    )

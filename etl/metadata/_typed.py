@@ -28,6 +28,8 @@ FIELDS = {
     "fechacertificacionsat": "fecha_certificacion_sat",
     "monto": "monto",
     "efectocomprobante": "efecto_comprobante",
+    "montototret": "monto_tot_ret",
+    "cveretenc": "cve_retenc",
     "estatus": "estatus",
     "fechacancelacion": "fecha_cancelacion",
     "rfcacuentaterceros": "rfc_a_cuenta_terceros",
@@ -42,6 +44,7 @@ _HEADER_OF = {
     "fecha_certificacion_sat": "FechaCertificacionSat",
     "fecha_cancelacion": "FechaCancelacion",
     "monto": "Monto",
+    "monto_tot_ret": "MontoTotRet",
     "efecto_comprobante": "EfectoComprobante",
     "estatus": "Estatus",
 }
@@ -54,8 +57,9 @@ _TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 _EFECTOS = ("I", "E", "T", "N", "P")
 _RFCS = ("rfc_emisor", "rfc_receptor", "rfc_pac")
 _TIMESTAMPS = ("fecha_emision", "fecha_certificacion_sat", "fecha_cancelacion")
+_AMOUNTS = ("monto", "monto_tot_ret")
 # Fields whose text as written is kept until the checks ran, to say what was wrong with it.
-_CHECKED = ("uuid", *_RFCS, *_TIMESTAMPS, "monto", "efecto_comprobante", "estatus")
+_CHECKED = ("uuid", *_RFCS, *_TIMESTAMPS, *_AMOUNTS, "efecto_comprobante", "estatus")
 _BLANK = "__blank"
 _BAD = "__bad"
 
@@ -122,11 +126,12 @@ def _typed_query(records: Records, source: str) -> pl.LazyFrame:
                 written(c).str.strptime(pl.Datetime("us"), _TIMESTAMP_FORMAT, strict=False).alias(c)
                 for c in _TIMESTAMPS
             ),
-            pl.when(written("monto").str.contains(_MONEY))
-            .then(written("monto"))
-            .cast(pl.Decimal(18, 6))
-            .alias("monto"),
+            *(
+                pl.when(written(c).str.contains(_MONEY)).then(written(c)).cast(pl.Decimal(18, 6)).alias(c)
+                for c in _AMOUNTS
+            ),
             written("efecto_comprobante").alias("efecto_comprobante"),
+            written("cve_retenc").alias("cve_retenc"),
             written("estatus").replace_strict(ESTATUS, default=None).alias("estatus"),
             _as_list(written("rfc_a_cuenta_terceros")).alias("rfc_a_cuenta_terceros"),
             _as_list(written("nombre_a_cuenta_terceros")).alias("nombre_a_cuenta_terceros"),
@@ -162,7 +167,7 @@ def _is_bad() -> pl.Expr:
         ~pl.col("__uuid_ok"),
         pl.col("estatus").is_null(),
         *(~pl.col(f"__{c}_ok") for c in _RFCS),
-        *(pl.col(c).is_null() & pl.col(_written(c)).is_not_null() for c in (*_TIMESTAMPS, "monto")),
+        *(pl.col(c).is_null() & pl.col(_written(c)).is_not_null() for c in (*_TIMESTAMPS, *_AMOUNTS)),
         ~pl.col("efecto_comprobante").is_in(_EFECTOS),
     ).fill_null(value=False)
 
@@ -205,9 +210,12 @@ def _reason(width: int) -> pl.Expr:
     ]
     checks += [
         (
-            pl.col("monto").is_null() & written["monto"].is_not_null(),
-            pl.format("Monto {} is not an amount with '.' and at most 6 decimals", written["monto"]),
-        ),
+            pl.col(c).is_null() & written[c].is_not_null(),
+            pl.format(f"{_HEADER_OF[c]} {{}} is not an amount with '.' and at most 6 decimals", written[c]),
+        )
+        for c in _AMOUNTS
+    ]
+    checks += [
         (
             ~pl.col("efecto_comprobante").is_in(_EFECTOS),
             pl.format("EfectoComprobante {} is not one of I, E, T, N, P", written["efecto_comprobante"]),

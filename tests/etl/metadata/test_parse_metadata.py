@@ -5,11 +5,12 @@ from __future__ import annotations
 import zipfile
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
 
-from etl.metadata import MetadataError, MetadataResult, parse_metadata
+from etl.metadata import MetadataError, MetadataResult, parse_metadata, parse_metadata_package
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from tests.paths import SAT_FIXTURES
 
@@ -64,6 +65,8 @@ def test_the_real_crlf_file_without_final_newline_reads_both_records_exactly() -
         "fecha_certificacion_sat": datetime(2018, 1, 11, 7, 10, 51),
         "monto": Decimal("1124.11"),
         "efecto_comprobante": "I",
+        "monto_tot_ret": None,
+        "cve_retenc": None,
         "estatus": "vigente",
         "fecha_cancelacion": None,
         "rfc_a_cuenta_terceros": None,
@@ -254,3 +257,57 @@ def test_large_amounts_keep_every_cent() -> None:
 
     assert result.frame["monto"].to_list() == [Decimal("999999999999.999999"), Decimal("-0.01")]
     assert result.frame.schema["monto"] == pl.Decimal(18, 6)
+
+
+def test_a_metadata_package_reads_to_its_records_with_third_parties_joined() -> None:
+    result = parse_metadata_package(SAT_FIXTURES / "packages" / "metadata-terceros.zip")
+
+    assert result.record_count == 5
+    assert result.rejects.is_empty()
+    assert result.frame["rfc_a_cuenta_terceros"].to_list() == [
+        None,
+        ["AAAA010101AA1"],
+        ["AAAA010101AA2"],
+        ["AAAA010101AA3"],
+        None,
+    ]
+    assert set(result.frame["source"]) == {"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF_01.txt"}
+
+
+def test_a_uuid_in_two_files_of_one_package_loads_once(tmp_path: Path) -> None:
+    path = tmp_path / "p.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("R_01.txt", f"{HEADER}\r\n{record(UUID_1)}\r\n{record(UUID_2)}")
+        archive.writestr("R_02.txt", f"{HEADER}\r\n{record(UUID_3)}\r\n{record(UUID_2)}")
+
+    result = parse_metadata_package(path)
+
+    assert result.record_count == 4
+    assert result.frame.select("source", "uuid").rows() == [
+        ("R_01.txt", UUID_1.lower()),
+        ("R_01.txt", UUID_2.lower()),
+        ("R_02.txt", UUID_3.lower()),
+    ]
+    assert result.rejects.select("source", "numero_linea", "motivo").rows() == [
+        ("R_02.txt", 3, "Uuid repeated: first listed in R_01.txt line 3")
+    ]
+
+
+def test_retenciones_metadata_fills_its_own_columns_by_header_name() -> None:
+    header = (
+        "Uuid~RfcEmisor~NombreEmisor~RfcReceptor~NombreReceptor~RfcPac~FechaEmision~FechaCertificacionSat"
+        "~Monto~MontoTotRet~CveRetenc~Estatus~FechaCancelacion"
+    )
+    line = (
+        f"{UUID_1}~EKU9003173C9~ESCUELA~XEXX010101000~WORLD WIDE~CVD110412TF6~2025-01-03 01:53:50"
+        "~2025-01-03 01:56:50~243623.81~28520.24~05~0~2025-02-01 00:00:00"
+    )
+    result = parse(f"{header}\r\n{line}\r\n")
+
+    (row,) = result.frame.to_dicts()
+    assert (row["monto"], row["monto_tot_ret"], row["cve_retenc"]) == (
+        Decimal("243623.81"),
+        Decimal("28520.24"),
+        "05",
+    )
+    assert (row["efecto_comprobante"], row["estatus"], row["columnas_extra"]) == (None, "cancelado", None)
