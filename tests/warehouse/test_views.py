@@ -1,0 +1,317 @@
+"""The analyst views on a small, hand-checked book: every expected figure below is worked out by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from schemas import Table
+from schemas.cfdi import (
+    COMPROBANTES,
+    IMPUESTOS,
+    NOMINA_LINEAS,
+    NOMINAS,
+    PAGOS,
+    PAGOS_DOCUMENTOS,
+    PAGOS_IMPUESTOS,
+)
+from schemas.metadata import METADATA
+from warehouse import Warehouse
+
+A, B = "EKU9003173C9", "AAA010101AAA"
+JAN, FEB = date(2024, 1, 1), date(2024, 2, 1)
+
+
+def _uuid(n: int) -> str:
+    return f"11111111-2222-4333-8444-{n:012d}"
+
+
+def _frame(table: Table, rows: list[Mapping[str, object]]) -> pl.DataFrame:
+    """A frame of `table` with the given values; every column not mentioned is null."""
+    filled = [{name: row.get(name) for name in table.names} for row in rows]
+    return pl.DataFrame(filled, schema=table.schema)
+
+
+def _d(text: str) -> Decimal:
+    return Decimal(text)
+
+
+def _invoice(
+    n: int, kind: tuple[str, str | None], parties: tuple[str, str], amounts: tuple[str, str], **more: object
+) -> dict[str, object]:
+    """Document n of type and payment method `kind`, from issuer to receiver, with SubTotal and Total."""
+    tipo, metodo = kind
+    sub_total, total = amounts
+    emisor, receptor = parties
+    rate = _d(str(more.pop("tipo_cambio", "1")))
+    row: dict[str, object] = {
+        "uuid": _uuid(n),
+        "version": "4.0",
+        "tipo_de_comprobante": tipo,
+        "metodo_pago": metodo,
+        "fecha": more.pop("fecha", datetime(2024, 1, 10, 12, 0)),
+        "moneda": "MXN" if rate == 1 else "USD",
+        "tipo_cambio": None if rate == 1 else rate,
+        "sub_total": _d(sub_total),
+        "total": _d(total),
+        "sub_total_mxn": _d(sub_total) * rate,
+        "total_mxn": _d(total) * rate,
+        "rfc_emisor": emisor,
+        "nombre_emisor": f"Empresa {emisor}",
+        "rfc_receptor": receptor,
+        "nombre_receptor": f"Cliente {receptor}",
+        "source": f"{n}.xml",
+        "sha256": f"{n:064d}",
+    }
+    row.update(more)
+    return row
+
+
+def _iva(n: int, importe: str) -> dict[str, object]:
+    return {
+        "uuid": _uuid(n),
+        "numero": 1,
+        "nivel": "comprobante",
+        "tipo": "traslado",
+        "impuesto": "002",
+        "tipo_factor": "Tasa",
+        "tasa_o_cuota": _d("0.16"),
+        "importe": _d(importe),
+    }
+
+
+def _metadata(
+    n: int, emisor: str, receptor: str, monto: str, cancelled: datetime | None
+) -> dict[str, object]:
+    return {
+        "uuid": _uuid(n),
+        "rfc_emisor": emisor,
+        "rfc_receptor": receptor,
+        "fecha_emision": datetime(2024, 1, 10, 12, 0),
+        "monto": _d(monto),
+        "efecto_comprobante": "I",
+        "estatus": "cancelado" if cancelled else "vigente",
+        "fecha_cancelacion": cancelled,
+        "source": "meta.txt",
+        "numero_linea": n + 1,
+    }
+
+
+def _cfdi(wh: Warehouse, rfc: str, month: date, direction: str, frames: dict[str, pl.DataFrame]) -> None:
+    with wh.load(rfc, month, direction, "cfdi") as load:
+        load.append(frames, f"{rfc}-{month}-{direction}.zip", "a" * 64)
+
+
+def _meta(wh: Warehouse, rows: list[Mapping[str, object]]) -> None:
+    with wh.load(A, JAN, "emitidos", "metadata") as load:
+        load.append({"metadata": _frame(METADATA, rows)}, "meta.zip", "b" * 64)
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """A issues 1 (PUE), 2 (PPD, USD at 20), 3 (credit note), 4 (cancelled later), 7 (payroll); B receives 1.
+
+    In February A issues 5, a payment receipt paying half of 2. Metadata lists 1-4 and 6 (no XML).
+    """
+    wh = Warehouse.open(Path(tmp_path_factory.mktemp("views")) / "wh.duckdb")
+    doc1 = _invoice(1, ("I", "PUE"), (A, B), ("1000", "1160"))
+    _cfdi(
+        wh,
+        A,
+        JAN,
+        "emitidos",
+        {
+            "comprobantes": _frame(
+                COMPROBANTES,
+                [
+                    doc1,
+                    _invoice(2, ("I", "PPD"), (A, "CCC010101CCC"), ("100", "116"), tipo_cambio="20"),
+                    _invoice(3, ("E", "PUE"), (A, B), ("100", "116")),
+                    _invoice(4, ("I", "PUE"), (A, "DDD010101DDD"), ("500", "580")),
+                    _invoice(7, ("N", "PUE"), (A, "PEPJ800101AB1"), ("10000", "8700")),
+                ],
+            ),
+            "impuestos": _frame(IMPUESTOS, [_iva(1, "160"), _iva(2, "16"), _iva(3, "16"), _iva(4, "80")]),
+            "nominas": _frame(
+                NOMINAS,
+                [
+                    {
+                        "uuid": _uuid(7),
+                        "numero": 1,
+                        "fecha_pago": date(2024, 1, 15),
+                        "total_percepciones": _d("10000"),
+                        "total_deducciones": _d("1500"),
+                        "total_otros_pagos": _d("200"),
+                        "total_impuestos_retenidos": _d("1500"),
+                        "curp": "PEPJ800101HDFRRN09",
+                        "num_empleado": "7",
+                    }
+                ],
+            ),
+            "nomina_lineas": _frame(
+                NOMINA_LINEAS,
+                [
+                    {
+                        "uuid": _uuid(7),
+                        "numero": 1,
+                        "nomina_numero": 1,
+                        "tipo_linea": "otro_pago",
+                        "importe": _d("200"),
+                        "subsidio_causado": _d("250"),
+                    }
+                ],
+            ),
+        },
+    )
+    _cfdi(
+        wh,
+        B,
+        JAN,
+        "recibidos",
+        {"comprobantes": _frame(COMPROBANTES, [doc1]), "impuestos": _frame(IMPUESTOS, [_iva(1, "160")])},
+    )
+    payment = _invoice(5, ("P", None), (A, "CCC010101CCC"), ("0", "0"), fecha=datetime(2024, 2, 10, 9, 0))
+    _cfdi(
+        wh,
+        A,
+        FEB,
+        "emitidos",
+        {
+            "comprobantes": _frame(COMPROBANTES, [payment]),
+            "pagos": _frame(
+                PAGOS,
+                [
+                    {
+                        "uuid": _uuid(5),
+                        "numero_pago": 1,
+                        "fecha_pago": datetime(2024, 2, 10, 9, 0),
+                        "moneda_p": "USD",
+                        "tipo_cambio_p": _d("20"),
+                        "monto": _d("58"),
+                        "monto_mxn": _d("1160"),
+                    }
+                ],
+            ),
+            "pagos_documentos": _frame(
+                PAGOS_DOCUMENTOS,
+                [
+                    {
+                        "uuid": _uuid(5),
+                        "numero_pago": 1,
+                        "numero": 1,
+                        "id_documento": _uuid(2),
+                        "moneda_dr": "USD",
+                        "num_parcialidad": 1,
+                        "imp_saldo_ant": _d("116"),
+                        "imp_pagado": _d("58"),
+                        "imp_saldo_insoluto": _d("58"),
+                    }
+                ],
+            ),
+            "pagos_impuestos": _frame(
+                PAGOS_IMPUESTOS,
+                [
+                    {
+                        "uuid": _uuid(5),
+                        "numero": 1,
+                        "numero_pago": 1,
+                        "nivel": "pago",
+                        "tipo": "traslado",
+                        "base": _d("50"),
+                        "impuesto": "002",
+                        "importe": _d("8"),
+                    }
+                ],
+            ),
+        },
+    )
+    listed = [(1, "1160"), (2, "116"), (3, "116"), (6, "50")]
+    _meta(wh, [*(_metadata(n, A, B, m, None) for n, m in listed), _metadata(4, A, B, "580", None)])
+    _meta(
+        wh,
+        [*(_metadata(n, A, B, m, None) for n, m in listed), _metadata(4, A, B, "580", datetime(2024, 3, 1))],
+    )
+    return wh
+
+
+def test_documentos_holds_each_uuid_once_and_leaves_out_cancelled_ones(book: Warehouse) -> None:
+    rows = book.query("SELECT uuid::VARCHAR, estatus FROM documentos ORDER BY uuid").rows()
+    assert rows == [
+        (_uuid(1), "vigente"),
+        (_uuid(2), "vigente"),
+        (_uuid(3), "vigente"),
+        (_uuid(5), "sin_metadata"),
+        (_uuid(7), "sin_metadata"),
+    ]
+    cancelled = book.query(
+        "SELECT uuid::VARCHAR, estatus FROM documentos_con_cancelados WHERE uuid = ?", [_uuid(4)]
+    )
+    assert cancelled.rows() == [(_uuid(4), "cancelado")]
+
+
+def test_income_and_expenses_are_net_of_credit_notes_per_rfc_and_currency(book: Warehouse) -> None:
+    rows = book.query(
+        "SELECT rfc, month, tipo, moneda, documentos_i, notas_de_credito, neto, neto_mxn, total_neto_mxn "
+        "FROM ingresos_egresos_mensuales ORDER BY rfc, tipo, moneda"
+    ).rows()
+    assert rows == [
+        (B, JAN, "egresos", "MXN", 1, 0, _d("1000"), _d("1000"), _d("1160")),
+        (A, JAN, "ingresos", "MXN", 1, 1, _d("900"), _d("900"), _d("1044")),
+        (A, JAN, "ingresos", "USD", 1, 0, _d("100"), _d("2000"), _d("2320")),
+    ]
+
+
+def test_vat_is_given_on_accrual_and_on_cash_basis_by_payment_date(book: Warehouse) -> None:
+    rows = book.query(
+        "SELECT month, iva_trasladado_devengado_mxn, iva_trasladado_flujo_mxn FROM iva_mensual "
+        "WHERE rfc = ? ORDER BY month",
+        [A],
+    ).rows()
+    # January accrual: 160 + 16 x 20 - 16 (credit note); cash: PUE only, 160 - 16. The PPD invoice's
+    # VAT enters the cash basis in February with its payment: 8 USD x 20.
+    assert rows == [(JAN, _d("464"), _d("144")), (FEB, _d("0"), _d("160"))]
+
+
+def test_open_ppd_balances_subtract_payments_and_agree_with_the_last_saldo_insoluto(book: Warehouse) -> None:
+    rows = book.query(
+        "SELECT rfc, tipo, uuid::VARCHAR, total, pagado, saldo, saldo_mxn, pagos, ultimo_saldo_insoluto, "
+        "saldo_cuadra FROM saldos_ppd"
+    ).rows()
+    assert rows == [
+        (A, "por_cobrar", _uuid(2), _d("116"), _d("58"), _d("58"), _d("1160"), 1, _d("58"), True),
+    ]
+
+
+def test_payroll_is_summed_per_month_and_employee(book: Warehouse) -> None:
+    row = book.query(
+        "SELECT rfc, month, rfc_empleado, curp, recibos, percepciones, deducciones, otros_pagos, "
+        "isr_retenido, subsidio_causado, neto FROM nomina_mensual"
+    ).row(0)
+    assert row == (
+        A, JAN, "PEPJ800101AB1", "PEPJ800101HDFRRN09", 1,
+        _d("10000"), _d("1500"), _d("200"), _d("1500"), _d("250"), _d("8700"),
+    )  # fmt: skip
+
+
+def test_a_cancellation_seen_after_the_month_was_loaded_is_flagged(book: Warehouse) -> None:
+    rows = book.query(
+        "SELECT rfc, uuid::VARCHAR, fecha_cancelacion, cancelado_despues_de_cargar FROM cancelaciones"
+    ).rows()
+    assert rows == [(A, _uuid(4), datetime(2024, 3, 1), True)]
+
+
+def test_reconciliation_lists_metadata_without_xml_and_xml_without_metadata(book: Warehouse) -> None:
+    rows = book.query(
+        "SELECT rfc, direction, month, uuid::VARCHAR, falta FROM conciliacion ORDER BY ALL"
+    ).rows()
+    assert rows == [
+        (B, "recibidos", JAN, _uuid(1), "metadata"),
+        (A, "emitidos", JAN, _uuid(6), "xml"),
+        (A, "emitidos", JAN, _uuid(7), "metadata"),
+        (A, "emitidos", FEB, _uuid(5), "metadata"),
+    ]

@@ -1,0 +1,14 @@
+-- meaning: Every CFDI header, one row per UUID however many loaded RFCs hold it (issuer and receiver),
+-- joined with its current status (estatus: vigente, cancelado or sin_metadata). Amounts are in the
+-- document's currency (moneda) and in MXN (the *_mxn columns). month is the month of emission.
+-- Cancelled documents included: use `documentos` to leave them out.
+-- example: SELECT uuid, fecha, tipo_de_comprobante, total_mxn, estatus, fecha_cancelacion
+-- FROM documentos_con_cancelados WHERE estatus = 'cancelado' ORDER BY fecha DESC LIMIT 20
+SELECT
+    c.* EXCLUDE (rfc, month, direction, load_id, source_package, source_sha256, loaded_at),
+    date_trunc('month', c.fecha)::DATE AS month,
+    coalesce(s.estatus, 'sin_metadata') AS estatus,
+    s.fecha_cancelacion
+FROM comprobantes AS c
+LEFT JOIN estatus_actual AS s USING (uuid)
+QUALIFY row_number() OVER (PARTITION BY c.uuid ORDER BY c.direction, c.rfc, c.month) = 1
