@@ -4,10 +4,11 @@
   `tmp_path`, fast lifecycle (0.2 s in state 1 and 0.2 s in state 2), a small synthetic corpus for
   `SANDBOX_RFCS`. Use `sandbox.base_url` with `Endpoints.for_base_url(...)`, `sandbox.faults.inject(...)`
   to make it misbehave, `sandbox.data_dir` for its state.
-- `sandbox_fiel`: a test FIEL for `SANDBOX_RFCS[0]` issued by that sandbox's test CA
-  (`.certificate`, `.private_key`, `.password`, `.rfc`), ready for `Fiel.from_files`.
+- `sandbox_fiel`: a test FIEL for `SANDBOX_RFCS[0]` (`.certificate`, `.private_key`, `.password`, `.rfc`),
+  ready for `Fiel.from_files`, issued by the test CA that every sandbox of the test trusts
+  (`tmp_path / "test-ca"`; issue more with `generate_test_fiel(rfc, out, password, ca_dir=that)`).
 - `sandbox_factory`: `sandbox_factory(**SandboxConfig overrides, catalog=None)` for another configuration
-  (several may run at once; each is stopped after the test).
+  (several may run at once, sharing the test CA; each is stopped after the test).
 - `sandbox_process`: the same sandbox as a subprocess (`cfdi-etl sandbox serve`), for crash-and-restart
   tests: `.base_url`, `.restart()` (same port, same state), `.kill()`, `.data_dir`.
 """
@@ -15,6 +16,7 @@
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -55,6 +57,7 @@ def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., SandboxServer]]:
     def start(*, catalog: Catalog | None = None, **overrides: object) -> SandboxServer:
         settings: dict[str, object] = {
             "data_dir": tmp_path / f"sandbox-{len(started)}",
+            "ca_dir": tmp_path / "test-ca",
             "seed": 7,
             "rfcs": SANDBOX_RFCS,
             **_FAST,
@@ -76,8 +79,10 @@ def sandbox(sandbox_factory: Callable[..., SandboxServer]) -> SandboxServer:
 
 
 @pytest.fixture
-def sandbox_fiel(sandbox: SandboxServer, tmp_path: Path) -> SandboxFiel:
-    paths = generate_test_fiel(SANDBOX_RFCS[0], tmp_path / "fiel", _FIEL_PASSWORD, data_dir=sandbox.data_dir)
+def sandbox_fiel(tmp_path: Path) -> SandboxFiel:
+    paths = generate_test_fiel(
+        SANDBOX_RFCS[0], tmp_path / "fiel", _FIEL_PASSWORD, ca_dir=tmp_path / "test-ca"
+    )
     return SandboxFiel(SANDBOX_RFCS[0], paths.certificate, paths.private_key, _FIEL_PASSWORD)
 
 
@@ -137,6 +142,14 @@ class SandboxProcess:
             self._process.terminate()
             self._process.wait(timeout=30)
             self._process = None
+
+    def interrupt(self) -> tuple[int, str]:
+        """Ctrl-C: the exit code and what the server printed after its start-up lines."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGINT)
+        output, _ = self._process.communicate(timeout=30)
+        code, self._process = self._process.returncode, None
+        return code, output
 
     def restart(self) -> str:
         self.kill()

@@ -17,6 +17,7 @@ class SandboxConfig:
     """One sandbox: where its state lives, what it serves, how fast it moves, and how it misbehaves.
 
     - `data_dir`: state (requests, packages, tokens' secret, the test CA); reused across restarts.
+    - `ca_dir`: where the test CA lives, if not `data_dir/ca` (several sandboxes can share one).
     - `seed`, `rfcs`, `documents_per_month`: the synthetic corpus served (see `etl.sandbox.corpus`);
       `documents_per_month=None` keeps the corpus's own default.
     - `accepted_seconds`, `in_progress_seconds`: how long a request stays in state 1 then 2 before 3.
@@ -31,6 +32,7 @@ class SandboxConfig:
     """
 
     data_dir: Path
+    ca_dir: Path | None = None
     seed: int = 0
     rfcs: tuple[str, ...] = ("EKU9003173C9",)
     documents_per_month: int | None = None

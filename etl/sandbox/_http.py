@@ -7,6 +7,7 @@ import contextlib
 import logging
 import socket
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -88,8 +89,10 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         self.service = service
         self.faults = faults
         self.stopping = threading.Event()
+        self.calls: Counter[Operation] = Counter()
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        self.calls_lock = threading.Lock()
 
     def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
         with self._connections_lock:
@@ -133,6 +136,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(_plain(411 if length == 0 else 413, "a SOAP request needs a body under 1 MB"))
             return
         body = self.rfile.read(length)
+        with self.server.calls_lock:
+            self.server.calls[route.operation] += 1
         fault = self.server.faults.draw(route.operation)
         if fault is not None and self._misbehave(fault):
             return

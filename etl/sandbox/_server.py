@@ -8,7 +8,7 @@ from types import TracebackType
 
 from etl.sandbox._catalog import Catalog, CorpusCatalog
 from etl.sandbox._config import SandboxConfig
-from etl.sandbox._faults import Faults
+from etl.sandbox._faults import Faults, Operation
 from etl.sandbox._http import SandboxHTTPServer
 from etl.sandbox._service import Service
 
@@ -41,6 +41,14 @@ class SandboxServer:
     @property
     def data_dir(self) -> Path:
         return self.config.data_dir
+
+    @property
+    def calls(self) -> dict[Operation, int]:
+        """How many calls of each operation arrived (faulted ones included) since `start()`."""
+        if self._http is None:
+            return {}
+        with self._http.calls_lock:
+            return dict(self._http.calls)
 
     def start(self) -> str:
         if self._http is not None:

@@ -24,7 +24,7 @@ from etl.sandbox._config import SandboxConfig
 from etl.sandbox._queries import Query, QueryRejectedError, read_query
 from etl.sandbox._signatures import SignatureError, verify_request_signature, verify_security_header
 from etl.sandbox._store import PackageRow, RequestRow, Store
-from etl.sandbox._test_ca import load_or_create_test_ca
+from etl.sandbox._test_ca import load_or_create_test_ca, test_ca_dir
 from etl.sandbox._tokens import TokenClaims, TokenIssuer, token_from_authorization
 
 __all__ = [
@@ -97,7 +97,7 @@ class Service:
         self._packages_dir = config.data_dir / "packages"
         self._packages_dir.mkdir(exist_ok=True)
         self._store = Store(config.data_dir / "state.sqlite3")
-        self._trust = Trust(load_or_create_test_ca(config.data_dir)[0])
+        self._trust = Trust(load_or_create_test_ca(config.ca_dir or test_ca_dir(config.data_dir))[0])
         self._tokens = TokenIssuer(config.data_dir)
         self._submit_lock = threading.Lock()
         self._preparer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-prepare")

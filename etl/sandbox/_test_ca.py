@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
 
-__all__ = ["FielPaths", "generate_test_fiel", "load_or_create_test_ca", "sandbox_home"]
+__all__ = ["FielPaths", "generate_test_fiel", "load_or_create_test_ca", "sandbox_home", "test_ca_dir"]
 
 _CA_NAME = x509.Name(
     [
@@ -45,9 +45,13 @@ def sandbox_home() -> Path:
     return Path(os.environ.get("CFDI_ETL_HOME", "var")) / "sandbox"
 
 
-def load_or_create_test_ca(data_dir: Path) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
-    """The test CA kept in `data_dir/ca/`, created on first use."""
-    folder = data_dir / _CA_DIR
+def test_ca_dir(data_dir: Path) -> Path:
+    """Where a sandbox over `data_dir` keeps its test CA unless told otherwise."""
+    return data_dir / _CA_DIR
+
+
+def load_or_create_test_ca(folder: Path) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+    """The test CA kept in `folder`, created on first use."""
     certificate_path, key_path = folder / _CA_CERTIFICATE, folder / _CA_KEY
     if certificate_path.is_file() and key_path.is_file():
         key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
@@ -86,11 +90,13 @@ def generate_test_fiel(
     password: str,
     *,
     data_dir: Path | None = None,
+    ca_dir: Path | None = None,
     valid_from: dt.datetime | None = None,
     valid_until: dt.datetime | None = None,
     organizational_unit: str | None = None,
 ) -> FielPaths:
-    """Issue a test FIEL for `rfc` from the sandbox's test CA (in `data_dir`, default `sandbox_home()`).
+    """Issue a test FIEL for `rfc` from the sandbox's test CA (`ca_dir`, default `<data_dir>/ca`, where
+    `data_dir` defaults to `sandbox_home()`).
 
     Writes `<RFC>.cer` (DER) and `<RFC>.key` (PKCS#8 DER encrypted with `password`) into `out_dir`.
     `organizational_unit` makes it a CSD instead (SAT refuses those); the validity window defaults to
@@ -99,7 +105,7 @@ def generate_test_fiel(
     if not password:
         raise ValueError("a test FIEL needs a non-empty password for its private key")
     rfc = rfc.strip().upper()
-    ca_certificate, ca_key = load_or_create_test_ca(data_dir or sandbox_home())
+    ca_certificate, ca_key = load_or_create_test_ca(ca_dir or test_ca_dir(data_dir or sandbox_home()))
     now = dt.datetime.now(dt.UTC)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     attributes = [

@@ -24,8 +24,9 @@ _PASSWORD = "12345678a"
 _VERIFY = "VerificaSolicitudDescarga"
 
 
-def _generated_signer(data_dir: Path, out: Path, rfc: str, **options: object) -> Signer:
-    paths = generate_test_fiel(rfc, out, _PASSWORD, data_dir=data_dir, **options)  # type: ignore[arg-type]
+def _generated_signer(server: SandboxServer, out: Path, rfc: str, **options: object) -> Signer:
+    ca_dir = server.config.ca_dir
+    paths = generate_test_fiel(rfc, out, _PASSWORD, ca_dir=ca_dir, **options)  # type: ignore[arg-type]
     return Signer.from_files(paths.certificate.read_bytes(), paths.private_key.read_bytes(), _PASSWORD)
 
 
@@ -118,7 +119,7 @@ def test_a_call_changed_after_signing_gets_302(server: SandboxServer) -> None:
 
 
 def test_a_call_for_another_rfc_than_the_certificates_gets_303(server: SandboxServer, tmp_path: Path) -> None:
-    other = _generated_signer(server.data_dir, tmp_path, "AAA010101AAA")
+    other = _generated_signer(server, tmp_path, "AAA010101AAA")
     token = token_for(server.base_url, other)
     assert _verify(server, other, token, "EKU9003173C9")["CodEstatus"] == "303"
 
@@ -131,7 +132,7 @@ def test_a_csd_authenticates_but_its_calls_get_305(server: SandboxServer) -> Non
 def test_an_expired_certificate_gets_304(server: SandboxServer, tmp_path: Path) -> None:
     past = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
     expired = _generated_signer(
-        server.data_dir, tmp_path, "AAA010101AAA", valid_from=past - dt.timedelta(days=365), valid_until=past
+        server, tmp_path, "AAA010101AAA", valid_from=past - dt.timedelta(days=365), valid_until=past
     )
     assert (
         _verify(server, expired, token_for(server.base_url, expired), "AAA010101AAA")["CodEstatus"] == "304"
