@@ -3,19 +3,31 @@
 from collections.abc import Iterator
 
 import dagster as dg
+from dagster import AssetExecutionContext
 
 from assets._partitions import PARTITIONS, split_key
 from assets._resources import SyncResource
 from etl.sat._params import mexico_now
-from etl.sync import RequestState, plan_partition
+from etl.sync import RequestState, Stage, plan_partition, stage_partition, stage_root
+from warehouse import Warehouse
 
-__all__ = ["sat_packages", "sat_packages_ready", "sat_requests"]
+__all__ = [
+    "PIPELINE",
+    "documents_parsed",
+    "sat_packages",
+    "sat_packages_ready",
+    "sat_requests",
+    "warehouse_published",
+    "warehouse_tables",
+]
 
 _GROUP = "sat"
+_DOCUMENTS = "documents"
+_WAREHOUSE = "warehouse"
 
 
 @dg.asset(partitions_def=PARTITIONS, group_name=_GROUP, kinds={"sqlite"})
-def sat_requests(context: dg.AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
+def sat_requests(context: AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
     """Requests submitted to SAT for the partition, or reused from the request ledger."""
     rfc, month = split_key(context.partition_key)
     specs = plan_partition(
@@ -49,7 +61,7 @@ def sat_requests(context: dg.AssetExecutionContext, sync: SyncResource) -> dg.Ma
     partitions_def=PARTITIONS, group_name=_GROUP, deps=[sat_requests], output_required=False, kinds={"sqlite"}
 )
 def sat_packages_ready(
-    context: dg.AssetExecutionContext, sync: SyncResource
+    context: AssetExecutionContext, sync: SyncResource
 ) -> Iterator[dg.MaterializeResult[None]]:
     """SAT has finished every request of the partition (polled for a bounded time; the sensor polls longer).
 
@@ -84,7 +96,7 @@ def sat_packages_ready(
 
 
 @dg.asset(partitions_def=PARTITIONS, group_name=_GROUP, deps=[sat_packages_ready], kinds={"sqlite"})
-def sat_packages(context: dg.AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
+def sat_packages(context: AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
     """Every package of the partition, downloaded once and kept by sha256 in the package store."""
     rfc, month = split_key(context.partition_key)
     with sync.sync(rfc, context.log.info) as steps:
@@ -96,3 +108,74 @@ def sat_packages(context: dg.AssetExecutionContext, sync: SyncResource) -> dg.Ma
     size = sum(p.stored.size for p in packages)
     context.log.info(f"{len(packages)} package(s) in the store for {rfc} {month:%Y-%m} ({size:,} bytes)")
     return dg.MaterializeResult(metadata={"packages": len(packages), "bytes": size})
+
+
+@dg.asset(partitions_def=PARTITIONS, group_name=_DOCUMENTS, deps=[sat_packages], kinds={"polars", "parquet"})
+def documents_parsed(context: AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
+    """Every package of the partition extracted and parsed into typed frames, staged as Parquet."""
+    rfc, month = split_key(context.partition_key)
+    with sync.sync(rfc, context.log.info) as steps:
+        finished = [e for e in steps.ledger.partition_leaves(rfc, month) if e.state is RequestState.FINISHED]
+        packages = [p for entry in finished for p in steps.download(entry)]
+    stage = stage_partition(
+        sync.paths.staging, rfc, month, packages, processes=sync.parse_processes, log=context.log.info
+    )
+    records = sum(p.records for p in stage.packages)
+    rejected = sum(p.rejected for p in stage.packages)
+    return dg.MaterializeResult(
+        metadata={"packages": len(stage.packages), "records_and_documents": records, "rejected": rejected}
+    )
+
+
+@dg.asset(
+    partitions_def=PARTITIONS,
+    group_name=_WAREHOUSE,
+    deps=[documents_parsed],
+    pool="duckdb_writer",
+    kinds={"duckdb"},
+)
+def warehouse_tables(context: AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
+    """The partition's warehouse tables, replaced in one transaction per direction and dataset."""
+    rfc, month = split_key(context.partition_key)
+    stage = Stage.read(stage_root(sync.paths.staging, rfc, month))
+    rows: dict[str, int] = {}
+    with Warehouse.open(sync.warehouse) as warehouse:
+        for (direction, dataset), packages in sorted(stage.groups().items()):
+            with warehouse.load(rfc, month, direction, dataset) as load:
+                for package in packages:
+                    for frames in stage.frames(package):
+                        load.append(frames, package.package_id, package.sha256)
+            assert load.report is not None
+            for table, count in load.report.rows.items():
+                rows[table] = rows.get(table, 0) + count
+            context.log.info(
+                f"loaded {rfc} {month:%Y-%m} {direction} {dataset}: {load.report.total_rows:,} rows, "
+                f"{load.report.rejects:,} rejected, {load.report.duplicates_dropped:,} duplicates dropped"
+            )
+    return dg.MaterializeResult(metadata={f"rows_{table}": count for table, count in sorted(rows.items())})
+
+
+@dg.asset(
+    partitions_def=PARTITIONS,
+    group_name=_WAREHOUSE,
+    deps=[warehouse_tables],
+    pool="duckdb_writer",
+    kinds={"duckdb"},
+)
+def warehouse_published(context: AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
+    """The analyst views and the read-only published copy dashboards read, refreshed after the load."""
+    with Warehouse.open(sync.warehouse) as warehouse:
+        published = warehouse.publish()
+    context.log.info(f"published {published}")
+    return dg.MaterializeResult(metadata={"published": dg.MetadataValue.path(str(published))})
+
+
+# The steps in order, as the UI shows them and as `cfdi-etl demo` materializes them.
+PIPELINE = (
+    sat_requests,
+    sat_packages_ready,
+    sat_packages,
+    documents_parsed,
+    warehouse_tables,
+    warehouse_published,
+)

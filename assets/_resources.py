@@ -32,6 +32,7 @@ class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     stuck_after_hours: float = 72.0
     lifetime_limit: int = 2
     allow_repeat: bool = False
+    parse_processes: int = 1  # worker processes parsing XML
     services: list[str] = Field(default_factory=lambda: [s.value for s in Service])
     directions: list[str] = Field(default_factory=lambda: [d.value for d in Direction])
     request_types: list[str] = Field(default_factory=lambda: [t.value for t in RequestType])
@@ -47,6 +48,7 @@ class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             stuck_after_hours=float(env.get("CFDI_ETL_STUCK_AFTER_HOURS", "72")),
             lifetime_limit=int(env.get("CFDI_ETL_LIFETIME_LIMIT", "2")),
             allow_repeat=env.get("CFDI_ETL_ALLOW_REPEAT", "") == "1",
+            parse_processes=int(env.get("CFDI_ETL_PARSE_PROCESSES", "1")),
             services=_env_list("CFDI_ETL_SERVICES", "cfdi,retenciones"),
             directions=_env_list("CFDI_ETL_DIRECTIONS", "emitidos,recibidos"),
             request_types=_env_list("CFDI_ETL_REQUEST_TYPES", "Metadata,CFDI"),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets._assets import sat_packages, sat_packages_ready, sat_requests
+from assets._assets import PIPELINE
 from assets._automation import after_sat_job, daily_incremental, partition_job, sat_pending_requests
 from assets._resources import SyncResource
 
 __all__ = ["defs"]
 
 defs = dg.Definitions(
-    assets=[sat_requests, sat_packages_ready, sat_packages],
+    assets=PIPELINE,
     jobs=[partition_job, after_sat_job],
     schedules=[daily_incremental],
     sensors=[sat_pending_requests],

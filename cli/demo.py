@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 __all__ = ["demo"]
 
@@ -30,11 +31,9 @@ def _previous_months(today: date, count: int) -> list[date]:
 def demo(months: int) -> None:
     """Run the whole job end to end against the local SAT sandbox and show what landed."""
     import dagster as dg
-    from rich.console import Console
     from rich.progress import Progress
-    from rich.table import Table
 
-    from assets._assets import sat_packages, sat_packages_ready, sat_requests
+    from assets import PIPELINE
     from assets._instance import local_instance
     from assets._partitions import partition_key
     from assets._resources import SyncResource
@@ -42,6 +41,7 @@ def demo(months: int) -> None:
     from etl.sandbox import SandboxConfig, SandboxServer, generate_test_fiel
     from etl.sat._params import mexico_now
     from etl.sync import Ledger, default_password_variable
+    from warehouse import published_path
 
     console = Console()
     home = Path(os.environ.get("CFDI_ETL_HOME", "var")).resolve()
@@ -72,7 +72,7 @@ def demo(months: int) -> None:
             for month in chosen:
                 progress.update(task, description=f"{DEMO_RFC} {month:%Y-%m}")
                 result = dg.materialize(
-                    [sat_requests, sat_packages_ready, sat_packages],
+                    PIPELINE,
                     partition_key=str(partition_key(DEMO_RFC, month)),
                     instance=instance,
                     resources={"sync": resource},
@@ -81,19 +81,34 @@ def demo(months: int) -> None:
                 if not result.success:
                     raise click.ClickException(f"the run for {month:%Y-%m} failed: see the log above")
                 progress.advance(task)
-        table = Table(title=f"What SAT gave for {DEMO_RFC}")
-        for column in ("month", "requests", "documents (SAT's count)", "packages stored"):
-            table.add_column(column)
         with Ledger(resource.paths.ledger) as ledger:
-            for month in chosen:
-                leaves = ledger.partition_leaves(DEMO_RFC, month)
-                packages = [p for leaf in leaves for p in ledger.packages(leaf.key) if p.sha256]
-                documents = sum(leaf.number_cfdis or 0 for leaf in leaves)
-                table.add_row(f"{month:%Y-%m}", str(len(leaves)), f"{documents:,}", str(len(packages)))
             sent = ledger.sat_requests_sent() - sent_before
-        console.print(table)
         console.print(f"new requests sent to SAT in this run: {sent}")
+    _show_warehouse(console, Path(resource.warehouse))
     console.print(
-        "Open the Dagster UI:  DAGSTER_HOME=$PWD .tools/bin/uv run --locked --no-sync dagster dev\n"
-        f"Ledger and packages:  {resource.paths.ledger}  {resource.paths.packages}"
+        "\nNext:\n"
+        "  Dagster UI:        DAGSTER_HOME=$PWD .tools/bin/uv run --locked --no-sync dagster dev\n"
+        f"  query (read-only): {published_path(Path(resource.warehouse))} (views: documentos, "
+        "ingresos_egresos_mensuales, iva_mensual, saldos_ppd, ...)\n"
+        f"  request ledger:    {resource.paths.ledger}   packages: {resource.paths.packages}"
     )
+
+
+def _show_warehouse(console: Console, path: Path) -> None:
+    """Rows per table, then the monthly income/expense view through its own documented example query."""
+    from rich.table import Table
+
+    from warehouse import Warehouse
+
+    with Warehouse.open(path, read_only=True) as warehouse:
+        rows = Table(title="Rows per table")
+        rows.add_column("table")
+        rows.add_column("rows", justify="right")
+        for name, checksum in sorted(warehouse.checksums().items()):
+            count = int(checksum.split(":", 1)[0])
+            if count:
+                rows.add_row(name, f"{count:,}")
+        console.print(rows)
+        view = next(v for v in warehouse.catalog.views if v.name == "ingresos_egresos_mensuales")
+        console.print(f"[bold]{view.name}[/bold]: {view.meaning}")
+        console.print(warehouse.query(view.example))

@@ -11,6 +11,7 @@ from etl.sync._registry import FielLocation, RfcRegistry, default_password_varia
 from etl.sync._sat_client import SatClientPort
 from etl.sync._sat_port import DownloadAnswer, SatPort, SubmitAnswer, VerifyAnswer
 from etl.sync._spec import RequestSpec
+from etl.sync._staging import Stage, StagedPackage, StagingError, stage_partition, stage_root
 from etl.sync._steps import DownloadedPackage, PollReport, Problem, Sync, SyncConfig
 from etl.sync._store import PackageStore, StoredPackage
 
@@ -30,6 +31,9 @@ __all__ = [
     "RfcRegistry",
     "SatClientPort",
     "SatPort",
+    "Stage",
+    "StagedPackage",
+    "StagingError",
     "StoredPackage",
     "SubmitAnswer",
     "Sync",
@@ -40,4 +44,6 @@ __all__ = [
     "month_period",
     "plan_partition",
     "split_period",
+    "stage_partition",
+    "stage_root",
 ]
