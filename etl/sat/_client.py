@@ -55,8 +55,9 @@ _REFUSAL_ADVICE = {
 class SatClient:
     """SAT's bulk-download service for one FIEL and one service family (CFDI or Retenciones).
 
-    The token is reused while valid and renewed `token_margin` before it expires (checked before every
-    try, so a long poll or a slow retry never sends an expired one). Transient failures are retried
+    The token is reused while valid and renewed `token_margin` (at most half its lifetime) before it
+    expires, as measured on this machine's clock from when it was asked for; this is checked before
+    every try, so a long poll or a slow retry never sends an expired token. Transient failures are retried
     according to `retry`; business codes (5002, 5003, 5004, 5005, 5007, 5008, ...) are returned as values.
     """
 
@@ -111,7 +112,9 @@ class SatClient:
         content = self._post(Operation.AUTENTICA, self._builder.authenticate(), token=None)
         token = read_authentication(Operation.AUTENTICA.element, content)
         self._token = token
-        self._token_deadline = sent_at + token.lifetime_seconds - self._margin
+        # A margin over half the lifetime (a short-lived test token) would renew it on every call.
+        margin = min(self._margin, token.lifetime_seconds / 2)
+        self._token_deadline = sent_at + token.lifetime_seconds - margin
         return token
 
     def query(self, params: QueryParameters) -> QueryResult:

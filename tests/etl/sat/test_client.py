@@ -169,13 +169,13 @@ def test_sat_endpoints_are_the_production_hosts() -> None:
     )
 
 
-def test_the_token_is_renewed_shortly_before_it_expires(fiel: Fiel, sat: ScriptedServer) -> None:
-    sat.answer(AUTH, _token_answer("short-1", 2.0), _token_answer("short-2", 300))
+def test_the_token_is_reused_then_renewed_shortly_before_it_expires(fiel: Fiel, sat: ScriptedServer) -> None:
+    sat.answer(AUTH, _token_answer("short-1", 4.0), _token_answer("short-2", 300))
     sat.answer(VERIFY, _fixture("verify-0-packages"))
     with _client(fiel, sat, token_margin=timedelta(seconds=1.5)) as client:
         client.verify("a")
         client.verify("b")
-        time.sleep(0.6)
+        time.sleep(2.6)  # 1.4 s before the token expires: inside the margin
         client.verify("c")
     tokens = [r.headers["Authorization"] for r in sat.calls_to(VERIFY)]
     assert tokens == [
@@ -186,13 +186,22 @@ def test_the_token_is_renewed_shortly_before_it_expires(fiel: Fiel, sat: Scripte
     assert len(sat.calls_to(AUTH)) == 2
 
 
+def test_a_short_lived_token_is_still_reused_despite_a_larger_margin(fiel: Fiel, sat: ScriptedServer) -> None:
+    sat.answer(AUTH, _token_answer("short", 2.0), _token_answer("next", 300))
+    sat.answer(VERIFY, _fixture("verify-0-packages"))
+    with _client(fiel, sat, token_margin=timedelta(seconds=30)) as client:
+        for request_id in ("a", "b", "c"):
+            client.verify(request_id)
+    assert len(sat.calls_to(AUTH)) == 1
+
+
 def test_a_long_poll_never_sends_an_expired_token(fiel: Fiel, sat: ScriptedServer) -> None:
-    lifetime = 1.0
+    lifetime = 2.0
     sat.answer(AUTH, *(_token_answer(f"t{n}", lifetime) for n in range(1, 10)))
     sat.answer(VERIFY, _fixture("verify-0-packages"))
     started = time.monotonic()
-    with _client(fiel, sat, token_margin=timedelta(seconds=0.3)) as client:
-        while time.monotonic() - started < 2.5:
+    with _client(fiel, sat, token_margin=timedelta(seconds=0.6)) as client:
+        while time.monotonic() - started < 3.5:
             client.verify("poll")
             time.sleep(0.05)
 
