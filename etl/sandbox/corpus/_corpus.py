@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from ._calendar import Month
@@ -57,9 +58,14 @@ class CorpusDocument:
     uuid: str
     issuer_rfc: str
     receiver_rfc: str
-    document_type: str
-    cancelled: bool
+    document_type: str  # "" for Retenciones
+    issued_at: datetime
+    cancelled_at: datetime | None  # as of the query's `as_of`
     xml: bytes
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class Corpus:
@@ -125,7 +131,8 @@ class Corpus:
                 issuer_rfc=header.issuer.rfc,
                 receiver_rfc=header.receiver.rfc,
                 document_type=header.tipo,
-                cancelled=header.cancelled,
+                issued_at=header.fecha,
+                cancelled_at=header.cancelled_at,
                 xml=self._factory.xml(header),
             )
 

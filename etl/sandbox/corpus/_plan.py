@@ -32,7 +32,7 @@ Documents of roles 0–4 and 13–19 are cancelled at random (3%), some in a lat
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 from uuid import UUID
@@ -364,7 +364,9 @@ class Plan:
         """On whose behalf a role-18 line was invoiced: a counterpart from the pool's second half."""
         if not header.third_party:
             return None
-        return counterpart(self.seed, POOL_SIZE + (header.bits >> 44) % POOL_SIZE)
+        party = counterpart(self.seed, POOL_SIZE + (header.bits >> 44) % POOL_SIZE)
+        # The third-party file has no line-break quirk on record at SAT: keep its names on one line.
+        return replace(party, name=party.name.replace("\n", " "))
 
     # -- enumeration ----------------------------------------------------------------------------
     def stream(

@@ -69,3 +69,22 @@ def test_months_outside_the_configured_range_hold_nothing() -> None:
         corpus.count(query("emitidos", start=datetime(2025, 1, 1), end=datetime(2025, 3, 31), status="Todos"))
         == 80
     )
+
+
+def test_as_of_hides_documents_not_yet_issued_and_cancellations_not_yet_made() -> None:
+    corpus = corpus_for()
+    cancelled = list(corpus.documents(query("emitidos", "xml", status="Cancelado")))
+    later = [d for d in cancelled if d.cancelled_at is not None and d.cancelled_at.month > d.issued_at.month]
+    assert later
+    document = later[0]
+    assert document.cancelled_at is not None
+    before = document.cancelled_at - timedelta(seconds=1)
+    then = query("emitidos", "xml", status="Vigente", as_of=before)
+    assert document.uuid in {d.uuid for d in corpus.documents(then)}
+    assert all(d.issued_at <= before for d in corpus.documents(then))
+    now = query("emitidos", "xml", status="Vigente", as_of=document.cancelled_at)
+    assert document.uuid not in {d.uuid for d in corpus.documents(now)}
+    everything = query("emitidos", status="Todos")
+    assert corpus.count(query("emitidos", status="Todos", as_of=datetime(2025, 2, 1))) < corpus.count(
+        everything
+    )
