@@ -111,6 +111,12 @@ LOADS = Table(
         Column("rows_replaced", INT, "rows of the previous contents of the partition that were removed"),
         Column("duplicates_dropped", INT, "rows dropped because their UUID or key came more than once"),
         Column("error", TEXT, "why a failed load failed"),
+        Column(
+            "mode",
+            TEXT,
+            "'replace' (the partition's rows of the dataset were swapped for the load's) or 'merge' (only "
+            "the documents and rejects the load brought were replaced: cfdi-etl load-files)",
+        ),
     ),
     key=("load_id",),
     partitioned=False,

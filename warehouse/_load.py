@@ -89,6 +89,7 @@ class Load:
     dataset: Dataset
     partition: Partition
     shared: frozenset[str]  # tables other datasets write too: replace only the rows this dataset wrote
+    merge: bool = False  # replace only the documents (or reject keys) staged, not the whole partition
     load_id: str = field(init=False)
     report: LoadReport | None = field(init=False, default=None)
     _started_at: datetime = field(init=False)
@@ -196,6 +197,28 @@ class Load:
             source += f" SEMI JOIN _wh_winners w ON w.{_DOCUMENT} = s.{_DOCUMENT} AND w._rank = b._rank"
         return source
 
+    def _create_merged_table(self) -> None:
+        """For a merge: every UUID staged in a document table; those documents are replaced whole."""
+        staged = [self._stages[t.name] for t in self._documents() if t.name in self._stages]
+        union = " UNION ".join(f"SELECT {_DOCUMENT} FROM {s}" for s in staged)  # noqa: S608
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _wh_merged AS {union}"
+            if staged
+            else f"CREATE OR REPLACE TEMP TABLE _wh_merged ({_DOCUMENT} UUID)"
+        )
+
+    def _merged_rows(self, table: Table) -> str:
+        """The condition limiting a merge's delete to the rows that the staged ones replace."""
+        if table in self._documents():
+            return f" AND {_DOCUMENT} IN (SELECT {_DOCUMENT} FROM _wh_merged)"  # noqa: S608
+        stage = self._stages.get(table.name)
+        if stage is None:
+            return " AND false"
+        same = " AND ".join(
+            f"k.{ident(c)} IS NOT DISTINCT FROM {ident(table.name)}.{ident(c)}" for c in table.key
+        )
+        return f" AND EXISTS (SELECT 1 FROM {stage} k WHERE {same})"  # noqa: S608
+
     def _replace(self, table: Table, winners: bool, loaded_at: datetime) -> tuple[int, int, int]:
         """Swap one table's rows of the partition for the staged ones; return (stored, replaced, dropped)."""
         p = self.partition
@@ -208,6 +231,8 @@ class Load:
                 "AND rfc = ? AND month = ? AND direction = ?)"
             )
             params += [self.dataset.name, *params]
+        if self.merge:
+            where += self._merged_rows(table)
         replaced = self._count(f"DELETE FROM {name} WHERE {where}", params)  # noqa: S608
         staged = self._staged.get(table.name, 0)
         if not staged:
@@ -263,6 +288,8 @@ class Load:
         try:
             self._create_batches_table()
             winners = self._create_winners_table()
+            if self.merge:
+                self._create_merged_table()
             for table in self.dataset.tables:
                 rows[table.name], r, d = self._replace(table, winners, loaded_at)
                 replaced += r
@@ -310,6 +337,7 @@ class Load:
             "month": p.month,
             "direction": p.direction,
             "status": status,
+            "mode": "merge" if self.merge else "replace",
             "started_at": self._started_at,
             "finished_at": finished,
             "duration_ms": round((finished - self._started_at).total_seconds() * 1000),

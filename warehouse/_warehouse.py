@@ -106,12 +106,17 @@ class Warehouse:
         return published_path(self.path)
 
     @contextmanager
-    def load(self, rfc: str, month: date, direction: str, dataset: str) -> Iterator[Load]:
+    def load(
+        self, rfc: str, month: date, direction: str, dataset: str, *, merge: bool = False
+    ) -> Iterator[Load]:
         """Replace the dataset's tables for one partition with what is appended inside the block.
 
         On leaving the block normally, every batch is de-duplicated on UUID and swapped in in one
         transaction (a load with no batches empties the partition: SAT said there was nothing). If the
         block raises, nothing changes and the attempt is recorded in `loads` as failed.
+
+        `merge=True` replaces only the documents (by UUID) and rejects (by key) appended, keeping the
+        partition's other rows: for files a user brings, which are rarely a whole partition.
         """
         if self.read_only:
             raise LoadError(f"{self.path} is open read-only; open it for writing to load")
@@ -122,7 +127,7 @@ class Warehouse:
         except KeyError as error:
             raise LoadError(error.args[0]) from None
         shared = frozenset(t for t in chosen.table_names if self.catalog.is_shared(t))
-        load = Load(self._con, chosen, Partition(rfc, month, direction), shared)
+        load = Load(self._con, chosen, Partition(rfc, month, direction), shared, merge)
         self._loading = True
         try:
             try:

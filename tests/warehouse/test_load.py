@@ -265,3 +265,30 @@ def test_a_table_two_datasets_share_loses_only_the_reloaded_datasets_rows(wh: Wa
         "cfdi2.xml",
         "ret.xml",
     ]
+
+
+def test_a_merge_replaces_only_the_documents_it_brings_and_keeps_the_rest(wh: Warehouse) -> None:
+    with wh.load(RFC, JAN, "emitidos", "cfdi") as load:
+        load.append(documents(range(5)), "sat.zip", "1" * 64)
+        load.append(rejects(["old.xml"]), "sat.zip", "1" * 64)
+    for _ in range(2):
+        with wh.load(RFC, JAN, "emitidos", "cfdi", merge=True) as merge:
+            merge.append(documents([3, 4, 9], lines=3, total="9.00"), "user-folder", "2" * 64)
+            merge.append(rejects(["old.xml", "new.xml"]), "user-folder", "2" * 64)
+    totals = wh.query("SELECT uuid::VARCHAR, total, source_package FROM documentos ORDER BY uuid").rows()
+    assert [(u, str(t), s) for u, t, s in totals] == [
+        *((uuid_of(n), "100.500000", "sat.zip") for n in range(3)),
+        *((uuid_of(n), "9.000000", "user-folder") for n in (3, 4, 9)),
+    ]
+    assert _count(wh, "SELECT count(*) FROM lineas") == 3 * 2 + 3 * 3
+    assert wh.query("SELECT source FROM rechazos ORDER BY source").to_series().to_list() == [
+        "new.xml",
+        "old.xml",
+    ]
+    assert merge.report is not None
+    assert merge.report.rows_replaced == 3 + 9 + 2
+    assert wh.query("SELECT mode FROM loads ORDER BY started_at").to_series().to_list() == [
+        "replace",
+        "merge",
+        "merge",
+    ]
