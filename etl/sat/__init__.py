@@ -2,6 +2,21 @@
 
 `Fiel` loads and checks the e.firma; `QueryParameters` says what to ask for; `RequestBuilder` makes the
 signed SOAP envelopes; `SatClient` sends them (token reuse, retries) and returns typed results.
+
+```python
+from etl.sat import Endpoints, Fiel, QueryParameters, RequestType, RetryPolicy, SatClient, Service
+
+fiel = Fiel.from_files("fiel.cer", "fiel.key", password)  # FielError unless a current e.firma
+params = QueryParameters.issued(datetime(2025, 1, 1), datetime(2025, 1, 31, 23, 59, 59), RequestType.XML)
+with SatClient(fiel, Service.CFDI, endpoints=Endpoints.for_base_url(sandbox_url)) as sat:
+    query = sat.query(params)              # QueryResult(request_id, status, message)
+    verify = sat.verify(query.request_id)  # VerifyResult(status, state, state_code, document_count, ...)
+    for package_id in verify.package_ids:
+        zip_bytes = sat.download(package_id).package
+```
+
+SAT's business codes (5002, 5003, 5004, 5005, 5007, 5008, ...) come back in `status`; everything else that
+goes wrong raises a `SatError` subclass whose message tells the user what to do.
 """
 
 from etl.sat._client import SatClient

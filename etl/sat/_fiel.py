@@ -160,10 +160,6 @@ def _load_key(data: bytes, password: str | bytes | None, name: str) -> rsa.RSAPr
     secret = password.encode("utf-8") if isinstance(password, str) else password
     is_pem = data.lstrip().startswith(_PEM_MARKER)
     load = serialization.load_pem_private_key if is_pem else serialization.load_der_private_key
-    not_a_key = FielError(
-        FielProblem.NOT_A_KEY,
-        f"{name} is not a private key: give the e.firma's .key file (encrypted PKCS#8 DER, or PEM).",
-    )
     try:
         try:
             key = load(data, secret or None)
@@ -176,15 +172,19 @@ def _load_key(data: bytes, password: str | bytes | None, name: str) -> rsa.RSAPr
                     f"{name} is encrypted and no password was given: give the e.firma's password.",
                 ) from None
             key = load(data, None)
-    except ValueError as error:
-        if "password" in str(error).lower() or "decrypt" in str(error).lower():
+    except (ValueError, UnsupportedAlgorithm) as error:
+        # cryptography tells a wrong password from unreadable data only in its message.
+        if isinstance(error, ValueError) and (
+            "password" in str(error).lower() or "decrypt" in str(error).lower()
+        ):
             raise FielError(
                 FielProblem.WRONG_PASSWORD,
                 f"Wrong password for {name}: give the password of this e.firma's private key.",
             ) from None
-        raise not_a_key from None
-    except UnsupportedAlgorithm:
-        raise not_a_key from None
+        raise FielError(
+            FielProblem.NOT_A_KEY,
+            f"{name} is not a private key: give the e.firma's .key file (encrypted PKCS#8 DER, or PEM).",
+        ) from None
     if not isinstance(key, rsa.RSAPrivateKey):
         raise FielError(FielProblem.NOT_A_KEY, f"{name} is not an RSA key; an e.firma's key always is.")
     return key

@@ -32,6 +32,7 @@ from etl.sat import (
     UnparseableResponseError,
 )
 from tests.etl.sat._scripted_server import Answer, ScriptedServer, scripted_server
+from tests.etl.sat.conftest import credential_paths
 from tests.paths import SAT_FIXTURES
 
 RESPONSES = SAT_FIXTURES / "responses"
@@ -355,3 +356,17 @@ def test_a_package_over_ten_megabytes_downloads_intact(fiel: Fiel, sat: Scripted
     assert len(result.package) == len(package)
     assert result.package == package
     assert "package" not in repr(result)
+
+
+def test_logs_hold_neither_the_token_nor_the_password_nor_the_key(
+    fiel: Fiel, sat: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, _, password = credential_paths("fiel")
+    sat.answer(VERIFY, Answer(b"", status=503), _fixture("verify-2-packages"))
+    with caplog.at_level(logging.DEBUG), _client(fiel, sat) as client:
+        client.verify("x")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "retry 1 of 3" in logged
+    assert "tok-1" not in logged
+    assert password not in logged
+    assert "PRIVATE KEY" not in logged
