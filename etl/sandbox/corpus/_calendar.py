@@ -76,7 +76,8 @@ class Month:
             return count
         usable = self.seconds - 7200
         seconds = (moment - self.start).total_seconds()
-        return max(0, min(count, int(seconds * count / usable) + 2))
+        # Instants are whole seconds: every index whose slice starts at or before `moment`'s second.
+        return max(0, min(count, int((seconds + 1) * count / usable) + 2))
 
 
 def month_of(moment: datetime) -> Month:

@@ -229,7 +229,9 @@ class DocumentFactory:
                 paid.append(
                     paid_invoice(self.plan.seed, self.comprobante(self.plan.header(key)), parcialidad)
                 )
-        fecha_pago = header.fecha - timedelta(hours=r.randrange(1, 72))
+        # Paid shortly before the receipt was issued, never before the month began (nor so before the
+        # invoices it pays, which are all from earlier months).
+        fecha_pago = max(header.fecha - timedelta(hours=r.randrange(1, 72)), header.key.month.start)
         xml, _ = render_pagos(paid, fecha_pago, r.choice(("03", "03", "02", "04")))
         line = priced_line(_PAYMENT_PRODUCT, Decimal(1), ZERO, "none")
         return _comprobante(

@@ -62,7 +62,7 @@ def make_payroll(r: random.Random, employer: Party, worker: Party, number: int, 
     if r.random() < 0.25:
         deductions.append(("010", "059", "Préstamo INFONAVIT", cents(salary * Decimal("0.15"))))
     other_payments = []
-    if daily < 400:
+    if daily < 700:
         other_payments.append(("999", "099", "Ajuste al neto", Decimal(r.randrange(1, 99)) / 100))
     total_perceptions = gravado + exento
     total_deductions = sum((d[3] for d in deductions), ZERO)

@@ -31,6 +31,7 @@ Documents of roles 0–4 and 13–19 are cancelled at random (3%), some in a lat
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -60,7 +61,6 @@ GROUP = 20
 POOL_SIZE = 400
 CROSS_ROLES = (16, 17)
 _PLAIN_ROLES = frozenset({0, 1, 2, 3, 4, 13, 14, 15, 16, 17, 18, 19})
-_PRIMES = (7919, 104729, 1299709, 15485863, 179424673, 2147483647)
 _PAYLOAD_BITS = 50
 RETENTION_KINDS = 5
 FOREIGN_RETENTION = 3  # paid to a foreign resident: only on issued streams, the receiver has no RFC
@@ -145,10 +145,14 @@ class Plan:
 
     # -- layout ---------------------------------------------------------------------------------
     def _multiplier(self, count: int) -> tuple[int, int]:
+        """A multiplier coprime with `count` near count / golden ratio, which spreads consecutive slots
+        evenly across the month, and its inverse modulo `count`."""
         cached = self._multipliers.get(count)
         if cached is None:
-            prime = next(p for p in _PRIMES if count % p != 0)
-            cached = (prime % count, pow(prime, -1, count)) if count > 1 else (0, 0)
+            multiplier = max(1, int(count * 0.6180339887))
+            while math.gcd(multiplier, count) != 1:
+                multiplier += 1
+            cached = (multiplier % count, pow(multiplier, -1, count)) if count > 1 else (0, 0)
             self._multipliers[count] = cached
         return cached
 
