@@ -9,6 +9,7 @@ from schemas.cfdi import CFDI_TABLES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.raw import COMPLEMENTOS_RAW
 from schemas.rejects import DOCUMENTOS_RECHAZADOS
+from schemas.retenciones import RETENCIONES, RETENCIONES_IMPUESTOS, RETENCIONES_TABLES
 
 __all__ = [
     "CFDI_TABLES",
@@ -19,6 +20,9 @@ __all__ = [
     "METADATA",
     "METADATA_RECHAZOS",
     "PARTITION_COLUMNS",
+    "RETENCIONES",
+    "RETENCIONES_IMPUESTOS",
+    "RETENCIONES_TABLES",
     "Column",
     "ContractError",
     "Kind",
