@@ -152,6 +152,8 @@ class SatClient:
                 raise SatUnavailableError(operation.element, result.status, result.message)
             if result.status is CodEstatus.USUARIO_NO_VALIDO and not renewed_after_refusal:
                 # SAT answers 300 to a token it no longer honours: one fresh token, then it is final.
+                _log.warning("SAT %s refused the token (300 %s); authenticating again", operation.element,
+                             result.message)  # fmt: skip
                 renewed_after_refusal = True
                 self._token = None
                 return attempt()
