@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.main import main
-from cli.sat import _moment
+from cli.sat import _moment, sat
 from etl.sandbox import SandboxServer
 from tests.etl.sat.conftest import credential_paths
 from tests.sandbox_plugin import SandboxFiel
@@ -20,7 +19,7 @@ from tests.sandbox_plugin import SandboxFiel
 def _run(arguments: list[str], password: str | None, stdin: str | None = None) -> Result:
     # `None` unsets the variable, wherever the tests run: the prompt is then what is tested.
     env = {"CFDI_ETL_FIEL_PASSWORD": password}
-    return CliRunner().invoke(main, ["sat", *arguments], env=env, input=stdin)
+    return CliRunner().invoke(sat, arguments, env=env, input=stdin)
 
 
 def _connection(fiel: SandboxFiel, sandbox: SandboxServer) -> list[str]:
@@ -128,3 +127,9 @@ def test_an_invalid_query_is_refused_with_the_reason(tmp_path: Path) -> None:
 def test_a_bare_end_date_means_the_whole_day(end: str, expected: str) -> None:
     assert _moment(end, end=True).isoformat() == expected
     assert _moment("2025-01-01", end=False).isoformat() == "2025-01-01T00:00:00"
+
+
+def test_the_group_is_registered_as_cfdi_etl_sat() -> None:
+    from cli.main import main
+
+    assert main.commands["sat"] is sat
