@@ -34,8 +34,9 @@ class Fiel:
         *,
         now: datetime | None = None,
     ) -> None:
-        _refuse_a_csd(certificate)
-        _refuse_outside_validity(certificate, now or datetime.now(UTC))
+        now = now or datetime.now(UTC)
+        _refuse_a_csd(certificate, now)
+        _refuse_outside_validity(certificate, now)
         if certificate.public_key() != private_key.public_key():
             raise FielError(
                 FielProblem.KEY_DOES_NOT_MATCH,
@@ -202,13 +203,15 @@ def _rfc_of(certificate: x509.Certificate) -> str:
     return text.split("/")[0].strip().upper()
 
 
-def _refuse_a_csd(certificate: x509.Certificate) -> None:
+def _refuse_a_csd(certificate: x509.Certificate, now: datetime) -> None:
     _rfc_of(certificate)
     if certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME):
+        ends = certificate.not_valid_after_utc
+        expired = f" It also expired on {ends:%Y-%m-%d %H:%M} UTC." if now > ends else ""
         raise FielError(
             FielProblem.NOT_A_FIEL,
             "This certificate is a CSD (sello digital, used to issue invoices), not an e.firma: SAT refuses "
-            "it for bulk download (code 305). Use the e.firma (FIEL) .cer and .key instead.",
+            f"it for bulk download (code 305). Use the e.firma (FIEL) .cer and .key instead.{expired}",
         )
 
 

@@ -69,11 +69,21 @@ def test_a_csd_is_refused_as_not_a_fiel() -> None:
     assert "e.firma" in str(refused.value)
 
 
-def test_an_expired_csd_is_refused_before_anything_else_is_checked() -> None:
+def test_an_expired_csd_is_refused_saying_both_what_it_is_and_that_it_expired() -> None:
     cer, key, password = credential_paths("csd-expired")
     with pytest.raises(FielError) as refused:
         Fiel.from_files(cer, key, password)
     assert refused.value.problem is FielProblem.NOT_A_FIEL
+    assert "is a CSD" in str(refused.value)
+    assert "It also expired on 2023-06-17 19:44 UTC." in str(refused.value)
+    assert "expired" not in str(_refusal_of("csd")), "a current CSD is not called expired"
+
+
+def _refusal_of(kind: str) -> FielError:
+    cer, key, password = credential_paths(kind)
+    with pytest.raises(FielError) as refused:
+        Fiel.from_files(cer, key, password)
+    return refused.value
 
 
 def test_an_expired_certificate_is_refused() -> None:
