@@ -1,1 +1,95 @@
-"""Asset checks that fail loudly; each reads what the steps recorded and says what to do."""
+"""Asset checks that fail loudly, each saying what is wrong in the user's terms and where to look."""
+
+import dagster as dg
+from dagster import AssetCheckExecutionContext
+
+from assets._assets import documents_parsed
+from assets._partitions import PARTITIONS, split_key
+from assets._resources import SyncResource
+from etl.sync import Stage, count_mismatches, missing_xml, stage_root, unbalanced_documents
+
+__all__ = ["CHECKS"]
+
+_SHOWN = 20  # UUIDs listed in a check's metadata; the rest are counted
+
+
+def _stage(sync: SyncResource, key: str) -> tuple[str, Stage]:
+    rfc, month = split_key(key)
+    return f"{rfc} {month:%Y-%m}", Stage.read(stage_root(sync.paths.staging, rfc, month))
+
+
+@dg.asset_check(asset=documents_parsed, partitions_def=PARTITIONS, blocking=True)
+def metadata_count_matches_sat(
+    context: AssetCheckExecutionContext, sync: SyncResource
+) -> dg.AssetCheckResult:
+    """Every finished metadata request's packages hold exactly the NumeroCFDIs SAT reported."""
+    key = context.partition_key
+    where, stage = _stage(sync, key)
+    rfc, month = split_key(key)
+    with sync.ledger() as ledger:
+        mismatches = count_mismatches(stage, ledger.partition_leaves(rfc, month))
+    return dg.AssetCheckResult(
+        passed=not mismatches,
+        description=f"{where}: "
+        + ("every metadata count matches SAT" if not mismatches else "; ".join(map(str, mismatches))),
+        metadata={"mismatches": len(mismatches)},
+    )
+
+
+@dg.asset_check(asset=documents_parsed, partitions_def=PARTITIONS)
+def vigente_metadata_has_its_xml(
+    context: AssetCheckExecutionContext, sync: SyncResource
+) -> dg.AssetCheckResult:
+    """Each vigente UUID in the metadata of a side whose XML was asked for arrived as XML (or a reject)."""
+    rfc, month = split_key(context.partition_key)
+    where, stage = _stage(sync, context.partition_key)
+    with sync.ledger() as ledger:
+        missing = missing_xml(stage, ledger.partition_leaves(rfc, month))
+    total = sum(len(v) for v in missing.values())
+    return dg.AssetCheckResult(
+        passed=total == 0,
+        description=f"{where}: {total:,} vigente document(s) listed in metadata have no XML"
+        if total
+        else f"{where}: every vigente document in metadata has its XML",
+        metadata={
+            "missing": total,
+            **{
+                f"missing_{d}": ", ".join(u[:_SHOWN]) + (" …" if len(u) > _SHOWN else "")
+                for d, u in missing.items()
+            },
+        },
+    )
+
+
+@dg.asset_check(asset=documents_parsed, partitions_def=PARTITIONS)
+def totals_reconcile(context: AssetCheckExecutionContext, sync: SyncResource) -> dg.AssetCheckResult:
+    """Ingreso and egreso totals equal subtotal − discount + taxes, and lines add up to the subtotal."""
+    where, stage = _stage(sync, context.partition_key)
+    off = unbalanced_documents(stage)
+    uuids = off["uuid"].to_list() if off.height else []
+    return dg.AssetCheckResult(
+        passed=off.height == 0,
+        description=f"{where}: {off.height:,} document(s) do not add up"
+        if off.height
+        else f"{where}: totals add up",
+        metadata={"unbalanced": off.height, "uuids": ", ".join(uuids[:_SHOWN])},
+    )
+
+
+@dg.asset_check(asset=documents_parsed, partitions_def=PARTITIONS)
+def rejects_counted(context: AssetCheckExecutionContext, sync: SyncResource) -> dg.AssetCheckResult:
+    """Rejected records and documents are counted and shown (a warning when there are any)."""
+    where, stage = _stage(sync, context.partition_key)
+    per_dataset: dict[str, int] = {}
+    for package in stage.packages:
+        per_dataset[package.dataset] = per_dataset.get(package.dataset, 0) + package.rejected
+    total = sum(per_dataset.values())
+    return dg.AssetCheckResult(
+        passed=total == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=f"{where}: {total:,} rejected (see tables metadata_rechazos and documentos_rechazados)",
+        metadata={f"rejected_{name}": count for name, count in sorted(per_dataset.items())},
+    )
+
+
+CHECKS = (metadata_count_matches_sat, vigente_metadata_has_its_xml, totals_reconcile, rejects_counted)

@@ -6,12 +6,14 @@ import dagster as dg
 
 from assets._assets import PIPELINE
 from assets._automation import after_sat_job, daily_incremental, partition_job, sat_pending_requests
+from assets._checks import CHECKS
 from assets._resources import SyncResource
 
 __all__ = ["defs"]
 
 defs = dg.Definitions(
     assets=PIPELINE,
+    asset_checks=CHECKS,
     jobs=[partition_job, after_sat_job],
     schedules=[daily_incremental],
     sensors=[sat_pending_requests],

@@ -3,6 +3,7 @@
 Plain Python: no Dagster, no warehouse. `assets/` drives these steps; the CLI and tests can too.
 """
 
+from etl.sync._checks import CountMismatch, count_mismatches, missing_xml, unbalanced_documents
 from etl.sync._home import SyncPaths
 from etl.sync._ledger import Ledger, LedgerEntry, PackageRecord, RequestState
 from etl.sync._periods import PeriodTooSmallError, month_period, split_period
@@ -16,6 +17,7 @@ from etl.sync._steps import DownloadedPackage, PollReport, Problem, Sync, SyncCo
 from etl.sync._store import PackageStore, StoredPackage
 
 __all__ = [
+    "CountMismatch",
     "DownloadAnswer",
     "DownloadedPackage",
     "FielLocation",
@@ -40,10 +42,13 @@ __all__ = [
     "SyncConfig",
     "SyncPaths",
     "VerifyAnswer",
+    "count_mismatches",
     "default_password_variable",
+    "missing_xml",
     "month_period",
     "plan_partition",
     "split_period",
     "stage_partition",
     "stage_root",
+    "unbalanced_documents",
 ]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -9,11 +9,11 @@ import pytest
 
 from assets._partitions import add_rfc
 from assets._resources import SyncResource
-from etl.sandbox import SandboxConfig, SandboxServer, generate_test_fiel
-from etl.sync import FielLocation, RfcRegistry
-from tests.assets.hourly_catalog import HourlyCatalog
+from etl.sandbox import SandboxServer
+from etl.sync import FielLocation, Ledger, RfcRegistry
+from tests.sandbox_plugin import SANDBOX_RFCS, SandboxFiel
 
-RFC = "EKU9003173C9"
+RFC = SANDBOX_RFCS[0]
 PASSWORD_VARIABLE = "CFDI_ETL_TEST_FIEL_PASSWORD"
 
 
@@ -23,35 +23,32 @@ class Pipeline:
     instance: dg.DagsterInstance
     resource: SyncResource
 
+    def sat_requests_sent(self) -> int:
+        with Ledger(self.resource.paths.ledger) as ledger:
+            return ledger.sat_requests_sent()
+
 
 @pytest.fixture
 def pipeline(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest,
+    sandbox_factory: Callable[..., SandboxServer],
+    sandbox_fiel: SandboxFiel,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Pipeline]:
-    """A running sandbox, a registered test e.firma it trusts, a Dagster instance with the RFC's partition."""
-    monkeypatch.setenv(PASSWORD_VARIABLE, "test-password")
-    config = SandboxConfig(
-        data_dir=tmp_path / "sandbox",
-        rfcs=(RFC,),
-        documents_per_package=300,
-        accepted_seconds=0.2,
-        in_progress_seconds=0.2,
-    )
-    fiel = generate_test_fiel(RFC, tmp_path / "fiel", "test-password", data_dir=config.data_dir)
+    """A running sandbox (overrides by indirect parametrization), the test e.firma registered for its
+    first RFC, and a Dagster instance holding that RFC's partition."""
+    sandbox = sandbox_factory(**getattr(request, "param", {}))
+    monkeypatch.setenv(PASSWORD_VARIABLE, sandbox_fiel.password)
     warehouse = tmp_path / "warehouse" / "cfdi.duckdb"
-    with RfcRegistry(warehouse.parent / "ledger.sqlite") as registry:
-        registry.add(FielLocation(RFC, fiel.certificate, fiel.private_key, PASSWORD_VARIABLE))
-    limits = getattr(request, "param", {})
-    config = replace(config, **limits)
-    with (
-        SandboxServer(config, catalog=HourlyCatalog()) as sandbox,
-        dg.DagsterInstance.ephemeral() as instance,
-    ):
+    resource = SyncResource(
+        warehouse=str(warehouse),
+        sat_base_url=sandbox.base_url,
+        poll_wait_seconds=20,
+        poll_interval_seconds=0.2,
+    )
+    with RfcRegistry(resource.paths.ledger) as registry:
+        registry.add(FielLocation(RFC, sandbox_fiel.certificate, sandbox_fiel.private_key, PASSWORD_VARIABLE))
+    with dg.DagsterInstance.ephemeral() as instance:
         add_rfc(instance, RFC)
-        resource = SyncResource(
-            warehouse=str(warehouse),
-            sat_base_url=sandbox.base_url,
-            poll_wait_seconds=20,
-            poll_interval_seconds=0.2,
-        )
         yield Pipeline(sandbox, instance, resource)

@@ -10,6 +10,7 @@ from assets._partitions import partition_key
 from etl.sandbox import Fault, Operation
 from etl.sync import Ledger, RequestState
 from tests.assets.conftest import RFC, Pipeline
+from tests.assets.hourly_catalog import HourlyCatalog
 
 MONTH = date(2026, 8, 1)
 SAT_STEPS = [sat_requests, sat_packages_ready, sat_packages]
@@ -53,7 +54,11 @@ def test_a_rerun_sends_no_new_request_and_downloads_nothing_again(pipeline: Pipe
     assert metadata["new_sat_requests"] == dg.IntMetadataValue(0)
 
 
-@pytest.mark.parametrize("pipeline", [{"max_xml_documents": 200, "max_metadata_records": 200}], indirect=True)
+@pytest.mark.parametrize(
+    "pipeline",
+    [{"catalog": HourlyCatalog(), "max_xml_documents": 200, "max_metadata_records": 200}],
+    indirect=True,
+)
 def test_a_period_with_too_many_documents_is_split_and_every_part_is_downloaded(pipeline: Pipeline) -> None:
     assert _run(pipeline).success
     with Ledger(pipeline.resource.paths.ledger) as ledger:
