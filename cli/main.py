@@ -5,6 +5,9 @@ from __future__ import annotations
 import click
 
 from cli.demo import demo
+from cli.export import export
+from cli.load_files import load_files
+from cli.query import query
 from cli.rfc import rfc
 from cli.sandbox import sandbox
 from cli.sat import sat
@@ -19,6 +22,9 @@ def main() -> None:
 
 
 main.add_command(demo)
+main.add_command(export)
+main.add_command(load_files)
+main.add_command(query)
 main.add_command(rfc)
 main.add_command(sandbox)
 main.add_command(sat)

@@ -11,7 +11,7 @@ wh.publish()
 
 from warehouse._catalog import HISTORY, LOADS, Catalog, Dataset, StatusFeed, View
 from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseError
-from warehouse._load import Load, LoadReport, Partition
+from warehouse._load import Load, LoadReport, Partition, check_rfc
 from warehouse._migrate import SCHEMA_VERSION
 from warehouse._warehouse import Warehouse, default_path, published_path
 
@@ -30,6 +30,7 @@ __all__ = [
     "View",
     "Warehouse",
     "WarehouseError",
+    "check_rfc",
     "default_path",
     "published_path",
 ]

@@ -18,11 +18,17 @@ from warehouse._catalog import HISTORY, LOADS, Dataset
 from warehouse._ddl import column_definition, column_list, first_row, ident
 from warehouse._errors import LoadError
 
-__all__ = ["Load", "LoadReport", "Partition"]
+__all__ = ["Load", "LoadReport", "Partition", "check_rfc"]
 
 _RFC = re.compile(r"[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}")
 # The column that identifies a document in every table that holds documents.
 _DOCUMENT = "uuid"
+
+
+def check_rfc(rfc: str) -> None:
+    """Raise LoadError unless `rfc` is written as SAT writes an RFC."""
+    if not isinstance(rfc, str) or not _RFC.fullmatch(rfc):
+        raise LoadError(f"{rfc!r} is not an RFC: 12 or 13 upper-case letters and digits, e.g. EKU9003173C9")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +38,7 @@ class Partition:
     direction: str
 
     def __post_init__(self) -> None:
-        if not isinstance(self.rfc, str) or not _RFC.fullmatch(self.rfc):
-            raise LoadError(
-                f"{self.rfc!r} is not an RFC: 12 or 13 upper-case letters and digits, e.g. EKU9003173C9"
-            )
+        check_rfc(self.rfc)
         if isinstance(self.month, datetime) or not isinstance(self.month, date) or self.month.day != 1:
             raise LoadError(
                 f"month must be the first day of a month as a date, e.g. date(2024, 1, 1); got {self.month!r}"

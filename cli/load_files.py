@@ -1,0 +1,342 @@
+"""`cfdi-etl load-files PATH... --rfc RFC`: XML, zips and metadata a user already has, into the warehouse.
+
+Files from the SAT portal, an accountant or an ERP go through the same parsers and loader as the SAT
+download. Each document lands in the partition of its month of emission and of its side for `--rfc`
+(issued or received). Such files are rarely a whole partition, so these loads merge: they replace the
+documents they bring and keep the partition's others. Documents that cannot be read are stored in
+`documentos_rechazados` with their reason (under the month of the run, as they have no date of their own)
+and the rest loads; a package that cannot be opened at all is reported and the command exits with 1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+import polars as pl
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table as RichTable
+
+from etl.documents import iter_parsed_batches
+from etl.metadata import MetadataError, MetadataResult, parse_metadata, parse_metadata_package
+from etl.packages import EntryKind, PackageError, iter_entries
+from schemas.cfdi import COMPROBANTES
+from schemas.metadata import METADATA, METADATA_RECHAZOS
+from schemas.rejects import DOCUMENTOS_RECHAZADOS
+from warehouse import Warehouse, WarehouseError, check_rfc, default_path
+
+__all__ = ["load_files"]
+
+_BATCH = 2_000
+# Documents without a date of their own (unreadable ones) are filed under the month of the run and this side.
+_UNDATED_DIRECTION = "recibidos"
+_MB = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """One thing to read: a loose XML file, a zip (documents or metadata), or a metadata text file."""
+
+    path: Path
+    kind: str  # "xml", "zip", "metadata"
+
+
+@dataclass
+class _Tally:
+    """Rows stored per (dataset, month, direction), refused documents with why, inputs not read at all."""
+
+    rows: dict[tuple[str, date, str], int] = field(default_factory=dict)
+    rejects: list[tuple[str, str]] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+
+    def add(self, dataset: str, month: date, direction: str, rows: int) -> None:
+        if rows:
+            key = (dataset, month, direction)
+            self.rows[key] = self.rows.get(key, 0) + rows
+
+
+def _classify(path: Path) -> _Input | None:
+    suffix = path.suffix.lower()
+    if suffix == ".xml":
+        return _Input(path, "xml")
+    if suffix == ".zip":
+        return _Input(path, "zip")
+    if suffix == ".txt":
+        return _Input(path, "metadata")
+    return None
+
+
+def _inputs(paths: Iterable[Path]) -> tuple[list[_Input], list[Path]]:
+    """Every readable input under the paths, in a stable order, and the files that are none of them."""
+    found: list[_Input] = []
+    ignored: list[Path] = []
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            item = _classify(file)
+            if item is None:
+                ignored.append(file)
+            else:
+                found.append(item)
+    return found, ignored
+
+
+def _documents_in(item: _Input) -> int:
+    """How many documents an input holds, for the progress bar (a zip's entries, without reading them)."""
+    if item.kind != "zip":
+        return 1
+    try:
+        with zipfile.ZipFile(item.path) as archive:
+            return sum(1 for info in archive.infolist() if not info.is_dir())
+    except (OSError, zipfile.BadZipFile):
+        return 1
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_MB):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _zip_holds_metadata(path: Path) -> bool:
+    for entry in iter_entries(path):
+        return entry.kind is not EntryKind.XML
+    return False
+
+
+def _partitions(rfc: str, frame: pl.DataFrame, date_column: str) -> pl.DataFrame:
+    """uuid -> (month, direction) for the documents of `frame` that `rfc` issued or received."""
+    months = frame.select("uuid", pl.col(date_column).dt.truncate("1mo").cast(pl.Date).alias("month"))
+    issued = months.filter(frame["rfc_emisor"] == rfc).with_columns(direction=pl.lit("emitidos"))
+    received = months.filter(frame["rfc_receptor"] == rfc).with_columns(direction=pl.lit("recibidos"))
+    return pl.concat([issued, received]).unique()
+
+
+def _split(
+    frames: dict[str, pl.DataFrame], where: pl.DataFrame, keep: set[str]
+) -> dict[tuple[date, str], dict[str, pl.DataFrame]]:
+    """Each frame's rows sent to the partitions of their UUID; tables in `keep` are left to the caller."""
+    split: dict[tuple[date, str], dict[str, pl.DataFrame]] = {}
+    keys: list[tuple[date, str]] = [
+        (m, d) for m, d in where.select("month", "direction").unique().iter_rows()
+    ]
+    for name, frame in frames.items():
+        if name in keep:
+            continue
+        placed = frame.join(where, on="uuid", how="inner")
+        for month, direction in keys:
+            rows = placed.filter((pl.col("month") == month) & (pl.col("direction") == direction))
+            split.setdefault((month, direction), {})[name] = rows.select(frame.columns)
+    return split
+
+
+def _foreign_rejects(
+    rfc: str, comprobantes: pl.DataFrame, where: pl.DataFrame, sizes: dict[str, int]
+) -> pl.DataFrame:
+    """Documents neither issued nor received by `rfc`: refused, saying whose they are."""
+    foreign = comprobantes.join(where, on="uuid", how="anti")
+    rows = [
+        (
+            row["source"],
+            row["sha256"],
+            sizes.get(row["source"], 0),
+            "cfdi",
+            row["uuid"],
+            f"neither issued nor received by {rfc} (issuer {row['rfc_emisor']}, receiver "
+            f"{row['rfc_receptor']}): load it with --rfc set to one of them",
+        )
+        for row in foreign.iter_rows(named=True)
+    ]
+    return pl.DataFrame(rows or None, schema=DOCUMENTOS_RECHAZADOS.schema, orient="row")
+
+
+def _batch_origin(comprobantes: pl.DataFrame, sources: list[str]) -> tuple[str, str]:
+    """Lineage of a batch of loose files: the folder they share, and a digest of their contents."""
+    common = str(Path(*Path(sources[0]).parts[:-1])) if len(sources) == 1 else str(_common(sources))
+    digest = hashlib.sha256("".join(sorted(comprobantes["sha256"])).encode()).hexdigest()
+    return f"{len(sources)} files under {common}", digest
+
+
+def _common(sources: list[str]) -> Path:
+    parts = [Path(s).parts[:-1] for s in sources]
+    shared: list[str] = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) > 1:
+            break
+        shared.append(level[0])
+    return Path(*shared) if shared else Path()
+
+
+class _Loader:
+    """Sends parsed frames to the partitions they belong to, one merge load per partition and batch."""
+
+    def __init__(self, wh: Warehouse, rfc: str, tally: _Tally) -> None:
+        self.wh, self.rfc, self.tally = wh, rfc, tally
+        today = datetime.now(UTC).date()
+        self.undated = (date(today.year, today.month, 1), _UNDATED_DIRECTION)
+
+    def _load(
+        self,
+        dataset: str,
+        partition: tuple[date, str],
+        frames: dict[str, pl.DataFrame],
+        origin: tuple[str, str],
+    ) -> None:
+        month, direction = partition
+        with self.wh.load(self.rfc, month, direction, dataset, merge=True) as load:
+            load.append(frames, *origin)
+        assert load.report is not None
+        self.tally.add(dataset, month, direction, load.report.total_rows - load.report.rejects)
+
+    def documents(
+        self, entries: Iterable[tuple[str, bytes]], package: tuple[str, str] | None, progress: Progress
+    ) -> None:
+        """Parse and load XML entries in batches; `package` is the zip's lineage, None for loose files."""
+        sizes: dict[str, int] = {}
+
+        def measured() -> Iterator[tuple[str, bytes]]:
+            for source, data in entries:
+                sizes[source] = len(data)
+                yield source, data
+
+        for batch in iter_parsed_batches(measured(), batch_size=_BATCH):
+            frames = dict(batch.frames)
+            comprobantes = frames[COMPROBANTES.name]
+            where = _partitions(self.rfc, comprobantes, "fecha")
+            foreign = _foreign_rejects(self.rfc, comprobantes, where, sizes)
+            rejects = pl.concat([frames[DOCUMENTOS_RECHAZADOS.name], foreign])
+            origin = package or _batch_origin(comprobantes, list(sizes))
+            for partition, parts in _split(frames, where, {DOCUMENTOS_RECHAZADOS.name}).items():
+                self._load("cfdi", partition, parts, origin)
+            if rejects.height:
+                self._load("cfdi", self.undated, {DOCUMENTOS_RECHAZADOS.name: rejects}, origin)
+                self.tally.rejects += [(r["source"], r["motivo"]) for r in rejects.iter_rows(named=True)]
+            progress.advance(progress.task_ids[0], batch.documents)
+            sizes.clear()
+
+    def metadata(self, result: MetadataResult, origin: tuple[str, str]) -> None:
+        frame = result.frame
+        where = _partitions(self.rfc, frame, "fecha_emision")
+        for partition, parts in _split({METADATA.name: frame}, where, set()).items():
+            self._load("metadata", partition, parts, origin)
+        foreign = frame.join(where, on="uuid", how="anti").height
+        if foreign:
+            reason = f"{foreign} metadata record(s) neither issued nor received by {self.rfc}, not loaded"
+            self.tally.rejects.append((origin[0], reason))
+        if result.rejects.height:
+            self._load("metadata", self.undated, {METADATA_RECHAZOS.name: result.rejects}, origin)
+            self.tally.rejects += [
+                (f"{r['source']} line {r['numero_linea']}", r["motivo"])
+                for r in result.rejects.iter_rows(named=True)
+            ]
+
+
+def _loose_xml(items: list[_Input]) -> Iterator[tuple[str, bytes]]:
+    for item in items:
+        yield str(item.path), item.path.read_bytes()
+
+
+def _read(loader: _Loader, items: list[_Input], progress: Progress) -> None:
+    loose = [i for i in items if i.kind == "xml"]
+    if loose:
+        loader.documents(_loose_xml(loose), None, progress)
+    for item in items:
+        if item.kind == "xml":
+            continue
+        task = progress.task_ids[0]
+        try:
+            origin = (str(item.path), _sha256(item.path))
+            if item.kind == "metadata":
+                loader.metadata(parse_metadata(item.path.read_bytes(), item.path.name), origin)
+                progress.advance(task, 1)
+            elif _zip_holds_metadata(item.path):
+                loader.metadata(parse_metadata_package(item.path), origin)
+                progress.advance(task, _documents_in(item))
+            else:
+                entries = ((f"{item.path.name}/{e.name}", e.data) for e in iter_entries(item.path))
+                loader.documents(entries, origin, progress)
+        except (PackageError, MetadataError, OSError) as error:
+            loader.tally.unreadable.append(f"{item.path}: {error}")
+
+
+def _summary(console: Console, tally: _Tally, published: Path) -> None:
+    table = RichTable(title="Rows loaded (merged into the warehouse)")
+    for heading in ("dataset", "month", "direction", "rows"):
+        table.add_column(heading, justify="right" if heading == "rows" else "left")
+    for (dataset, month, direction), rows in sorted(tally.rows.items()):
+        table.add_row(dataset, f"{month:%Y-%m}", direction, f"{rows:,}")
+    console.print(table)
+    if tally.rejects:
+        console.print(
+            f"[yellow]{len(tally.rejects):,} refused[/] (kept in documentos_rechazados / metadata_rechazos):"
+        )
+        for source, reason in tally.rejects[:20]:
+            console.print(f"  {source}: {reason}", markup=False, highlight=False, soft_wrap=True)
+        if len(tally.rejects) > 20:
+            console.print(f"  … and {len(tally.rejects) - 20:,} more, all in the rejects tables")
+    for problem in tally.unreadable:
+        console.print(f"[red]not read:[/] {problem}", highlight=False, soft_wrap=True)
+    console.print(f"Published for readers: {published}")
+
+
+@click.command("load-files")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--rfc",
+    required=True,
+    help="The taxpayer the files belong to: each document is filed as issued or received by it.",
+)
+@click.option(
+    "--warehouse",
+    "warehouse_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The DuckDB warehouse file [default: $CFDI_ETL_HOME/warehouse/cfdi.duckdb].",
+)
+def load_files(paths: tuple[Path, ...], rfc: str, warehouse_path: Path | None) -> None:
+    """Load CFDI XML files, folders and zips (documents or SAT metadata) a user already has.
+
+    Each document goes to the month it was issued in, as issued or received by --rfc; documents already
+    in the warehouse are replaced, the others kept. Unreadable documents are kept with their reason.
+    """
+    console = Console(stderr=True)
+    rfc = rfc.strip().upper()
+    try:
+        check_rfc(rfc)
+    except WarehouseError as error:
+        raise click.BadParameter(str(error), param_hint="--rfc") from None
+    items, ignored = _inputs(paths)
+    for path in ignored:
+        console.print(f"skipped {path}: not .xml, .zip or .txt", highlight=False)
+    if not items:
+        raise click.UsageError(
+            "nothing to load: give XML files, zips, metadata .txt files or folders holding them"
+        )
+    tally = _Tally()
+    try:
+        with Warehouse.open(warehouse_path or default_path()) as wh:
+            columns = (
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+            )
+            with Progress(*columns, console=console, transient=False) as progress:
+                total = sum(_documents_in(i) for i in items)
+                task = progress.add_task("documents", total=total)
+                _read(_Loader(wh, rfc, tally), items, progress)
+                progress.update(task, completed=total)
+            published = wh.publish()
+    except WarehouseError as error:
+        raise click.ClickException(str(error)) from None
+    _summary(console, tally, published)
+    if tally.unreadable:
+        raise SystemExit(1)

@@ -1,0 +1,131 @@
+"""`cfdi-etl load-files`, `query` and `export` end to end: real files, a real warehouse file, real Parquet."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.main import main
+from tests.paths import CFDI_FIXTURES, SAT_FIXTURES
+from warehouse import Warehouse
+
+ISSUER = "EKU9003173C9"  # issues six of the shared CFDI fixtures
+
+
+def _run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CFDI_ETL_HOME", str(tmp_path / "home"))
+    return tmp_path / "home" / "warehouse" / "cfdi.duckdb"
+
+
+def _folder_of_fixtures(tmp_path: Path) -> Path:
+    folder = tmp_path / "from-the-accountant"
+    folder.mkdir()
+    for xml in CFDI_FIXTURES.glob("*.xml"):
+        shutil.copy(xml, folder / xml.name)
+    return folder
+
+
+def test_load_files_files_each_document_by_month_and_side_and_keeps_refused_ones(
+    tmp_path: Path, home: Path
+) -> None:
+    folder = _folder_of_fixtures(tmp_path)
+    result = _run("load-files", str(folder), "--rfc", ISSUER)
+    assert result.exit_code == 0, result.output
+    assert "neither issued nor received by EKU9003173C9" in result.stderr
+    with Warehouse.open(home, read_only=True) as wh:
+        issued = wh.query("SELECT DISTINCT rfc_emisor, direction FROM comprobantes").rows()
+        assert issued == [(ISSUER, "emitidos")]
+        assert wh.query("SELECT count(*) FROM comprobantes").item() >= 5
+        months = wh.query(
+            "SELECT count(*) FROM comprobantes WHERE month <> date_trunc('month', fecha)"
+        ).item()
+        assert months == 0
+        refused = wh.query("SELECT source, motivo FROM documentos_rechazados").rows()
+        reasons = {Path(source).name: reason for source, reason in refused}
+        assert "neither issued nor received" in reasons["CfdiUtils-cfdi33-real.xml"]
+        assert "retenciones" in reasons["CfdiUtils-retenciones-retenciones20.xml"]
+        assert wh.query("SELECT DISTINCT mode FROM loads").item() == "merge"
+    assert home.with_name("cfdi.published.duckdb").is_file()
+
+
+def test_loading_the_same_files_again_changes_no_table_content(tmp_path: Path, home: Path) -> None:
+    folder = _folder_of_fixtures(tmp_path)
+    assert _run("load-files", str(folder), "--rfc", ISSUER).exit_code == 0
+    with Warehouse.open(home, read_only=True) as wh:
+        first = wh.checksums()
+    assert _run("load-files", str(folder), "--rfc", ISSUER).exit_code == 0
+    with Warehouse.open(home, read_only=True) as wh:
+        assert wh.checksums() == first
+
+
+def test_a_metadata_package_loads_its_records_and_feeds_the_status_history(home: Path) -> None:
+    result = _run(
+        "load-files", str(SAT_FIXTURES / "packages" / "metadata-terceros.zip"), "--rfc", "AAA010101AAA"
+    )
+    assert result.exit_code == 0, result.output
+    with Warehouse.open(home, read_only=True) as wh:
+        assert wh.query("SELECT DISTINCT month, direction FROM metadata").rows()[0][1] == "emitidos"
+        assert wh.query("SELECT count(*) FROM metadata").item() == 5
+        assert wh.query("SELECT count(*) FROM estatus_historial WHERE estatus = 'vigente'").item() == 5
+
+
+def test_an_unreadable_zip_is_reported_the_rest_loads_and_the_exit_code_says_so(
+    tmp_path: Path, home: Path
+) -> None:
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 this is no zip")
+    good = tmp_path / "good.xml"
+    shutil.copy(CFDI_FIXTURES / "CfdiUtils-cfdi40-valid.xml", good)
+    result = _run("load-files", str(broken), str(good), "--rfc", ISSUER)
+    assert result.exit_code == 1
+    assert "not read:" in result.stderr
+    assert "broken.zip" in result.stderr
+    with Warehouse.open(home, read_only=True) as wh:
+        assert wh.query("SELECT count(*) FROM comprobantes").item() == 1
+
+
+def test_a_malformed_rfc_is_refused_before_anything_is_read(tmp_path: Path, home: Path) -> None:
+    result = _run("load-files", str(CFDI_FIXTURES), "--rfc", "NOT-AN-RFC")
+    assert result.exit_code == 2
+    assert "is not an RFC" in result.output
+    assert not home.exists()
+
+
+def test_query_reads_the_published_copy_in_table_csv_and_json(tmp_path: Path, home: Path) -> None:
+    assert _run("load-files", str(_folder_of_fixtures(tmp_path)), "--rfc", ISSUER).exit_code == 0
+    sql = "SELECT count(*) AS n FROM documentos"
+    with Warehouse.open(home, read_only=True) as wh:
+        expected = wh.query(sql).item()
+    as_csv = _run("query", sql, "--format", "csv")
+    assert as_csv.stdout == f"n\n{expected}\n"
+    as_json = _run("query", sql, "--format", "json")
+    assert json.loads(as_json.stdout) == {"n": expected}
+    assert str(expected) in _run("query", sql).stdout
+    failed = _run("query", "SELECT nothing_here FROM documentos")
+    assert failed.exit_code == 1
+    assert "nothing_here" in failed.output
+
+
+def test_query_cannot_change_the_warehouse(tmp_path: Path, home: Path) -> None:
+    assert _run("load-files", str(_folder_of_fixtures(tmp_path)), "--rfc", ISSUER).exit_code == 0
+    result = _run("query", "DELETE FROM comprobantes", "--warehouse", str(home))
+    assert result.exit_code == 1
+    assert "read-only" in result.output
+
+
+def test_export_writes_each_name_as_hive_partitioned_parquet(tmp_path: Path, home: Path) -> None:
+    assert _run("load-files", str(_folder_of_fixtures(tmp_path)), "--rfc", ISSUER).exit_code == 0
+    result = _run("export", "comprobantes", "ingresos_egresos_mensuales", "--to", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    partitions = {p.parent.parent.name for p in (tmp_path / "out" / "comprobantes").rglob("*.parquet")}
+    assert partitions == {f"rfc={ISSUER}"}
+    assert any((tmp_path / "out" / "ingresos_egresos_mensuales").rglob("month=*/*.parquet"))
