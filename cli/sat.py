@@ -129,7 +129,10 @@ def _moment(value: str, *, end: bool) -> datetime:
 @_connection_options
 @click.option("--direction", type=click.Choice(["issued", "received"]), help="Documents issued or received.")
 @click.option(
-    "--type", "request_type", type=click.Choice(["metadata", "xml"]), default="metadata", show_default=True
+    "--type",
+    "request_type",
+    type=click.Choice(["metadata", "xml"]),
+    help="The metadata list or the XML documents [default: metadata; none with --uuid].",
 )
 @click.option("--start", help="Start, Mexico local time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (inclusive).")
 @click.option("--end", help="End, Mexico local time: YYYY-MM-DD (the whole day) or YYYY-MM-DDTHH:MM:SS.")
@@ -150,7 +153,7 @@ def query(
     service: str,
     timeout: float,
     direction: str | None,
-    request_type: str,
+    request_type: str | None,
     start: str | None,
     end: str | None,
     document_type: str | None,
@@ -161,23 +164,23 @@ def query(
     folio: str | None,
 ) -> None:
     """Ask SAT to prepare a download; prints the IdSolicitud to verify."""
-    if folio:
-        params = QueryParameters.by_uuid(folio, service=Service(service))
-    else:
-        if direction is None or start is None or end is None:
-            raise click.UsageError("give --direction, --start and --end, or --uuid")
-        params = QueryParameters(
-            service=Service(service),
-            direction=Direction.ISSUED if direction == "issued" else Direction.RECEIVED,
-            request_type=RequestType.XML if request_type == "xml" else RequestType.METADATA,
-            start=_moment(start, end=False),
-            end=_moment(end, end=True),
-            document_type=DocumentType(document_type) if document_type else None,
-            document_status=DocumentStatus(status) if status else None,
-            third_party_rfc=third_party,
-            complement=complement,
-            counterparts=counterpart,
-        )
+    # Everything given goes into the parameters, so that their own checks refuse what does not belong
+    # (a filter with --uuid, a missing period) in the same words as for any other caller.
+    if request_type is None and not folio:
+        request_type = "metadata"
+    params = QueryParameters(
+        service=Service(service),
+        folio=folio,
+        direction={"issued": Direction.ISSUED, "received": Direction.RECEIVED}.get(direction or ""),
+        request_type={"xml": RequestType.XML, "metadata": RequestType.METADATA}.get(request_type or ""),
+        start=_moment(start, end=False) if start else None,
+        end=_moment(end, end=True) if end else None,
+        document_type=DocumentType(document_type) if document_type else None,
+        document_status=DocumentStatus(status) if status else None,
+        third_party_rfc=third_party,
+        complement=complement,
+        counterparts=counterpart,
+    )
     with _client(cer, key, base_url, service, timeout) as client:
         result = client.query(params)
     click.echo(f"IdSolicitud: {result.request_id or '-'}")

@@ -116,8 +116,15 @@ def test_an_invalid_query_is_refused_with_the_reason(tmp_path: Path) -> None:
     assert received_cancelled_xml.exit_code == 1
     assert "only for current (Vigente) documents" in received_cancelled_xml.output
     missing = _run([*base, "--direction", "issued"], password)
-    assert missing.exit_code == 2
-    assert "give --direction, --start and --end, or --uuid" in missing.output
+    assert missing.exit_code == 1
+    assert "needs both a start and an end" in missing.output
+    nothing = _run(base, password)
+    assert "issued or received (with a period), or one UUID" in nothing.output
+    folio_with_filter = _run(
+        [*base, "--uuid", "4abf0f69-8e7d-42bd-ac5f-787275eb52d2", "--type", "xml"], password
+    )
+    assert folio_with_filter.exit_code == 1
+    assert "takes nothing but the UUID; remove: request_type" in folio_with_filter.output
 
 
 @pytest.mark.parametrize(
