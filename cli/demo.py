@@ -30,14 +30,12 @@ def _previous_months(today: date, count: int) -> list[date]:
 @click.option("--months", default=3, show_default=True, help="How many full months before this one to load.")
 def demo(months: int) -> None:
     """Run the whole job end to end against the local SAT sandbox and show what landed."""
-    import dagster as dg
     from rich.progress import Progress
 
-    from assets import PIPELINE
     from assets._instance import local_instance
-    from assets._partitions import partition_key
     from assets._resources import SyncResource
     from assets.registration import register_rfc
+    from assets.runner import PartitionRunError, run_partitions
     from etl.sandbox import SandboxConfig, SandboxServer, generate_test_fiel
     from etl.sat._params import mexico_now
     from etl.sync import Ledger, default_password_variable
@@ -68,19 +66,11 @@ def demo(months: int) -> None:
         with Ledger(resource.paths.ledger) as ledger:
             sent_before = ledger.sat_requests_sent()
         with Progress(console=console) as progress:
-            task = progress.add_task("materializing", total=len(chosen))
-            for month in chosen:
-                progress.update(task, description=f"{DEMO_RFC} {month:%Y-%m}")
-                result = dg.materialize(
-                    PIPELINE,
-                    partition_key=str(partition_key(DEMO_RFC, month)),
-                    instance=instance,
-                    resources={"sync": resource},
-                    raise_on_error=False,
-                )
-                if not result.success:
-                    raise click.ClickException(f"the run for {month:%Y-%m} failed: see the log above")
-                progress.advance(task)
+            task = progress.add_task(f"{DEMO_RFC}: {len(chosen)} months end to end", total=len(chosen))
+            try:
+                run_partitions(instance, resource, DEMO_RFC, chosen, lambda *_: progress.advance(task))
+            except PartitionRunError as error:
+                raise click.ClickException(str(error)) from None
         with Ledger(resource.paths.ledger) as ledger:
             sent = ledger.sat_requests_sent() - sent_before
         console.print(f"new requests sent to SAT in this run: {sent}")
