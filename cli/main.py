@@ -9,6 +9,7 @@ from cli.export import export
 from cli.load_files import load_files
 from cli.query import query
 from cli.rfc import rfc
+from cli.run import run
 from cli.sandbox import sandbox
 from cli.sat import sat
 
@@ -26,5 +27,6 @@ main.add_command(export)
 main.add_command(load_files)
 main.add_command(query)
 main.add_command(rfc)
+main.add_command(run)
 main.add_command(sandbox)
 main.add_command(sat)

@@ -1,0 +1,59 @@
+"""`cfdi-etl run RFC`: load months (recent ones, or a backfill of years) in this process, with progress."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+__all__ = ["run"]
+
+
+def _month(text: str) -> date:
+    try:
+        year, month = text.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a month: write YYYY-MM, e.g. 2024-01") from None
+
+
+@click.command()
+@click.argument("rfc")
+@click.option("--from", "first", metavar="YYYY-MM", help="First month [default: two months before this one].")
+@click.option("--to", "last", metavar="YYYY-MM", help="Last month [default: this month].")
+@click.option(
+    "--allow-repeat",
+    is_flag=True,
+    help="Ask SAT again for parameters already asked up to SAT's lifetime maximum (SAT may still refuse).",
+)
+def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> None:
+    """Request, download, parse and load RFC's months, oldest first, one month at a time.
+
+    For history (a backfill of years) give --from and --to: the request ledger keeps every request, so
+    an interrupted backfill resumes where it stopped without asking SAT twice. Configuration comes from
+    the environment (CFDI_ETL_SAT_BASE_URL, CFDI_ETL_POLL_WAIT_SECONDS, CFDI_ETL_SERVICES, ...).
+    """
+    from rich.progress import Progress
+
+    from assets._instance import local_instance
+    from assets._resources import SyncResource
+    from assets.runner import PartitionRunError, months_between, run_partitions
+    from etl.sat._params import mexico_now
+
+    today = mexico_now().date()
+    end = _month(last) if last else today.replace(day=1)
+    two_before = date(end.year, end.month - 2, 1) if end.month > 2 else date(end.year - 1, end.month + 10, 1)
+    start = _month(first) if first else two_before
+    if start > end:
+        raise click.BadParameter(f"--from {start:%Y-%m} is after --to {end:%Y-%m}")
+    months = months_between(start, end)
+    resource = SyncResource.from_env()
+    if allow_repeat:
+        resource = SyncResource(**{**resource.model_dump(), "allow_repeat": True})
+    with Progress() as progress:
+        task = progress.add_task(f"{rfc.upper()} {start:%Y-%m} → {end:%Y-%m}", total=len(months))
+        try:
+            run_partitions(local_instance(), resource, rfc, months, lambda *_: progress.advance(task))
+        except PartitionRunError as error:
+            raise click.ClickException(f"{error}. Months before it are loaded; rerun to resume.") from None
+    click.echo(f"loaded {len(months)} month(s) for {rfc.upper()}")
