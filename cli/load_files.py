@@ -11,6 +11,7 @@ and the rest loads; a package that cannot be opened at all is reported and the c
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from etl.packages import EntryKind, PackageError, iter_entries
 from schemas.cfdi import COMPROBANTES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.rejects import DOCUMENTOS_RECHAZADOS
+from schemas.retenciones import RETENCIONES
 from warehouse import Warehouse, WarehouseError, check_rfc, default_path
 
 __all__ = ["load_files"]
@@ -37,6 +39,8 @@ _BATCH = 2_000
 # Documents without a date of their own (unreadable ones) are filed under the month of the run and this side.
 _UNDATED_DIRECTION = "recibidos"
 _MB = 1 << 20
+# Each family's header table and the date that files a document under a month.
+_HEADERS = ((COMPROBANTES.name, "fecha"), (RETENCIONES.name, "fecha_exp"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,16 +143,16 @@ def _split(
 
 
 def _foreign_rejects(
-    rfc: str, comprobantes: pl.DataFrame, where: pl.DataFrame, sizes: dict[str, int]
+    rfc: str, header: pl.DataFrame, where: pl.DataFrame, sizes: dict[str, int]
 ) -> pl.DataFrame:
     """Documents neither issued nor received by `rfc`: refused, saying whose they are."""
-    foreign = comprobantes.join(where, on="uuid", how="anti")
+    foreign = header.join(where, on="uuid", how="anti")
     rows = [
         (
             row["source"],
             row["sha256"],
             sizes.get(row["source"], 0),
-            "cfdi",
+            "cfdi" if "fecha" in header.columns else "retenciones",
             row["uuid"],
             f"neither issued nor received by {rfc} (issuer {row['rfc_emisor']}, receiver "
             f"{row['rfc_receptor']}): load it with --rfc set to one of them",
@@ -158,21 +162,11 @@ def _foreign_rejects(
     return pl.DataFrame(rows or None, schema=DOCUMENTOS_RECHAZADOS.schema, orient="row")
 
 
-def _batch_origin(comprobantes: pl.DataFrame, sources: list[str]) -> tuple[str, str]:
+def _batch_origin(digests: dict[str, str]) -> tuple[str, str]:
     """Lineage of a batch of loose files: the folder they share, and a digest of their contents."""
-    common = str(Path(*Path(sources[0]).parts[:-1])) if len(sources) == 1 else str(_common(sources))
-    digest = hashlib.sha256("".join(sorted(comprobantes["sha256"])).encode()).hexdigest()
-    return f"{len(sources)} files under {common}", digest
-
-
-def _common(sources: list[str]) -> Path:
-    parts = [Path(s).parts[:-1] for s in sources]
-    shared: list[str] = []
-    for level in zip(*parts, strict=False):
-        if len(set(level)) > 1:
-            break
-        shared.append(level[0])
-    return Path(*shared) if shared else Path()
+    folder = os.path.commonpath([str(Path(source).parent) for source in digests])
+    digest = hashlib.sha256("".join(sorted(digests.values())).encode()).hexdigest()
+    return f"{len(digests)} files under {folder}", digest
 
 
 class _Loader:
@@ -201,19 +195,24 @@ class _Loader:
     ) -> None:
         """Parse and load XML entries in batches; `package` is the zip's lineage, None for loose files."""
         sizes: dict[str, int] = {}
+        digests: dict[str, str] = {}
 
         def measured() -> Iterator[tuple[str, bytes]]:
             for source, data in entries:
                 sizes[source] = len(data)
+                if package is None:
+                    digests[source] = hashlib.sha256(data).hexdigest()
                 yield source, data
 
         for batch in iter_parsed_batches(measured(), batch_size=_BATCH):
             frames = dict(batch.frames)
-            comprobantes = frames[COMPROBANTES.name]
-            where = _partitions(self.rfc, comprobantes, "fecha")
-            foreign = _foreign_rejects(self.rfc, comprobantes, where, sizes)
-            rejects = pl.concat([frames[DOCUMENTOS_RECHAZADOS.name], foreign])
-            origin = package or _batch_origin(comprobantes, list(sizes))
+            headers = [frames[name] for name, _ in _HEADERS if name in frames]
+            where = pl.concat(
+                [_partitions(self.rfc, frames[name], column) for name, column in _HEADERS if name in frames]
+            )
+            foreign = [_foreign_rejects(self.rfc, header, where, sizes) for header in headers]
+            rejects = pl.concat([frames[DOCUMENTOS_RECHAZADOS.name], *foreign])
+            origin = package or _batch_origin(digests)
             for partition, parts in _split(frames, where, {DOCUMENTOS_RECHAZADOS.name}).items():
                 self._load("cfdi", partition, parts, origin)
             if rejects.height:
@@ -221,6 +220,7 @@ class _Loader:
                 self.tally.rejects += [(r["source"], r["motivo"]) for r in rejects.iter_rows(named=True)]
             progress.advance(progress.task_ids[0], batch.documents)
             sizes.clear()
+            digests.clear()
 
     def metadata(self, result: MetadataResult, origin: tuple[str, str]) -> None:
         frame = result.frame

@@ -21,6 +21,7 @@ from schemas.cfdi import (
     PAGOS_IMPUESTOS,
 )
 from schemas.metadata import METADATA
+from schemas.retenciones import RETENCIONES, RETENCIONES_IMPUESTOS
 from warehouse import Warehouse
 
 A, B = "EKU9003173C9", "AAA010101AAA"
@@ -137,6 +138,33 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
                 ],
             ),
             "impuestos": _frame(IMPUESTOS, [_iva(1, "160"), _iva(2, "16"), _iva(3, "16"), _iva(4, "80")]),
+            "retenciones": _frame(
+                RETENCIONES,
+                [
+                    {
+                        "uuid": _uuid(8),
+                        "version": "2.0",
+                        "fecha_exp": datetime(2024, 1, 31, 10, 0),
+                        "cve_retenc": "14",
+                        "rfc_emisor": A,
+                        "rfc_receptor": B,
+                        "mes_ini": 1,
+                        "mes_fin": 1,
+                        "ejercicio": 2024,
+                        "monto_tot_operacion": _d("1000"),
+                        "monto_tot_ret": _d("116"),
+                        "source": "8.xml",
+                        "sha256": "8" * 64,
+                    }
+                ],
+            ),
+            "retenciones_impuestos": _frame(
+                RETENCIONES_IMPUESTOS,
+                [
+                    {"uuid": _uuid(8), "numero": 1, "impuesto": "001", "monto_ret": _d("100")},
+                    {"uuid": _uuid(8), "numero": 2, "impuesto": "002", "monto_ret": _d("16")},
+                ],
+            ),
             "nominas": _frame(
                 NOMINAS,
                 [
@@ -314,4 +342,14 @@ def test_reconciliation_lists_metadata_without_xml_and_xml_without_metadata(book
         (A, "emitidos", JAN, _uuid(6), "xml"),
         (A, "emitidos", JAN, _uuid(7), "metadata"),
         (A, "emitidos", FEB, _uuid(5), "metadata"),
+    ]
+
+
+def test_withholdings_are_summed_per_period_with_each_tax(book: Warehouse) -> None:
+    rows = book.query(
+        "SELECT rfc, direction, ejercicio, mes_ini, mes_fin, cve_retenc, documentos, monto_tot_operacion, "
+        "monto_tot_ret, isr_retenido, iva_retenido, ieps_retenido FROM retenciones_por_periodo"
+    ).rows()
+    assert rows == [
+        (A, "emitidos", 2024, 1, 1, "14", 1, _d("1000"), _d("116"), _d("100"), _d("16"), _d("0")),
     ]
