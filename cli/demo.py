@@ -15,6 +15,7 @@ DEMO_RFC = "EKU9003173C9"
 # The demo's e.firma is a throwaway issued by the sandbox's own test CA, which no one but the sandbox
 # trusts; its password is fixed so that a second run can open the key it made on the first.
 _DEMO_PASSWORD = "sandbox-demo-only"  # noqa: S105
+_EXAMPLE_QUERY = "SELECT month, count(*) AS documentos FROM documentos GROUP BY ALL ORDER BY ALL"
 
 
 def _previous_months(today: date, count: int) -> list[date]:
@@ -75,13 +76,15 @@ def demo(months: int) -> None:
             sent = ledger.sat_requests_sent() - sent_before
         console.print(f"new requests sent to SAT in this run: {sent}")
     _show_warehouse(console, Path(resource.warehouse))
+    console.print("\nNext:")
+    console.print("  Dagster UI:      DAGSTER_HOME=$PWD .tools/bin/uv run --locked --no-sync dagster dev")
     console.print(
-        "\nNext:\n"
-        "  Dagster UI:        DAGSTER_HOME=$PWD .tools/bin/uv run --locked --no-sync dagster dev\n"
-        f"  query (read-only): {published_path(Path(resource.warehouse))} (views: documentos, "
-        "ingresos_egresos_mensuales, iva_mensual, saldos_ppd, ...)\n"
-        f"  request ledger:    {resource.paths.ledger}   packages: {resource.paths.packages}"
+        f"  query:           .tools/bin/uv run --locked --no-sync cfdi-etl query {_EXAMPLE_QUERY!r}"
     )
+    console.print(
+        f"  published copy:  {published_path(Path(resource.warehouse))} (read-only, for dashboards)"
+    )
+    console.print(f"  request ledger:  {resource.paths.ledger}   packages: {resource.paths.packages}")
 
 
 def _show_warehouse(console: Console, path: Path) -> None:
