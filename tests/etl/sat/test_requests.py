@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import xmlsec
@@ -225,3 +225,17 @@ def test_the_wire_form_has_no_whitespace_between_tags_and_is_utf8(fiel: Fiel) ->
     assert b">\n" not in message
     assert b"> <" not in message
     assert 'RfcEmisor="ÑAÑ010101AAA"'.encode() in message
+
+
+def test_authentication_takes_explicit_times_in_any_zone_and_refuses_naive_ones(fiel: Fiel) -> None:
+    mexico = timezone(timedelta(hours=-6))
+    message = RequestBuilder(fiel).authenticate(
+        datetime(2025, 3, 1, 6, 0, tzinfo=mexico),
+        datetime(2025, 3, 1, 6, 2, tzinfo=mexico),
+        token_id=TOKEN_ID,
+    )
+    root = etree.fromstring(message)
+    assert root.findtext(".//u:Created", namespaces=NS) == "2025-03-01T12:00:00.000Z"
+    assert root.findtext(".//u:Expires", namespaces=NS) == "2025-03-01T12:02:00.000Z"
+    with pytest.raises(ValueError, match="no time zone"):
+        RequestBuilder(fiel).authenticate(datetime(2025, 3, 1, 12, 0))
