@@ -53,7 +53,7 @@ def serve(  # noqa: PLR0917 -- click passes each option as an argument
     documents_per_package: int,
 ) -> None:
     """Serve SAT's four operations for CFDI and Retenciones until Ctrl-C; print the URL and a test FIEL."""
-    from etl.sandbox import SandboxConfig, SandboxServer, generate_test_fiel, sandbox_home
+    from etl.sandbox import SandboxConfig, SandboxServer, sandbox_home
 
     home = data_dir or sandbox_home()
     chosen = tuple(r.strip().upper() for r in rfcs) or ("EKU9003173C9",)
@@ -68,14 +68,35 @@ def serve(  # noqa: PLR0917 -- click passes each option as an argument
         documents_per_package=documents_per_package,
         port=port,
     )
+    # Ctrl-C and SIGTERM only set this event, whenever they arrive: the server is always stopped cleanly.
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
     server = SandboxServer(config)
     try:
         base_url = server.start()
     except OSError as error:
         raise click.ClickException(f"cannot listen on port {port}: {error.strerror}; try --port 0") from None
+    try:
+        _announce(base_url, home, chosen[0])
+        while not stop.wait(0.5):  # short waits: the signal handler runs between them at the latest
+            pass
+    finally:
+        server.stop()
+        click.echo("Sandbox stopped.")
+
+
+def _announce(base_url: str, home: Path, rfc: str) -> None:
+    """Print where to connect, and a test FIEL for `rfc` (created on first use, its password in a file)."""
+    from etl.sandbox import generate_test_fiel
+
     fiel_dir = home / "fiel"
     certificate, key, password_file = (
-        fiel_dir / f"{chosen[0]}{suffix}" for suffix in (".cer", ".key", ".password")
+        fiel_dir / f"{rfc}{suffix}" for suffix in (".cer", ".key", ".password")
     )
     if not (certificate.is_file() and key.is_file() and password_file.is_file()):
         password = secrets.token_urlsafe(16)
@@ -83,28 +104,14 @@ def serve(  # noqa: PLR0917 -- click passes each option as an argument
         descriptor = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(password)
-        generate_test_fiel(chosen[0], fiel_dir, password, data_dir=home)
-    click.echo(f"Base URL: {base_url}", nl=True)
+        generate_test_fiel(rfc, fiel_dir, password, data_dir=home)
+    click.echo(f"Base URL: {base_url}")
     click.echo(f"  CFDI at {base_url}/cfdi/..., Retenciones at {base_url}/retenciones/...")
-    click.echo(f"Test FIEL for {chosen[0]}:")
+    click.echo(f"Test FIEL for {rfc}:")
     click.echo(f"  certificate: {certificate}")
     click.echo(f"  key:         {key}")
     click.echo(f'  password in: {password_file}  (export {_PASSWORD_VARIABLE}="$(cat {password_file})")')
-    click.echo(f"State in {home}. Ctrl-C stops.", nl=True)
-
-    stop = threading.Event()
-
-    def request_stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-        click.echo("Sandbox stopped.")
+    click.echo(f"State in {home}. Ctrl-C stops.")
 
 
 @sandbox.command()
