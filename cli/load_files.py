@@ -143,15 +143,14 @@ def _split(
 
 
 def _foreign_rejects(
-    rfc: str, header: pl.DataFrame, where: pl.DataFrame, sizes: dict[str, int]
+    rfc: str, header: pl.DataFrame, where: pl.DataFrame, entries: dict[str, tuple[str, int]]
 ) -> pl.DataFrame:
     """Documents neither issued nor received by `rfc`: refused, saying whose they are."""
     foreign = header.join(where, on="uuid", how="anti")
     rows = [
         (
             row["source"],
-            row["sha256"],
-            sizes.get(row["source"], 0),
+            *entries[row["source"]],
             "cfdi" if "fecha" in header.columns else "retenciones",
             row["uuid"],
             f"neither issued nor received by {rfc} (issuer {row['rfc_emisor']}, receiver "
@@ -162,11 +161,11 @@ def _foreign_rejects(
     return pl.DataFrame(rows or None, schema=DOCUMENTOS_RECHAZADOS.schema, orient="row")
 
 
-def _batch_origin(digests: dict[str, str]) -> tuple[str, str]:
+def _batch_origin(entries: dict[str, tuple[str, int]]) -> tuple[str, str]:
     """Lineage of a batch of loose files: the folder they share, and a digest of their contents."""
-    folder = os.path.commonpath([str(Path(source).parent) for source in digests])
-    digest = hashlib.sha256("".join(sorted(digests.values())).encode()).hexdigest()
-    return f"{len(digests)} files under {folder}", digest
+    folder = os.path.commonpath([str(Path(source).parent) for source in entries])
+    digest = hashlib.sha256("".join(sorted(sha for sha, _ in entries.values())).encode()).hexdigest()
+    return f"{len(entries)} files under {folder}", digest
 
 
 class _Loader:
@@ -194,14 +193,12 @@ class _Loader:
         self, entries: Iterable[tuple[str, bytes]], package: tuple[str, str] | None, progress: Progress
     ) -> None:
         """Parse and load XML entries in batches; `package` is the zip's lineage, None for loose files."""
-        sizes: dict[str, int] = {}
-        digests: dict[str, str] = {}
+        # Per source in the batch: sha256 and size, to refuse a document whole and to name a batch.
+        seen: dict[str, tuple[str, int]] = {}
 
         def measured() -> Iterator[tuple[str, bytes]]:
             for source, data in entries:
-                sizes[source] = len(data)
-                if package is None:
-                    digests[source] = hashlib.sha256(data).hexdigest()
+                seen[source] = (hashlib.sha256(data).hexdigest(), len(data))
                 yield source, data
 
         for batch in iter_parsed_batches(measured(), batch_size=_BATCH):
@@ -210,17 +207,16 @@ class _Loader:
             where = pl.concat(
                 [_partitions(self.rfc, frames[name], column) for name, column in _HEADERS if name in frames]
             )
-            foreign = [_foreign_rejects(self.rfc, header, where, sizes) for header in headers]
+            foreign = [_foreign_rejects(self.rfc, header, where, seen) for header in headers]
             rejects = pl.concat([frames[DOCUMENTOS_RECHAZADOS.name], *foreign])
-            origin = package or _batch_origin(digests)
+            origin = package or _batch_origin(seen)
             for partition, parts in _split(frames, where, {DOCUMENTOS_RECHAZADOS.name}).items():
                 self._load("cfdi", partition, parts, origin)
             if rejects.height:
                 self._load("cfdi", self.undated, {DOCUMENTOS_RECHAZADOS.name: rejects}, origin)
                 self.tally.rejects += [(r["source"], r["motivo"]) for r in rejects.iter_rows(named=True)]
             progress.advance(progress.task_ids[0], batch.documents)
-            sizes.clear()
-            digests.clear()
+            seen.clear()
 
     def metadata(self, result: MetadataResult, origin: tuple[str, str]) -> None:
         frame = result.frame
