@@ -38,11 +38,14 @@ def parse_files(files: Sequence[tuple[str, bytes]], terceros: Sequence[tuple[str
         records = records_of(data)
         typed = type_records(records, source)
         all_records.append(records)
-        good.append(typed.good.with_columns(pl.lit(index, dtype=pl.Int64()).alias(_FILE)))
+        good.append(typed.good)
         refused.append(typed.refused.with_columns(pl.lit(index, dtype=pl.Int64()).alias(_FILE)))
         record_count += typed.record_count
 
-    frame, repeated = _split_repeated_uuids(pl.concat([_empty_good(), *good], how="vertical"))
+    # One file's frame is used as it is: concatenating or adding columns to a frame read in many
+    # chunks makes Polars realign them all, which costs more than the parse.
+    frame = good[0] if len(good) == 1 else pl.concat([_empty_good(), *good], how="vertical")
+    frame, repeated = _split_repeated_uuids(frame, [g.height for g in good])
     refused.append(repeated)
     rejects = [_unreadable(records, source) for records, (source, _) in zip(all_records, files, strict=True)]
     for part in refused:
@@ -50,7 +53,7 @@ def parse_files(files: Sequence[tuple[str, bytes]], terceros: Sequence[tuple[str
         rejects.append(
             part.select("source", "numero_linea", "motivo", pl.Series("texto", texts, dtype=pl.String()))
         )
-    frame = frame.select(METADATA.names)
+    frame = frame.drop(RECORD)
     for source, data in terceros:
         frame, tercero_rejects = _join_terceros(frame, source, data)
         rejects.append(tercero_rejects)
@@ -64,19 +67,19 @@ def parse_files(files: Sequence[tuple[str, bytes]], terceros: Sequence[tuple[str
 
 
 def _empty_good() -> pl.DataFrame:
-    return METADATA.empty().with_columns(
-        pl.lit(None, dtype=pl.Int64()).alias(RECORD), pl.lit(0, dtype=pl.Int64()).alias(_FILE)
-    )
+    return METADATA.empty().with_columns(pl.lit(None, dtype=pl.Int64()).alias(RECORD))
 
 
-def _split_repeated_uuids(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Keep the first record of a UUID listed more than once; refuse the others, saying where it was."""
+def _split_repeated_uuids(good: pl.DataFrame, heights: list[int]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Keep the first record of a UUID listed more than once; refuse the others, saying where it was.
+    `heights` are the row counts of the files `good` was concatenated from, in order."""
     # Distinct 64-bit hashes prove distinct UUIDs at a fraction of the cost of comparing strings.
     if good["uuid"].hash().n_unique() == good.height:
-        return good, good.clear().select("source", "numero_linea", pl.lit("").alias("motivo"), RECORD, _FILE)
+        none = {"source": pl.String(), "numero_linea": pl.Int64(), "motivo": pl.String()}
+        return good, pl.DataFrame(schema={**none, RECORD: pl.Int64(), _FILE: pl.Int64()})
+    files = pl.concat([pl.repeat(i, n, dtype=pl.Int64(), eager=True) for i, n in enumerate(heights)])
     # Rows are in file order, then line order: the first row of a UUID is where it was first listed.
-    order = pl.int_range(pl.len()).alias("_order")
-    marked = good.with_columns(order).with_columns(
+    marked = good.with_columns(files.alias(_FILE), pl.int_range(pl.len()).alias("_order")).with_columns(
         (pl.col("_order") == pl.col("_order").min().over("uuid")).alias("_first"),
         pl.col("source").first().over("uuid", order_by="_order").alias("_first_source"),
         pl.col("numero_linea").first().over("uuid", order_by="_order").alias("_first_line"),
@@ -90,7 +93,8 @@ def _split_repeated_uuids(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
         RECORD,
         _FILE,
     )
-    return marked.filter(pl.col("_first")).drop("_order", "_first", "_first_source", "_first_line"), repeated
+    kept = marked.filter(pl.col("_first")).drop(_FILE, "_order", "_first", "_first_source", "_first_line")
+    return kept, repeated
 
 
 def _unreadable(records: Records, source: str) -> pl.DataFrame:

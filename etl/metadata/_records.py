@@ -7,7 +7,6 @@ deleted (as SAT's reference client does), so the record is whole again.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -19,7 +18,6 @@ RECORD = "__record"
 OVERFLOW = "__overflow"
 
 _BOM = b"\xef\xbb\xbf"
-_BARE_LF = re.compile(rb"(?<!\r)\n")
 
 
 class MetadataError(ValueError):
@@ -66,26 +64,19 @@ class Records:
             row_index_offset=1,
         ).with_columns(pl.col(RECORD).cast(pl.Int64()))
 
-    def has_split_records(self, rows: int) -> bool:
-        """True when the reader found more rows than the file has CRLF records: bare LFs split some."""
+    def has_split_records(self) -> bool:
+        """True when bare LFs sit inside CRLF records: the reader ended a row at each of them."""
         if not self.crlf or self._bare_lf_records:
             return False
-        text = self._text
-        # A bare CR in a value also makes the cheap count differ; the exact count tells them apart.
-        if rows == text.count(b"\r", self._header_end) + (0 if text.endswith(b"\n") else 1):
-            return False
-        body = text[self._header_end :]
-        return body.count(b"\n") != body.count(b"\r\n")
+        return self._text.count(b"\n", self._header_end) != self._text.count(b"\r\n", self._header_end)
 
     def join_split_records(self) -> None:
         """Delete the bare LFs inside records, remembering where they were for the line numbers."""
-        body = self._text[self._header_end :]
-        record, position = 1, 0
-        for match in _BARE_LF.finditer(body):
-            record += body.count(b"\r\n", position, match.start())
-            position = match.start()
-            self._bare_lf_records.append(record)
-        self._text = self._text[: self._header_end] + _BARE_LF.sub(b"", body)
+        records = self._text[self._header_end :].split(b"\r\n")
+        for index in [i for i, record in enumerate(records) if b"\n" in record]:
+            self._bare_lf_records.extend([index + 1] * records[index].count(b"\n"))
+            records[index] = records[index].replace(b"\n", b"")
+        self._text = self._text[: self._header_end] + b"\r\n".join(records)
 
     def blank_invalid_utf8(self) -> None:
         """Empty every record that is not valid UTF-8 (keeping record positions) and say why."""

@@ -83,9 +83,12 @@ def type_records(records: Records, source: str) -> TypedRecords:
                 raise
             records.blank_invalid_utf8()
             continue
-        if not records.has_split_records(typed.height):
-            break
-        records.join_split_records()
+        # A record split by a bare LF always leaves a bad row (its second part has no UUID first), so
+        # clean files never pay for looking.
+        if typed[_BAD].any() and records.has_split_records():
+            records.join_split_records()
+            continue
+        break
 
     blank_count = int(typed[_BLANK].sum())
     record_count = typed.height - blank_count + len(records.unreadable)
