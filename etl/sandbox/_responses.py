@@ -31,10 +31,17 @@ def authenticate_response(answer: AuthAnswer) -> bytes:
     ).encode()
 
 
+_ADDRESSING_NONE = "http://schemas.microsoft.com/ws/2005/05/addressing/none"
+_FAULT_NAMESPACES = {"a:InvalidSecurity": WSSE, "a:ActionNotSupported": _ADDRESSING_NONE}
+
+
 def fault_response(code: str, message: str) -> bytes:
+    """A SOAP 1.1 Fault; `a:` codes carry the namespace WCF gives them (WS-Security, WS-Addressing)."""
+    namespace = _FAULT_NAMESPACES.get(code)
+    declaration = "" if namespace is None else f' xmlns:a="{namespace}"'
     return (
         f'<s:Envelope xmlns:s="{SOAP}"><s:Body><s:Fault>'
-        f'<faultcode xmlns:a="{WSSE}">{escape(code)}</faultcode>'
+        f"<faultcode{declaration}>{escape(code)}</faultcode>"
         f'<faultstring xml:lang="en-US">{escape(message)}</faultstring></s:Fault></s:Body></s:Envelope>'
     ).encode()
 
