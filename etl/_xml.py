@@ -8,6 +8,7 @@ way, and written down on the document.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Callable
@@ -70,6 +71,10 @@ class Rejection(NamedTuple):
     documento: str | None
     uuid: str | None
     motivo: str
+
+    @classmethod
+    def of(cls, source: str, data: bytes, documento: str | None, uuid: str | None, motivo: str) -> Rejection:
+        return cls(source, hashlib.sha256(data).hexdigest(), len(data), documento, uuid, motivo)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,6 @@ by one and each batch is finished into frames.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import re
 from collections import deque
@@ -56,7 +55,7 @@ class DocumentCollector(Protocol):
     documents refused while typing the batch (a value that is not a number, a date…), then starts afresh.
     """
 
-    def add(self, source: str, sha256: str, data: bytes) -> None: ...
+    def add(self, source: str, data: bytes) -> None: ...
 
     def finish(self) -> tuple[dict[str, pl.DataFrame], list[Rejection]]: ...
 
@@ -103,15 +102,14 @@ def parse_documents(entries: Iterable[tuple[str, bytes]]) -> ParsedBatch:
     documents = 0
     for source, data in entries:
         documents += 1
-        sha256 = hashlib.sha256(data).hexdigest()
         family = _family(data)
         collector = collectors.get(family or "cfdi")
         try:
             if collector is None:
                 raise DocumentRejectedError(f"{family} documents are not parsed by this version of cfdi-etl")
-            collector.add(source, sha256, data)
+            collector.add(source, data)
         except DocumentRejectedError as rejected:
-            rejections.append(Rejection(source, sha256, len(data), family, rejected.uuid, rejected.reason))
+            rejections.append(Rejection.of(source, data, family, rejected.uuid, rejected.reason))
     frames: dict[str, pl.DataFrame] = {}
     raw: list[pl.DataFrame] = []
     for collector in collectors.values():

@@ -100,7 +100,6 @@ COMPROBANTES = Table(
             "reparaciones", TEXT_LIST, "defects of the file that were repaired to read it (empty if none)"
         ),
         Column("source", TEXT, "file or zip entry name the document was read from", nullable=False),
-        Column("sha256", TEXT, "sha256 of the document's bytes", nullable=False),
     ),
     key=("uuid",),
 )

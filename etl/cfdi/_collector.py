@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid as uuid_module
 from typing import cast
 
@@ -12,9 +13,9 @@ from etl._xml import DocumentRejectedError, Rejection, parse_repaired, parse_tre
 from etl.cfdi._events import CfdiEvents, NeedsTreeError
 from etl.cfdi._raw import raw_rows
 from etl.cfdi._rows import (
-    COMPROBANTE_FIELDS,
-    CONCEPTO_FIELDS,
-    IMPUESTO_FIELDS,
+    CONCEPTO_KEYS,
+    HEADER_KEYS,
+    IMPUESTO_KEYS,
     IMPUESTO_LOCAL_FIELDS,
     NOMINA_FIELDS,
     NOMINA_LINEA_FIELDS,
@@ -24,6 +25,7 @@ from etl.cfdi._rows import (
     PAGO_TOTALES_FIELDS,
     RAW_FIELDS,
     RELACIONADO_FIELDS,
+    Attributes,
     Row,
     Rows,
 )
@@ -52,10 +54,8 @@ _UNSTAMPED = uuid_module.uuid5(uuid_module.NAMESPACE_URL, "urn:cfdi-etl:cfdi-sin
 _DECIMAL = pl.Decimal(18, 6)
 _ONE = pl.lit(1).cast(_DECIMAL)
 
-# child table, its row fields, the rows' attribute on Rows, and its integer position columns
-_CHILDREN: tuple[tuple[Table, tuple[str, ...], str, tuple[str, ...]], ...] = (
-    (CONCEPTOS, CONCEPTO_FIELDS, "conceptos", ("numero", "numeros_pedimento", "cuentas_prediales")),
-    (IMPUESTOS, IMPUESTO_FIELDS, "impuestos", ("numero", "concepto_numero")),
+# tables written as tuples: the table, its row fields, the rows' attribute on Rows, its int position columns
+_TUPLE_TABLES: tuple[tuple[Table, tuple[str, ...], str, tuple[str, ...]], ...] = (
     (IMPUESTOS_LOCALES, IMPUESTO_LOCAL_FIELDS, "impuestos_locales", ("numero",)),
     (CFDI_RELACIONADOS, RELACIONADO_FIELDS, "cfdi_relacionados", ("numero", "grupo")),
     (PAGOS, PAGO_FIELDS, "pagos", ("numero_pago",)),
@@ -66,6 +66,49 @@ _CHILDREN: tuple[tuple[Table, tuple[str, ...], str, tuple[str, ...]], ...] = (
     (NOMINA_LINEAS, NOMINA_LINEA_FIELDS, "nomina_lineas", ("numero", "nomina_numero")),
     (COMPLEMENTOS_RAW, RAW_FIELDS, "complementos_raw", ("numero", "concepto_numero")),
 )
+_ALL_TABLES = (COMPROBANTES, CONCEPTOS, IMPUESTOS, *(table for table, *_ in _TUPLE_TABLES))
+_MXN = ("sub_total", "descuento", "total", "total_impuestos_trasladados", "total_impuestos_retenidos")
+
+
+def _text_schema(keys: dict[str, str], table: Table) -> dict[str, pl.DataType]:
+    return {
+        key: table.column(column).kind.polars
+        if column in table.names and table.column(column).kind.name == "text list"
+        else pl.String()
+        for key, column in keys.items()
+    }
+
+
+def _dict_frame(table: Table, keys: dict[str, str], rows: list[Attributes]) -> pl.DataFrame:
+    """Attribute dicts to a text frame with the table's column names (Polars reads the dicts natively)."""
+    return pl.DataFrame(rows, schema=_text_schema(keys, table)).rename(keys)
+
+
+def _owner(starts: list[int], count: int) -> pl.Series:
+    """For each of `count` rows, the index of the group (document, line item) it belongs to, given where
+    each group's rows start; groups are contiguous and in order."""
+    if count == 0:
+        return pl.Series(DOC, [], dtype=pl.Int64())
+    positions = pl.Series(range(count), dtype=pl.Int64())
+    return (
+        pl.Series(starts, dtype=pl.Int64()).search_sorted(positions, side="right").cast(pl.Int64()) - 1
+    ).alias(DOC)
+
+
+def _text_list(name: str, values: list[list[str]]) -> pl.Series:
+    """Short lists of names as a List(String) column; built from joined text, Polars being slow at nested
+    Python lists."""
+    joined = pl.Series(name, ["\x1f".join(names) for names in values], dtype=pl.String())
+    return pl.select(
+        pl.when(joined.str.len_bytes() == 0)
+        .then(pl.lit([], dtype=pl.List(pl.String())))
+        .otherwise(joined.str.split("\x1f"))
+        .alias(name)
+    ).to_series()
+
+
+def _position_in(group: str) -> pl.Expr:
+    return (pl.int_range(pl.len(), dtype=pl.Int64()).over(group) + 1).alias("numero")
 
 
 class CfdiCollector:
@@ -75,18 +118,21 @@ class CfdiCollector:
     """
 
     def __init__(self) -> None:
+        self._start_batch()
+
+    def _start_batch(self) -> None:
         self._rows = Rows()
         self._events = CfdiEvents(self._rows)
         self._parser = secure_parser(target=cast("etree.ParserTarget", self._events))
 
-    def add(self, source: str, sha256: str, data: bytes) -> None:
+    def add(self, source: str, data: bytes) -> None:
         """Parse one document, or raise DocumentRejectedError having kept nothing of it."""
         rows = self._rows
         marks = rows.marks()
         doc = len(rows.uuids)
         try:
             repairs = self._parse(doc, marks, data)
-            self._close(doc, source, sha256, len(data), repairs)
+            self._close(source, data, marks, repairs)
         except DocumentRejectedError as rejected:
             rows.truncate(marks)
             if rejected.uuid is None and self._events.uuid is not None:
@@ -117,62 +163,59 @@ class CfdiCollector:
         self._events.begin(doc, fast=True)
         etree.fromstring(data, self._parser)
 
-    def _close(self, doc: int, source: str, sha256: str, size: int, repairs: list[str]) -> None:
+    def _close(self, source: str, data: bytes, marks: tuple[int, ...], repairs: list[str]) -> None:
         events, rows = self._events, self._rows
         if not events.header:
             raise DocumentRejectedError("no CFDI Comprobante element in the document")
         uuid = events.uuid
         if uuid is None:
-            uuid = str(uuid_module.uuid5(_UNSTAMPED, sha256))
+            uuid = str(uuid_module.uuid5(_UNSTAMPED, hashlib.sha256(data).hexdigest()))
             repairs.append("sin_timbre_uuid_derivado")
         if events.timbre_duplicado:
             repairs.append("timbre_duplicado")
-        rows.comprobantes.append(events.header)
+        rows.headers.append(events.header)
         rows.uuids.append(uuid)
         rows.complementos.append(events.complementos)
         rows.tiene_addenda.append(events.tiene_addenda)
         rows.reparaciones.append(repairs)
         rows.sources.append(source)
-        rows.sha256s.append(sha256)
-        rows.sizes.append(size)
-        assert len(rows.uuids) == doc + 1
+        rows.data.append(data)
+        rows.doc_marks.append(marks)
 
     def finish(self) -> tuple[dict[str, pl.DataFrame], list[Rejection]]:
         """Typed frames for every CFDI table and complementos_raw, and the documents refused in typing."""
         rows = self._rows
         uuids = pl.Series("uuid", rows.uuids, dtype=pl.String())
-        typed: dict[str, pl.DataFrame] = {}
         problems: dict[int, str] = {}
+        typed: dict[str, pl.DataFrame] = {}
 
-        header = string_frame(COMPROBANTES, COMPROBANTE_FIELDS, rows.comprobantes).with_columns(
-            pl.Series(DOC, range(len(rows.uuids)), dtype=pl.Int64()),
-            uuids,
-            pl.Series("complementos", rows.complementos, dtype=pl.List(pl.String())),
-            pl.Series("tiene_addenda", rows.tiene_addenda, dtype=pl.Boolean()),
-            pl.Series("reparaciones", rows.reparaciones, dtype=pl.List(pl.String())),
-            pl.Series("source", rows.sources, dtype=pl.String()),
-            pl.Series("sha256", rows.sha256s, dtype=pl.String()),
-        )
-        header, failed = cast_to_contract(COMPROBANTES, header)
-        problems.update(reversed(failed))
-        typed[COMPROBANTES.name] = header.with_columns(
-            (pl.col(name) * pl.col("tipo_cambio").fill_null(_ONE)).cast(_DECIMAL).alias(f"{name}_mxn")
-            for name in (
-                "sub_total",
-                "descuento",
-                "total",
-                "total_impuestos_trasladados",
-                "total_impuestos_retenidos",
+        def typed_as(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+            frame, failed = cast_to_contract(
+                table, frame.with_columns(uuids.gather(frame[DOC]).alias("uuid"))
             )
-        )
-        for table, fields, attribute, positions in _CHILDREN:
-            child_rows: list[Row] = getattr(rows, attribute)
-            frame = string_frame(table, fields, child_rows, positions)
-            frame = frame.with_columns(uuids.gather(frame[DOC]).alias("uuid"))
-            frame, failed = cast_to_contract(table, frame)
             for doc, reason in failed:
                 problems.setdefault(doc, reason)
-            typed[table.name] = frame
+            return frame
+
+        header = _dict_frame(COMPROBANTES, HEADER_KEYS, rows.headers).with_columns(
+            pl.Series(DOC, range(len(rows.uuids)), dtype=pl.Int64()),
+            _text_list("complementos", rows.complementos),
+            pl.Series("tiene_addenda", rows.tiene_addenda, dtype=pl.Boolean()),
+            _text_list("reparaciones", rows.reparaciones),
+            pl.Series("source", rows.sources, dtype=pl.String()),
+        )
+        typed[COMPROBANTES.name] = typed_as(COMPROBANTES, header).with_columns(
+            (pl.col(name) * pl.col("tipo_cambio").fill_null(_ONE)).cast(_DECIMAL).alias(f"{name}_mxn")
+            for name in _MXN
+        )
+        conceptos = _dict_frame(CONCEPTOS, CONCEPTO_KEYS, rows.conceptos)
+        conceptos = conceptos.with_columns(_owner(rows.starts(rows.conceptos), conceptos.height))
+        conceptos = conceptos.with_columns(_position_in(DOC))
+        typed[CONCEPTOS.name] = typed_as(CONCEPTOS, conceptos)
+        typed[IMPUESTOS.name] = typed_as(IMPUESTOS, self._impuestos(conceptos))
+        for table, fields, attribute, positions in _TUPLE_TABLES:
+            child_rows: list[Row] = getattr(rows, attribute)
+            typed[table.name] = typed_as(table, string_frame(table, fields, child_rows, positions))
         typed[IMPUESTOS_LOCALES.name] = typed[IMPUESTOS_LOCALES.name].with_columns(
             (pl.col("tasa") / 100).cast(_DECIMAL)
         )
@@ -181,19 +224,52 @@ class CfdiCollector:
         )
 
         rejections = [
-            Rejection(rows.sources[doc], rows.sha256s[doc], rows.sizes[doc], "cfdi", rows.uuids[doc], reason)
+            Rejection.of(rows.sources[doc], rows.data[doc], "cfdi", rows.uuids[doc], reason)
             for doc, reason in sorted(problems.items())
         ]
         refused = pl.Series(DOC, sorted(problems), dtype=pl.Int64())
         frames: dict[str, pl.DataFrame] = {}
-        for table in (COMPROBANTES, *(child[0] for child in _CHILDREN)):
+        for table in _ALL_TABLES:
             frame = typed[table.name]
             if problems:
-                frame = frame.filter(~pl.col(DOC).is_in(refused))
+                frame = frame.filter(~pl.col(DOC).is_in(refused.implode()))
             frame = frame.select(table.names)
             table.check(frame)
             frames[table.name] = frame
-        self._rows = Rows()
-        self._events = CfdiEvents(self._rows)
-        self._parser = secure_parser(target=cast("etree.ParserTarget", self._events))
+        self._start_batch()
         return frames, rejections
+
+    def _impuestos(self, conceptos: pl.DataFrame) -> pl.DataFrame:
+        """All tax lines of the batch, line-item taxes first, numbered per document."""
+        rows = self._rows
+        parts = []
+        for tipo, taxes, starts in (
+            ("traslado", rows.concept_traslados, rows.concept_traslado_starts),
+            ("retencion", rows.concept_retenciones, rows.concept_retencion_starts),
+        ):
+            frame = _dict_frame(IMPUESTOS, IMPUESTO_KEYS, taxes)
+            owner = conceptos.select(DOC, pl.col("numero").alias("concepto_numero"))[
+                _owner(starts, frame.height)
+            ]
+            parts.append(
+                pl.concat([owner, frame], how="horizontal").with_columns(
+                    nivel=pl.lit("concepto"), tipo=pl.lit(tipo)
+                )
+            )
+        for tipo, taxes in (("traslado", rows.doc_traslados), ("retencion", rows.doc_retenciones)):
+            frame = _dict_frame(IMPUESTOS, IMPUESTO_KEYS, taxes)
+            parts.append(
+                frame.with_columns(
+                    _owner(rows.starts(taxes), frame.height),
+                    concepto_numero=pl.lit(None, dtype=pl.Int64()),
+                    nivel=pl.lit("comprobante"),
+                    tipo=pl.lit(tipo),
+                )
+            )
+        # line-item taxes by line, transferred before withheld, then the document's own summary
+        order = [DOC, pl.col("nivel") == "comprobante", "concepto_numero", pl.col("tipo") == "retencion"]
+        return (
+            pl.concat(parts, how="diagonal")
+            .sort(order, maintain_order=True, nulls_last=True)
+            .with_columns(_position_in(DOC))
+        )

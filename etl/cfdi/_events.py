@@ -1,9 +1,11 @@
 """The CFDI parser proper: lxml start/end events dispatched on the Clark tag straight into row buffers.
 
 It runs as an lxml parser target (no tree is built: the fast path) or is fed the events of an already
-repaired tree (`feed_tree`). Each handler reads the attributes it needs in one `map(attrib.get, KEYS)`;
-versions differ only in which KEYS they use. An element no handler knows marks the document as carrying
-raw content, which `_raw.py` extracts from a tree afterwards, and its subtree is skipped here.
+repaired tree (`feed_tree`). The dispatch table maps `{namespace}Local` to a handler; for the elements that
+make up most of a document (line items and their taxes) the handler is the `append` of the list the
+attribute dict belongs in, swapped when the context changes, so that no Python code runs for them at all.
+An element no handler knows marks the document as carrying raw content, which `_raw.py` extracts from a
+tree afterwards, and its subtree is skipped here.
 """
 
 from __future__ import annotations
@@ -15,105 +17,53 @@ from typing import Any
 from lxml import etree
 
 from etl._xml import DocumentRejectedError
-from etl.cfdi._rows import COMPROBANTE_FIELDS, Rows
+from etl.cfdi._rows import Attributes, Rows
 from etl.cfdi._tags import CFD3, CFD4, IMPLOCAL, NOMINA11, NOMINA12, PAGOS10, PAGOS20, TFD
 
 __all__ = ["KNOWN_TAGS", "RAW_CHILDREN", "CfdiEvents", "NeedsTreeError"]
 
 Attrib = Mapping[str, str]
+Handler = Callable[[Any], object]
 
 _X = "cfdi-etl-ausente"  # an attribute name no document uses: map(attrib.get, KEYS) yields None there
 
-_HEADER_KEYS = (
-    "Version",
-    "TipoDeComprobante",
-    "Serie",
-    "Folio",
-    "Fecha",
-    "FormaPago",
-    "MetodoPago",
-    _X,
-    _X,
-    "CondicionesDePago",
-    "Moneda",
-    "TipoCambio",
-    "SubTotal",
-    "Descuento",
-    "Total",
-    "Exportacion",
-    "LugarExpedicion",
-    "NoCertificado",
-)
-_HEADER_KEYS_32 = (
-    "version",
-    "tipoDeComprobante",
-    "serie",
-    "folio",
-    "fecha",
-    _X,
-    _X,
-    "formaDePago",
-    "metodoDePago",
-    "condicionesDePago",
-    "Moneda",
-    "TipoCambio",
-    "subTotal",
-    "descuento",
-    "total",
-    _X,
-    "LugarExpedicion",
-    "noCertificado",
-)
-_F = {name: i for i, name in enumerate(COMPROBANTE_FIELDS)}
-_TAX_TOTALS = _F["total_impuestos_trasladados"]
-_LOCAL_TOTALS = _F["total_traslados_locales"]
-_EMISOR = _F["rfc_emisor"]
-_REGIMEN = _F["regimen_fiscal_emisor"]
-_RECEPTOR = _F["rfc_receptor"]
-_GLOBAL = _F["informacion_global_periodicidad"]
-_STAMP = _F["fecha_timbrado"]
-_TIPO = _F["tipo_de_comprobante"]
-
-_EMISOR_KEYS = ("Rfc", "Nombre", "RegimenFiscal")
-_EMISOR_KEYS_32 = ("rfc", "nombre", _X)
-_RECEPTOR_KEYS = (
-    "Rfc",
-    "Nombre",
-    "UsoCFDI",
-    "DomicilioFiscalReceptor",
-    "RegimenFiscalReceptor",
-    "ResidenciaFiscal",
-    "NumRegIdTrib",
-)
-_RECEPTOR_KEYS_32 = ("rfc", "nombre", _X, _X, _X, _X, _X)
-_CONCEPTO_KEYS = (
-    "ClaveProdServ",
-    "NoIdentificacion",
-    "Cantidad",
-    "ClaveUnidad",
-    "Unidad",
-    "Descripcion",
-    "ValorUnitario",
-    "Importe",
-    "Descuento",
-    "ObjetoImp",
-)
-_CONCEPTO_KEYS_32 = (
-    _X,
-    "noIdentificacion",
-    "cantidad",
-    _X,
-    "unidad",
-    "descripcion",
-    "valorUnitario",
-    "importe",
-    _X,
-    _X,
-)
-_TAX_KEYS = ("Base", "Impuesto", "TipoFactor", "TasaOCuota", "Importe")
-_TAX_KEYS_32 = (_X, "impuesto", _X, "tasa", "importe")
+# 3.2 and 3.0 spell the header, parties, lines and taxes in lower case; renamed to 3.3's names on the way in.
+_HEADER_32 = {
+    "Version": "version",
+    "TipoDeComprobante": "tipoDeComprobante",
+    "Serie": "serie",
+    "Folio": "folio",
+    "Fecha": "fecha",
+    "forma_de_pago": "formaDePago",
+    "metodo_de_pago": "metodoDePago",
+    "CondicionesDePago": "condicionesDePago",
+    "Moneda": "Moneda",
+    "TipoCambio": "TipoCambio",
+    "SubTotal": "subTotal",
+    "Descuento": "descuento",
+    "Total": "total",
+    "LugarExpedicion": "LugarExpedicion",
+    "NoCertificado": "noCertificado",
+}
+_CONCEPTO_32 = {
+    "NoIdentificacion": "noIdentificacion",
+    "Cantidad": "cantidad",
+    "Unidad": "unidad",
+    "Descripcion": "descripcion",
+    "ValorUnitario": "valorUnitario",
+    "Importe": "importe",
+}
 _TAX_NAMES_32 = {"ISR": "001", "IVA": "002", "IEPS": "003"}
 _TIPOS_32 = {"ingreso": "I", "egreso": "E", "traslado": "T"}
+_RECEPTOR_KEYS = (
+    ("rfc_receptor", "Rfc"),
+    ("nombre_receptor", "Nombre"),
+    ("uso_cfdi", "UsoCFDI"),
+    ("domicilio_fiscal_receptor", "DomicilioFiscalReceptor"),
+    ("regimen_fiscal_receptor", "RegimenFiscalReceptor"),
+    ("residencia_fiscal", "ResidenciaFiscal"),
+    ("num_reg_id_trib", "NumRegIdTrib"),
+)
 _PAGO_KEYS = (
     "FechaPago",
     "FormaDePagoP",
@@ -168,6 +118,7 @@ _DOCTO_KEYS_10 = (
     "ImpSaldoInsoluto",
     _X,
 )
+_TAX_10_KEYS = ("Base", "Impuesto", "TipoFactor", "TasaOCuota", "Importe")
 _TAX_DR_KEYS = ("BaseDR", "ImpuestoDR", "TipoFactorDR", "TasaOCuotaDR", "ImporteDR")
 _TAX_P_KEYS = ("BaseP", "ImpuestoP", "TipoFactorP", "TasaOCuotaP", "ImporteP")
 _NOMINA_KEYS = (
@@ -242,13 +193,12 @@ _DEDUCCION_KEYS = ("TipoDeduccion", "Clave", "Concepto", _X, _X, "Importe", _X, 
 _OTRO_PAGO_KEYS = ("TipoOtroPago", "Clave", "Concepto", _X, _X, "Importe", _X, _X)
 _INCAPACIDAD_KEYS = ("TipoIncapacidad", _X, _X, _X, _X, "ImporteMonetario", _X, "DiasIncapacidad")
 _L_SUBSIDIO = 10
-_C_ACUENTA = 12
-_C_PEDIMENTOS = 14
-_C_PREDIALES = 15
 
 
 _CFD = (CFD4, CFD3)
 _PAGOS = (PAGOS20, PAGOS10)
+_TRASLADO = tuple(f"{{{ns}}}Traslado" for ns in _CFD)
+_RETENCION = tuple(f"{{{ns}}}Retencion" for ns in _CFD)
 # (namespaces, local name, handler): the parser's whole vocabulary; anything else is kept raw.
 _DISPATCH: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (_CFD, "Comprobante", "_comprobante"),
@@ -267,8 +217,8 @@ _DISPATCH: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (_CFD, "Impuestos", "_impuestos"),
     (_CFD, "Traslados", "_nothing"),
     (_CFD, "Retenciones", "_nothing"),
-    (_CFD, "Traslado", "_traslado"),
-    (_CFD, "Retencion", "_retencion"),
+    (_CFD, "Traslado", "_traslado_32"),
+    (_CFD, "Retencion", "_retencion_32"),
     (_CFD, "Complemento", "_complemento"),
     (_CFD, "Addenda", "_addenda"),
     ((TFD,), "TimbreFiscalDigital", "_timbre"),
@@ -308,6 +258,15 @@ _DISPATCH: tuple[tuple[tuple[str, ...], str, str], ...] = (
     ((NOMINA12,), "Incapacidad", "_incapacidad"),
     ((NOMINA11,), "Nomina", "_nomina11"),
 )
+KNOWN_TAGS = frozenset(f"{{{ns}}}{local}" for namespaces, local, _ in _DISPATCH for ns in namespaces)
+# Elements whose children are always kept raw, whatever they are.
+RAW_CHILDREN = frozenset(
+    {
+        *(f"{{{ns}}}{name}" for ns in _CFD for name in ("Addenda", "ComplementoConcepto")),
+        f"{{{NOMINA11}}}Nomina",
+    }
+)
+_NO_HANDLERS: dict[str, Handler] = {}
 
 
 class NeedsTreeError(Exception):
@@ -323,39 +282,37 @@ def _percent_to_fraction(value: str | None) -> str | None:
         return value  # left as written: the typed cast refuses it and says which value was wrong
 
 
-def _q(namespace: str, local: str) -> str:
-    return f"{{{namespace}}}{local}"
-
-
 class CfdiEvents:
     """Receives one document's start/end events and writes its rows. Reused across documents of a batch."""
 
     def __init__(self, rows: Rows) -> None:
         self.rows = rows
-        self.handlers: dict[str, Callable[[Attrib], None]] = self._handlers()
+        self.base_handlers: dict[str, Handler] = {
+            f"{{{namespace}}}{local}": getattr(self, method)
+            for namespaces, local, method in _DISPATCH
+            for namespace in namespaces
+        }
         self.fast = True
         self._reset(0)
 
     def _reset(self, doc: int) -> None:
         self.doc = doc
+        self.handlers = self.base_handlers
         self.depth = 0
         self.skip_depth = 0  # inside a raw subtree: events below this depth are not ours
-        self.raw_child_depth = -1  # children at this depth are raw whatever they are (Addenda…)
+        # containers whose end restores something: (depth, handlers to restore or None)
+        self.marks: list[tuple[int, dict[str, Handler] | None]] = []
+        self.mark = -1
         self.in_complemento = False
         self.needs_raw = False
         self.v32 = False
-        self.header: list[Any] = []
-        self.concepto: list[Any] | None = None
-        self.conceptos = 0
-        self.tax_nivel = "comprobante"
-        self.tax_concepto: int | None = None
-        self.taxes = 0
+        self.header: Attributes = {}
+        self.concepto: Attributes | None = None
         self.grupo = 0
         self.tipo_relacion: str | None = None
         self.relacionados = 0
         self.locales = 0
         self.pagos_version: str | None = None
-        self.pagos_tax_keys = _TAX_KEYS
         self.pago = 0
         self.doctos = 0
         self.docto: int | None = None
@@ -380,10 +337,8 @@ class CfdiEvents:
         self.depth += 1
         if self.skip_depth:
             return
-        if self.in_complemento and self.depth == 3:
-            self.complementos.append(tag[tag.find("}") + 1 :])
         handler = self.handlers.get(tag)
-        if handler is None or self.depth == self.raw_child_depth:
+        if handler is None:
             self._unknown(tag)
         else:
             handler(attrib)
@@ -392,11 +347,8 @@ class CfdiEvents:
         depth = self.depth
         if depth == self.skip_depth:
             self.skip_depth = 0
-        elif depth == 2:
-            self.in_complemento = False
-            self.raw_child_depth = -1
-        elif depth == self.raw_child_depth - 1:
-            self.raw_child_depth = -1
+        elif depth == self.mark:
+            self._unmark()
         self.depth = depth - 1
 
     def close(self) -> None:
@@ -411,9 +363,21 @@ class CfdiEvents:
             if not isinstance(tag, str):
                 continue  # entity references and the like carry no data
             if event == "start":
-                self.start(tag, element.attrib)
+                self.start(tag, dict(element.attrib))
             else:
                 self.end(tag)
+
+    def _push_mark(self, restore: dict[str, Handler] | None) -> None:
+        self.marks.append((self.depth, restore))
+        self.mark = self.depth
+
+    def _unmark(self) -> None:
+        _, restore = self.marks.pop()
+        if restore is None:
+            self.in_complemento = False
+        else:
+            self.handlers = restore
+        self.mark = self.marks[-1][0] if self.marks else -1
 
     def _unknown(self, tag: str) -> None:
         if self.fast and not tag.startswith("{"):
@@ -422,55 +386,70 @@ class CfdiEvents:
             raise DocumentRejectedError(
                 f"not a CFDI: the root element is {tag}, expected Comprobante in {CFD4} or {CFD3}"
             )
+        self._complement_present(tag)
         self.needs_raw = True
         self.skip_depth = self.depth
 
-    def _handlers(self) -> dict[str, Callable[[Attrib], None]]:
-        return {
-            f"{{{namespace}}}{local}": getattr(self, method)
-            for namespaces, local, method in _DISPATCH
-            for namespace in namespaces
-        }
+    def _complement_present(self, tag: str) -> None:
+        if self.in_complemento and self.depth == 3:
+            self.complementos.append(tag[tag.find("}") + 1 :])
 
-    # header --------------------------------------------------------------------------------------
+    def _raw_children(self, a: Attrib) -> None:
+        self._push_mark(self.handlers)
+        self.handlers = _NO_HANDLERS
 
     def _nothing(self, a: Attrib) -> None:
         """A container: what matters is inside it."""
 
-    def _raw_children(self, a: Attrib) -> None:
-        self.raw_child_depth = self.depth + 1
+    # header ----------------------------------------------------------------------------------------
 
-    def _comprobante(self, a: Attrib) -> None:
+    def _comprobante(self, a: Attributes) -> None:
         if self.depth != 1:
             raise DocumentRejectedError("a Comprobante element inside another: not a CFDI as SAT stamps them")
         version = a.get("Version") or a.get("version")
+        handlers = self.handlers
+        # until an Impuestos element says where they belong, taxes are 3.2's or out of place
+        handlers[_TRASLADO[0]] = handlers[_TRASLADO[1]] = self._traslado_32
+        handlers[_RETENCION[0]] = handlers[_RETENCION[1]] = self._retencion_32
         if version in ("4.0", "3.3"):
-            header = list(map(a.get, _HEADER_KEYS))
+            self.header = a
         elif version in ("3.2", "3.0"):
             self.v32 = True
-            header = list(map(a.get, _HEADER_KEYS_32))
-            tipo = header[_TIPO]
-            header[_TIPO] = _TIPOS_32.get(tipo, tipo) if tipo is not None else None
+            header = {name: a.get(name_32) for name, name_32 in _HEADER_32.items()}
+            tipo = header["TipoDeComprobante"]
+            header["TipoDeComprobante"] = _TIPOS_32.get(tipo, tipo) if tipo is not None else None
+            self.header = header
         else:
             raise DocumentRejectedError(
                 f"unsupported CFDI version {version!r}: expected 4.0, 3.3, 3.2 or 3.0"
             )
-        header.extend([None] * (len(COMPROBANTE_FIELDS) - len(header)))
-        self.header = header
 
     def _informacion_global(self, a: Attrib) -> None:
-        self.header[_GLOBAL : _GLOBAL + 3] = (a.get("Periodicidad"), a.get("Meses"), a.get("Año"))
+        header = self.header
+        header["informacion_global_periodicidad"] = a.get("Periodicidad")
+        header["informacion_global_meses"] = a.get("Meses")
+        header["informacion_global_anio"] = a.get("Año")
 
     def _emisor(self, a: Attrib) -> None:
-        self.header[_EMISOR : _EMISOR + 3] = map(a.get, _EMISOR_KEYS_32 if self.v32 else _EMISOR_KEYS)
+        header = self.header
+        if self.v32:
+            header["rfc_emisor"], header["nombre_emisor"] = a.get("rfc"), a.get("nombre")
+        else:
+            header["rfc_emisor"], header["nombre_emisor"] = a.get("Rfc"), a.get("Nombre")
+            header["regimen_fiscal_emisor"] = a.get("RegimenFiscal")
 
     def _regimen_fiscal_32(self, a: Attrib) -> None:
         regimen = a.get("Regimen")
-        previous = self.header[_REGIMEN]
-        self.header[_REGIMEN] = regimen if previous is None else f"{previous}; {regimen}"
+        previous = self.header.get("regimen_fiscal_emisor")
+        self.header["regimen_fiscal_emisor"] = regimen if previous is None else f"{previous}; {regimen}"
 
     def _receptor(self, a: Attrib) -> None:
-        self.header[_RECEPTOR : _RECEPTOR + 7] = map(a.get, _RECEPTOR_KEYS_32 if self.v32 else _RECEPTOR_KEYS)
+        header = self.header
+        if self.v32:
+            header["rfc_receptor"], header["nombre_receptor"] = a.get("rfc"), a.get("nombre")
+        else:
+            for column, name in _RECEPTOR_KEYS:
+                header[column] = a.get(name)
 
     def _cfdi_relacionados(self, a: Attrib) -> None:
         self.grupo += 1
@@ -484,72 +463,84 @@ class CfdiEvents:
 
     # line items and taxes --------------------------------------------------------------------------
 
-    def _concepto(self, a: Attrib) -> None:
-        self.conceptos += 1
-        row = [self.doc, self.conceptos, *map(a.get, _CONCEPTO_KEYS_32 if self.v32 else _CONCEPTO_KEYS)]
-        row.extend((None, None, None, None))
-        self.concepto = row
-        self.rows.conceptos.append(row)
+    def _concepto(self, a: Attributes) -> None:
+        rows = self.rows
+        if self.v32:
+            a = {name: a.get(name_32) for name, name_32 in _CONCEPTO_32.items()}
+        self.concepto = a
+        rows.conceptos.append(a)
+        rows.concept_traslado_starts.append(len(rows.concept_traslados))
+        rows.concept_retencion_starts.append(len(rows.concept_retenciones))
 
     def _a_cuenta_terceros(self, a: Attrib) -> None:
         if self.concepto is not None:
-            self.concepto[_C_ACUENTA : _C_ACUENTA + 2] = (
-                a.get("RfcACuentaTerceros"),
-                a.get("NombreACuentaTerceros"),
-            )
+            self.concepto["rfc_a_cuenta_terceros"] = a.get("RfcACuentaTerceros")
+            self.concepto["nombre_a_cuenta_terceros"] = a.get("NombreACuentaTerceros")
 
     def _informacion_aduanera(self, a: Attrib) -> None:
-        self._append_to_concepto(_C_PEDIMENTOS, a.get("NumeroPedimento") or a.get("numero"))
+        self._append_to_concepto("numeros_pedimento", a.get("NumeroPedimento") or a.get("numero"))
 
     def _cuenta_predial(self, a: Attrib) -> None:
-        self._append_to_concepto(_C_PREDIALES, a.get("Numero") or a.get("numero"))
+        self._append_to_concepto("cuentas_prediales", a.get("Numero") or a.get("numero"))
 
-    def _append_to_concepto(self, index: int, value: str | None) -> None:
-        if self.concepto is None or value is None:
-            return
-        if self.concepto[index] is None:
-            self.concepto[index] = [value]
-        else:
-            self.concepto[index].append(value)
+    def _append_to_concepto(self, column: str, value: str | None) -> None:
+        if self.concepto is not None and value is not None:
+            self.concepto.setdefault(column, []).append(value)
 
     def _impuestos(self, a: Attrib) -> None:
+        handlers, rows = self.handlers, self.rows
         if self.depth == 2:
-            self.tax_nivel, self.tax_concepto = "comprobante", None
             if self.v32:
-                totals = (a.get("totalImpuestosTrasladados"), a.get("totalImpuestosRetenidos"))
-            else:
-                totals = (a.get("TotalImpuestosTrasladados"), a.get("TotalImpuestosRetenidos"))
-            self.header[_TAX_TOTALS : _TAX_TOTALS + 2] = totals
+                self.header["total_impuestos_trasladados"] = a.get("totalImpuestosTrasladados")
+                self.header["total_impuestos_retenidos"] = a.get("totalImpuestosRetenidos")
+                return
+            self.header["total_impuestos_trasladados"] = a.get("TotalImpuestosTrasladados")
+            self.header["total_impuestos_retenidos"] = a.get("TotalImpuestosRetenidos")
+            traslados, retenciones = rows.doc_traslados.append, rows.doc_retenciones.append
+        elif self.v32:
+            return
+        elif self.concepto is None:
+            raise DocumentRejectedError("an Impuestos element outside any Concepto and not under Comprobante")
         else:
-            self.tax_nivel, self.tax_concepto = "concepto", self.conceptos
+            traslados, retenciones = rows.concept_traslados.append, rows.concept_retenciones.append
+        handlers[_TRASLADO[0]] = handlers[_TRASLADO[1]] = traslados
+        handlers[_RETENCION[0]] = handlers[_RETENCION[1]] = retenciones
 
-    def _traslado(self, a: Attrib) -> None:
-        self._tax("traslado", a)
+    def _tax_32(self, a: Attrib) -> Attributes:
+        impuesto = a.get("impuesto")
+        if impuesto is not None:
+            impuesto = _TAX_NAMES_32.get(impuesto.strip().upper(), impuesto)
+        return {
+            "Impuesto": impuesto,
+            "TasaOCuota": _percent_to_fraction(a.get("tasa")),
+            "Importe": a.get("importe"),
+        }
 
-    def _retencion(self, a: Attrib) -> None:
-        self._tax("retencion", a)
+    def _traslado_32(self, a: Attrib) -> None:
+        """3.2's document-level taxes; 3.3 and 4.0 route Traslado straight to a list's append."""
+        self._out_of_place("Traslado")
+        self.rows.doc_traslados.append(self._tax_32(a))
 
-    def _tax(self, tipo: str, a: Attrib) -> None:
-        self.taxes += 1
-        head = (self.doc, self.taxes, self.tax_nivel, self.tax_concepto, tipo)
-        if self.v32:
-            base, impuesto, factor, tasa, importe = map(a.get, _TAX_KEYS_32)
-            impuesto = _TAX_NAMES_32.get(impuesto.strip().upper(), impuesto) if impuesto else impuesto
-            self.rows.impuestos.append((*head, base, impuesto, factor, _percent_to_fraction(tasa), importe))
-        else:
-            self.rows.impuestos.append((*head, *map(a.get, _TAX_KEYS)))
+    def _retencion_32(self, a: Attrib) -> None:
+        self._out_of_place("Retencion")
+        self.rows.doc_retenciones.append(self._tax_32(a))
+
+    def _out_of_place(self, name: str) -> None:
+        if not self.v32:
+            raise DocumentRejectedError(f"a {name} element outside any Impuestos element")
 
     # complements -----------------------------------------------------------------------------------
 
     def _complemento(self, a: Attrib) -> None:
-        if self.depth == 2:
-            self.in_complemento = True
-        else:
+        if self.depth != 2:
             self._unknown("Complemento")
+            return
+        self.in_complemento = True
+        self._push_mark(None)
 
     def _addenda(self, a: Attrib) -> None:
         self.tiene_addenda = True
-        self.raw_child_depth = self.depth + 1
+        self._raw_children(a)
 
     def _timbre(self, a: Attrib) -> None:
         uuid = a.get("UUID")
@@ -563,23 +554,22 @@ class CfdiEvents:
             return
         if uuid is None:
             raise DocumentRejectedError("the TimbreFiscalDigital has no UUID")
+        self._complement_present("TimbreFiscalDigital")
         self.uuid = uuid
+        header = self.header
+        header["fecha_timbrado"] = a.get("FechaTimbrado")
         if a.get("Version") is not None:
-            stamp = (
-                a.get("FechaTimbrado"),
-                a.get("Version"),
-                a.get("RfcProvCertif"),
-                a.get("NoCertificadoSAT"),
-            )
+            header["version_timbre"] = a.get("Version")
+            header["rfc_prov_certif"] = a.get("RfcProvCertif")
+            header["no_certificado_sat"] = a.get("NoCertificadoSAT")
         else:
-            stamp = (a.get("FechaTimbrado"), a.get("version"), None, a.get("noCertificadoSAT"))
-        self.header[_STAMP : _STAMP + 4] = stamp
+            header["version_timbre"] = a.get("version")
+            header["no_certificado_sat"] = a.get("noCertificadoSAT")
 
     def _impuestos_locales(self, a: Attrib) -> None:
-        self.header[_LOCAL_TOTALS : _LOCAL_TOTALS + 2] = (
-            a.get("TotaldeTraslados"),
-            a.get("TotaldeRetenciones"),
-        )
+        self._complement_present("ImpuestosLocales")
+        self.header["total_traslados_locales"] = a.get("TotaldeTraslados")
+        self.header["total_retenciones_locales"] = a.get("TotaldeRetenciones")
 
     def _traslado_local(self, a: Attrib) -> None:
         self.locales += 1
@@ -610,6 +600,7 @@ class CfdiEvents:
     # payments ----------------------------------------------------------------------------------------
 
     def _pagos(self, a: Attrib) -> None:
+        self._complement_present("Pagos")
         self.pagos_version = a.get("Version")
 
     def _pagos_totales(self, a: Attrib) -> None:
@@ -646,16 +637,17 @@ class CfdiEvents:
         self._pago_tax("documento", self.docto, "retencion", map(a.get, _TAX_DR_KEYS))
 
     def _traslado_p(self, a: Attrib) -> None:
-        keys = _TAX_P_KEYS if self.pagos_version == "2.0" else _TAX_KEYS
+        keys = _TAX_P_KEYS if self.pagos_version == "2.0" else _TAX_10_KEYS
         self._pago_tax("pago", None, "traslado", map(a.get, keys))
 
     def _retencion_p(self, a: Attrib) -> None:
-        keys = _TAX_P_KEYS if self.pagos_version == "2.0" else _TAX_KEYS
+        keys = _TAX_P_KEYS if self.pagos_version == "2.0" else _TAX_10_KEYS
         self._pago_tax("pago", None, "retencion", map(a.get, keys))
 
     # payroll -----------------------------------------------------------------------------------------
 
     def _new_nomina(self, values: list[Any]) -> list[Any]:
+        self._complement_present("Nomina")
         self.nominas += 1
         row = [self.doc, self.nominas, *values]
         row.extend([None] * (_N_RECEPTOR + len(_NOMINA_RECEPTOR_KEYS) - len(row)))
@@ -671,7 +663,7 @@ class CfdiEvents:
         row[_N_REGISTRO] = a.get("RegistroPatronal")
         row[_N_RECEPTOR:] = map(a.get, _NOMINA11_RECEPTOR_KEYS)
         # 1.1's lines are not modelled: everything inside the element is kept raw.
-        self.raw_child_depth = self.depth + 1
+        self._raw_children(a)
 
     def _nomina_emisor(self, a: Attrib) -> None:
         if self.nomina is not None:
@@ -717,13 +709,3 @@ class CfdiEvents:
 
     def _incapacidad(self, a: Attrib) -> None:
         self._line("incapacidad", _INCAPACIDAD_KEYS, a)
-
-
-KNOWN_TAGS = frozenset(f"{{{ns}}}{local}" for namespaces, local, _ in _DISPATCH for ns in namespaces)
-# Elements whose children are always kept raw, whatever they are.
-RAW_CHILDREN = frozenset(
-    {
-        *(_q(ns, name) for ns in (CFD4, CFD3) for name in ("Addenda", "ComplementoConcepto")),
-        _q(NOMINA11, "Nomina"),
-    }
-)

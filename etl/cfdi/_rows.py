@@ -1,18 +1,18 @@
-"""Row buffers for one batch of CFDI documents: plain lists of tuples, turned into frames once per batch.
+"""Row buffers for one batch of CFDI documents, turned into frames once per batch.
 
-Child rows carry the document's ordinal in the batch instead of its UUID, because the stamp comes last in
-the document; the ordinal is swapped for the UUID when the frames are built.
+Header, line items and taxes are kept as the attribute dicts lxml builds anyway (no per-value Python work);
+the other tables as tuples. Rows carry or imply the document's ordinal in the batch instead of its UUID,
+because the stamp comes last in the document; the ordinal is swapped for the UUID when frames are built.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 from typing import Any
 
 __all__ = [
-    "COMPROBANTE_FIELDS",
-    "CONCEPTO_FIELDS",
-    "IMPUESTO_FIELDS",
+    "CONCEPTO_KEYS",
+    "HEADER_KEYS",
+    "IMPUESTO_KEYS",
     "IMPUESTO_LOCAL_FIELDS",
     "NOMINA_FIELDS",
     "NOMINA_LINEA_FIELDS",
@@ -22,81 +22,79 @@ __all__ = [
     "PAGO_TOTALES_FIELDS",
     "RAW_FIELDS",
     "RELACIONADO_FIELDS",
+    "Attributes",
+    "Row",
     "Rows",
 ]
 
-# The order in which the parser writes each table's values; every child row starts with the ordinal "doc".
-COMPROBANTE_FIELDS = (
-    "version",
-    "tipo_de_comprobante",
-    "serie",
-    "folio",
-    "fecha",
-    "forma_pago",
-    "metodo_pago",
-    "forma_de_pago",
-    "metodo_de_pago",
-    "condiciones_de_pago",
-    "moneda",
-    "tipo_cambio",
-    "sub_total",
-    "descuento",
-    "total",
-    "exportacion",
-    "lugar_expedicion",
-    "no_certificado",
-    "total_impuestos_trasladados",
-    "total_impuestos_retenidos",
-    "total_traslados_locales",
-    "total_retenciones_locales",
-    "rfc_emisor",
-    "nombre_emisor",
-    "regimen_fiscal_emisor",
-    "rfc_receptor",
-    "nombre_receptor",
-    "uso_cfdi",
-    "domicilio_fiscal_receptor",
-    "regimen_fiscal_receptor",
-    "residencia_fiscal",
-    "num_reg_id_trib",
-    "informacion_global_periodicidad",
-    "informacion_global_meses",
-    "informacion_global_anio",
-    "fecha_timbrado",
-    "version_timbre",
-    "rfc_prov_certif",
-    "no_certificado_sat",
-)
-CONCEPTO_FIELDS = (
-    "doc",
-    "numero",
-    "clave_prod_serv",
-    "no_identificacion",
-    "cantidad",
-    "clave_unidad",
-    "unidad",
-    "descripcion",
-    "valor_unitario",
-    "importe",
-    "descuento",
-    "objeto_imp",
-    "rfc_a_cuenta_terceros",
-    "nombre_a_cuenta_terceros",
-    "numeros_pedimento",
-    "cuentas_prediales",
-)
-IMPUESTO_FIELDS = (
-    "doc",
-    "numero",
-    "nivel",
-    "concepto_numero",
-    "tipo",
-    "base",
-    "impuesto",
-    "tipo_factor",
-    "tasa_o_cuota",
-    "importe",
-)
+# Where the attribute dictionaries of the three high-volume elements put each column: lxml hands the parser
+# a fresh dict per element, which is kept as the row itself (3.2 documents are renamed to these keys first).
+HEADER_KEYS: dict[str, str] = {
+    "Version": "version",
+    "TipoDeComprobante": "tipo_de_comprobante",
+    "Serie": "serie",
+    "Folio": "folio",
+    "Fecha": "fecha",
+    "FormaPago": "forma_pago",
+    "MetodoPago": "metodo_pago",
+    "forma_de_pago": "forma_de_pago",
+    "metodo_de_pago": "metodo_de_pago",
+    "CondicionesDePago": "condiciones_de_pago",
+    "Moneda": "moneda",
+    "TipoCambio": "tipo_cambio",
+    "SubTotal": "sub_total",
+    "Descuento": "descuento",
+    "Total": "total",
+    "Exportacion": "exportacion",
+    "LugarExpedicion": "lugar_expedicion",
+    "NoCertificado": "no_certificado",
+    # written by the elements below the root, under the column's own name
+    "total_impuestos_trasladados": "total_impuestos_trasladados",
+    "total_impuestos_retenidos": "total_impuestos_retenidos",
+    "total_traslados_locales": "total_traslados_locales",
+    "total_retenciones_locales": "total_retenciones_locales",
+    "rfc_emisor": "rfc_emisor",
+    "nombre_emisor": "nombre_emisor",
+    "regimen_fiscal_emisor": "regimen_fiscal_emisor",
+    "rfc_receptor": "rfc_receptor",
+    "nombre_receptor": "nombre_receptor",
+    "uso_cfdi": "uso_cfdi",
+    "domicilio_fiscal_receptor": "domicilio_fiscal_receptor",
+    "regimen_fiscal_receptor": "regimen_fiscal_receptor",
+    "residencia_fiscal": "residencia_fiscal",
+    "num_reg_id_trib": "num_reg_id_trib",
+    "informacion_global_periodicidad": "informacion_global_periodicidad",
+    "informacion_global_meses": "informacion_global_meses",
+    "informacion_global_anio": "informacion_global_anio",
+    "fecha_timbrado": "fecha_timbrado",
+    "version_timbre": "version_timbre",
+    "rfc_prov_certif": "rfc_prov_certif",
+    "no_certificado_sat": "no_certificado_sat",
+}
+CONCEPTO_KEYS: dict[str, str] = {
+    "ClaveProdServ": "clave_prod_serv",
+    "NoIdentificacion": "no_identificacion",
+    "Cantidad": "cantidad",
+    "ClaveUnidad": "clave_unidad",
+    "Unidad": "unidad",
+    "Descripcion": "descripcion",
+    "ValorUnitario": "valor_unitario",
+    "Importe": "importe",
+    "Descuento": "descuento",
+    "ObjetoImp": "objeto_imp",
+    "rfc_a_cuenta_terceros": "rfc_a_cuenta_terceros",
+    "nombre_a_cuenta_terceros": "nombre_a_cuenta_terceros",
+    "numeros_pedimento": "numeros_pedimento",
+    "cuentas_prediales": "cuentas_prediales",
+}
+IMPUESTO_KEYS: dict[str, str] = {
+    "Base": "base",
+    "Impuesto": "impuesto",
+    "TipoFactor": "tipo_factor",
+    "TasaOCuota": "tasa_o_cuota",
+    "Importe": "importe",
+}
+# The remaining tables are written as tuples in this order; every such row starts with the ordinal "doc".
 IMPUESTO_LOCAL_FIELDS = ("doc", "numero", "tipo", "impuesto_local", "tasa", "importe")
 RELACIONADO_FIELDS = ("doc", "numero", "grupo", "tipo_relacion", "uuid_relacionado")
 PAGO_FIELDS = (
@@ -214,40 +212,51 @@ RAW_FIELDS = ("doc", "numero", "ubicacion", "concepto_numero", "namespace", "ele
 
 # A row is a list (filled in place by later elements) or a tuple; its values are str, int, list or None.
 Row = list[Any] | tuple[Any, ...]
+Attributes = dict[str, Any]
 
 
-@dataclass(slots=True)
 class Rows:
     """Everything parsed so far in a batch. A rejected document's rows are cut off with `truncate`."""
 
-    # one entry per document, by ordinal
-    comprobantes: list[list[Any]] = field(default_factory=list)
-    uuids: list[str | None] = field(default_factory=list)
-    complementos: list[list[str]] = field(default_factory=list)
-    tiene_addenda: list[bool] = field(default_factory=list)
-    reparaciones: list[list[str]] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    sha256s: list[str] = field(default_factory=list)
-    sizes: list[int] = field(default_factory=list)
-    # child tables
-    conceptos: list[Row] = field(default_factory=list)
-    impuestos: list[Row] = field(default_factory=list)
-    impuestos_locales: list[Row] = field(default_factory=list)
-    cfdi_relacionados: list[Row] = field(default_factory=list)
-    pagos: list[Row] = field(default_factory=list)
-    pagos_totales: list[Row] = field(default_factory=list)
-    pagos_documentos: list[Row] = field(default_factory=list)
-    pagos_impuestos: list[Row] = field(default_factory=list)
-    nominas: list[Row] = field(default_factory=list)
-    nomina_lineas: list[Row] = field(default_factory=list)
-    complementos_raw: list[Row] = field(default_factory=list)
-
-    def _lists(self) -> tuple[list[Any], ...]:
-        return tuple(getattr(self, f.name) for f in fields(self))
+    def __init__(self) -> None:
+        # one entry per accepted document, by ordinal
+        self.headers: list[Attributes] = []
+        self.uuids: list[str] = []
+        self.complementos: list[list[str]] = []
+        self.tiene_addenda: list[bool] = []
+        self.reparaciones: list[list[str]] = []
+        self.sources: list[str] = []
+        self.data: list[bytes] = []
+        self.doc_marks: list[tuple[int, ...]] = []  # each list's length when the document started
+        # line items and their taxes, as attribute dicts; the tax lists are split by level and kind, and
+        # concept_*_starts give, for each line item, where its taxes start in the concept tax lists
+        self.conceptos: list[Attributes] = []
+        self.concept_traslados: list[Attributes] = []
+        self.concept_retenciones: list[Attributes] = []
+        self.concept_traslado_starts: list[int] = []
+        self.concept_retencion_starts: list[int] = []
+        self.doc_traslados: list[Attributes] = []
+        self.doc_retenciones: list[Attributes] = []
+        # the other tables, as tuples/lists starting with the document ordinal
+        self.impuestos_locales: list[Row] = []
+        self.cfdi_relacionados: list[Row] = []
+        self.pagos: list[Row] = []
+        self.pagos_totales: list[Row] = []
+        self.pagos_documentos: list[Row] = []
+        self.pagos_impuestos: list[Row] = []
+        self.nominas: list[Row] = []
+        self.nomina_lineas: list[Row] = []
+        self.complementos_raw: list[Row] = []
+        self._all: tuple[list[Any], ...] = tuple(v for v in vars(self).values() if isinstance(v, list))
 
     def marks(self) -> tuple[int, ...]:
-        return tuple(len(rows) for rows in self._lists())
+        return tuple(map(len, self._all))
 
     def truncate(self, marks: tuple[int, ...]) -> None:
-        for rows, mark in zip(self._lists(), marks, strict=True):
+        for rows, mark in zip(self._all, marks, strict=True):
             del rows[mark:]
+
+    def starts(self, rows: list[Any]) -> list[int]:
+        """Where each accepted document's rows start in `rows` (one of this object's lists)."""
+        index = next(i for i, candidate in enumerate(self._all) if candidate is rows)
+        return [marks[index] for marks in self.doc_marks]

@@ -1,0 +1,47 @@
+"""Parsing shortcuts for the CFDI tests: real fixtures in, typed frames out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from etl._xml import DocumentRejectedError, Rejection
+from etl.cfdi import CfdiCollector
+from tests.paths import CFDI_FIXTURES
+
+__all__ = ["Parsed", "fixture", "parse"]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    frames: dict[str, pl.DataFrame]
+    rejected: dict[str, str]  # source -> reason, at add time or while typing
+
+    def table(self, name: str) -> pl.DataFrame:
+        return self.frames[name]
+
+    def one(self, name: str, uuid: str) -> dict[str, object]:
+        rows = self.frames[name].filter(pl.col("uuid") == uuid).to_dicts()
+        assert len(rows) == 1, f"{len(rows)} rows for {uuid} in {name}"
+        return rows[0]
+
+    def of(self, name: str, uuid: str) -> pl.DataFrame:
+        return self.frames[name].filter(pl.col("uuid") == uuid)
+
+
+def fixture(name: str) -> bytes:
+    return (CFDI_FIXTURES / name).read_bytes()
+
+
+def parse(*documents: tuple[str, bytes]) -> Parsed:
+    collector = CfdiCollector()
+    rejected: dict[str, str] = {}
+    for source, data in documents:
+        try:
+            collector.add(source, data)
+        except DocumentRejectedError as refused:
+            rejected[source] = refused.reason
+    frames, late = collector.finish()
+    rejected.update({r.source: r.motivo for r in late if isinstance(r, Rejection)})
+    return Parsed(frames, rejected)

@@ -1,0 +1,81 @@
+"""etl.documents: any document in, frames for every table out, in batches, on one or two processes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+import polars as pl
+import pytest
+
+from etl.documents import DOCUMENT_TABLES, iter_parsed_batches, parse_documents
+from tests.paths import CFDI_FIXTURES
+
+ENTRIES = [(p.name, p.read_bytes()) for p in sorted(CFDI_FIXTURES.glob("*.xml"))]
+DIRTY = "CfdiUtils-cleaner-v32-dirty-errors.xml"
+
+
+def test_a_batch_has_a_frame_matching_its_contract_for_every_table() -> None:
+    batch = parse_documents(ENTRIES)
+    assert set(batch.frames) == {table.name for table in DOCUMENT_TABLES}
+    for table in DOCUMENT_TABLES:
+        table.check(batch.frames[table.name])
+    assert batch.documents == len(ENTRIES)
+    assert batch.rejected == batch.rejects.height
+
+
+def test_a_rejected_document_is_listed_with_its_source_hash_size_and_reason() -> None:
+    data = dict(ENTRIES)[DIRTY]
+    rejects = parse_documents([("ok.xml", dict(ENTRIES)["CfdiUtils-cfdi40-real.xml"]), (DIRTY, data)]).rejects
+    assert rejects.to_dicts() == [
+        {
+            "source": DIRTY,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "tamano_bytes": len(data),
+            "documento": "cfdi",
+            "uuid": None,
+            "motivo": "the TimbreFiscalDigital has no UUID",
+        }
+    ]
+
+
+def test_a_document_of_no_known_kind_is_rejected_naming_its_root() -> None:
+    rejects = parse_documents([("x.xml", b"<Factura/>"), ("empty.xml", b"")]).rejects
+    reasons = dict(zip(rejects["source"], rejects["motivo"], strict=True))
+    assert reasons["x.xml"].startswith("not a CFDI: the root element is Factura")
+    assert reasons["empty.xml"].startswith("not well-formed XML")
+    assert rejects["documento"].to_list() == [None, None]
+
+
+def _combined(batches: list[pl.DataFrame]) -> pl.DataFrame:
+    return pl.concat(batches).sort(pl.all())
+
+
+@pytest.mark.slow
+def test_two_processes_give_the_same_rows_as_one_in_the_same_batches() -> None:
+    entries = [(f"{i}-{name}", data) for i in range(3) for name, data in ENTRIES]
+    one = list(iter_parsed_batches(entries, batch_size=7, processes=1))
+    two = list(iter_parsed_batches(entries, batch_size=7, processes=2))
+    assert [b.documents for b in one] == [b.documents for b in two] == [7] * 7 + [5]
+    for table in ("comprobantes", "conceptos", "impuestos", "pagos_documentos", "documentos_rechazados"):
+        assert _combined([b.frames[table] for b in one]).equals(_combined([b.frames[table] for b in two]))
+
+
+def test_entries_are_read_lazily_one_batch_at_a_time() -> None:
+    taken: list[int] = []
+
+    def entries() -> Iterator[tuple[str, bytes]]:
+        for i in range(10):
+            taken.append(i)
+            yield f"{i}.xml", ENTRIES[0][1]
+
+    batches = iter_parsed_batches(entries(), batch_size=4)
+    first = next(batches)
+    assert first.documents == 4
+    assert len(taken) == 4
+    assert [b.documents for b in batches] == [4, 2]
+
+
+def test_batch_size_and_processes_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        next(iter_parsed_batches(ENTRIES, batch_size=0))
