@@ -13,6 +13,7 @@ by one and each batch is finished into frames.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import re
 from collections import deque
@@ -26,10 +27,12 @@ import polars as pl
 
 from etl._xml import DocumentRejectedError, Rejection
 from etl.cfdi import CfdiCollector
+from etl.retenciones import RetencionesCollector
 from schemas import Table
 from schemas.cfdi import CFDI_TABLES
 from schemas.raw import COMPLEMENTOS_RAW
 from schemas.rejects import DOCUMENTOS_RECHAZADOS
+from schemas.retenciones import RETENCIONES_TABLES
 
 __all__ = [
     "DOCUMENT_TABLES",
@@ -40,7 +43,12 @@ __all__ = [
 ]
 
 # Every table a ParsedBatch has a frame for (possibly empty).
-DOCUMENT_TABLES: tuple[Table, ...] = (*CFDI_TABLES, COMPLEMENTOS_RAW, DOCUMENTOS_RECHAZADOS)
+DOCUMENT_TABLES: tuple[Table, ...] = (
+    *CFDI_TABLES,
+    *RETENCIONES_TABLES,
+    COMPLEMENTOS_RAW,
+    DOCUMENTOS_RECHAZADOS,
+)
 
 # The root element's name, read without parsing, picks the family; the family's parser checks the namespace.
 _ROOT_NAME = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
@@ -73,6 +81,20 @@ class ParsedBatch:
         return self.frames[DOCUMENTOS_RECHAZADOS.name]
 
 
+class _Retenciones:
+    """RetencionesCollector takes the document's sha256 as well; the CFDI collector hashes only what it
+    refuses, which saves a hash per document on the hot path."""
+
+    def __init__(self) -> None:
+        self._collector = RetencionesCollector()
+
+    def add(self, source: str, data: bytes) -> None:
+        self._collector.add(source, hashlib.sha256(data).hexdigest(), data)
+
+    def finish(self) -> tuple[dict[str, pl.DataFrame], list[Rejection]]:
+        return self._collector.finish()
+
+
 def _family(data: bytes) -> str | None:
     found = _ROOT_NAME.search(data, 0, _SNIFF_BYTES)
     if found is None:
@@ -97,17 +119,14 @@ def _rejects_frame(rejections: list[Rejection]) -> pl.DataFrame:
 
 def parse_documents(entries: Iterable[tuple[str, bytes]]) -> ParsedBatch:
     """Parse every (source name, XML bytes) entry; unreadable ones become rejects, the rest frames."""
-    collectors: dict[str, DocumentCollector] = {"cfdi": CfdiCollector()}
+    collectors: dict[str, DocumentCollector] = {"cfdi": CfdiCollector(), "retenciones": _Retenciones()}
     rejections: list[Rejection] = []
     documents = 0
     for source, data in entries:
         documents += 1
         family = _family(data)
-        collector = collectors.get(family or "cfdi")
         try:
-            if collector is None:
-                raise DocumentRejectedError(f"{family} documents are not parsed by this version of cfdi-etl")
-            collector.add(source, data)
+            collectors[family or "cfdi"].add(source, data)
         except DocumentRejectedError as rejected:
             rejections.append(Rejection.of(source, data, family, rejected.uuid, rejected.reason))
     frames: dict[str, pl.DataFrame] = {}

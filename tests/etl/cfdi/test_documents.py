@@ -24,6 +24,15 @@ def test_a_batch_has_a_frame_matching_its_contract_for_every_table() -> None:
     assert batch.rejected == batch.rejects.height
 
 
+def test_every_shared_fixture_loads_cfdi_and_retenciones_alike_but_the_malformed_one() -> None:
+    batch = parse_documents(ENTRIES)
+    assert batch.rejects["source"].to_list() == [DIRTY]
+    loaded = (
+        batch.frames["comprobantes"]["source"].to_list() + batch.frames["retenciones"]["source"].to_list()
+    )
+    assert sorted(loaded) == sorted(name for name, _ in ENTRIES if name != DIRTY)
+
+
 def test_a_rejected_document_is_listed_with_its_source_hash_size_and_reason() -> None:
     data = dict(ENTRIES)[DIRTY]
     rejects = parse_documents([("ok.xml", dict(ENTRIES)["CfdiUtils-cfdi40-real.xml"]), (DIRTY, data)]).rejects
