@@ -124,6 +124,8 @@ def _header(line: bytes) -> list[str]:
         text = line.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError:
         raise MetadataError("the header line is not valid UTF-8: this is not SAT metadata") from None
+    if not text.strip():
+        raise MetadataError("the file is empty, not even a header: this is not SAT metadata")
     names = [name.strip() for name in text.split("~")]
     if len(names) < 2 or "uuid" not in map(header_key, names):
         raise MetadataError(f"the header has no Uuid column: this is not SAT metadata ({text[:60]!r})")

@@ -125,8 +125,11 @@ def _typed_query(records: Records, source: str) -> pl.LazyFrame:
             *(written(c).alias(c) for c in _RFCS),
             written("nombre_emisor").alias("nombre_emisor"),
             written("nombre_receptor").alias("nombre_receptor"),
+            # Timestamps hardly ever repeat: caching parsed values would cost more than it saves.
             *(
-                written(c).str.strptime(pl.Datetime("us"), _TIMESTAMP_FORMAT, strict=False).alias(c)
+                written(c)
+                .str.strptime(pl.Datetime("us"), _TIMESTAMP_FORMAT, strict=False, cache=False)
+                .alias(c)
                 for c in _TIMESTAMPS
             ),
             *(

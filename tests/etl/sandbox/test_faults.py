@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from etl.sandbox import Fault, Operation, SandboxServer
+from etl.sandbox import Fault, FaultRule, Operation, SandboxServer
 from etl.sat import (
     CodEstatus,
     DocumentStatus,
@@ -115,17 +115,23 @@ def test_a_stuck_request_stays_accepted_past_its_lifecycle(
 def test_seeded_random_faults_fire_the_same_way_for_the_same_seed(
     sandbox_factory: Callable[..., SandboxServer], sandbox_fiel: SandboxFiel
 ) -> None:
-    fired = []
-    for _ in range(2):
-        server = sandbox_factory(catalog=FixtureCatalog(1), seed=11)
-        server.faults.inject(Fault.HTTP_500, times=None, probability=0.3)
-        with client_for(
-            server.base_url, sandbox_fiel, retry=RetryPolicy(attempts=8, base_delay=0.01)
-        ) as client:
-            run_cycle(client, _PARAMS)
-        fired.append(list(server.faults.fired))
-    assert fired[0] == fired[1]
-    assert fired[0]
+    def pattern(seed: int) -> list[bool]:
+        server = sandbox_factory(catalog=FixtureCatalog(1), seed=seed)
+        server.faults.inject(Fault.HTTP_500, operation=Operation.VERIFY, times=None, probability=0.3)
+        failed = []
+        with client_for(server.base_url, sandbox_fiel, retry=RetryPolicy(attempts=1)) as client:
+            for _ in range(30):
+                try:
+                    client.verify("00000000-0000-4000-8000-000000000000")
+                    failed.append(False)
+                except HttpStatusError:
+                    failed.append(True)
+        return failed
+
+    first = pattern(11)
+    assert pattern(11) == first
+    assert 0 < sum(first) < 30
+    assert pattern(12) != first
 
 
 def test_token_expiry_during_a_long_poll_is_survived_by_renewing(
@@ -139,3 +145,14 @@ def test_token_expiry_during_a_long_poll_is_survived_by_renewing(
     assert result.state is EstadoSolicitud.TERMINADA
     assert packages == [_SAMPLE]
     assert server.calls[Operation.AUTHENTICATE] >= 3  # the 3 s poll outlived at least two tokens
+
+
+def test_faults_given_in_the_configuration_apply_from_the_start(
+    sandbox_factory: Callable[..., SandboxServer], sandbox_fiel: SandboxFiel
+) -> None:
+    server = sandbox_factory(
+        catalog=FixtureCatalog(1), faults=(FaultRule(Fault.CODE_404, Operation.QUERY, times=2),)
+    )
+    with client_for(server.base_url, sandbox_fiel) as client:
+        assert client.query(_PARAMS).status is CodEstatus.SOLICITUD_RECIBIDA
+    assert server.faults.fired == [(Operation.QUERY, Fault.CODE_404)] * 2

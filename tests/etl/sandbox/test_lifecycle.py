@@ -109,11 +109,11 @@ def test_unknown_request_and_package_ids_get_5004(sandbox_factory: Callable[...,
 def test_packages_expire_after_their_lifetime_with_5007(
     sandbox_factory: Callable[..., SandboxServer],
 ) -> None:
-    server = sandbox_factory(catalog=FixtureCatalog(1), package_expiry_seconds=0.5)
+    server = sandbox_factory(catalog=FixtureCatalog(1), package_expiry_seconds=2.0)
     session = _Session(server.base_url)
     request_id = session.query(_ISSUED_XML)["IdSolicitud"]
     _, [package_id] = session.wait_until_done(request_id)
-    time.sleep(0.6)
+    time.sleep(2.1)
     assert session.download(package_id) == ("5007", b"")
     assert session.verify(request_id)[0]["EstadoSolicitud"] == "6"
 
