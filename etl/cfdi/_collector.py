@@ -121,6 +121,7 @@ class CfdiCollector:
         self._start_batch()
 
     def _start_batch(self) -> None:
+        self._attempts = 0
         self._rows = Rows()
         self._events = CfdiEvents(self._rows)
         self._parser = secure_parser(target=cast("etree.ParserTarget", self._events))
@@ -141,6 +142,7 @@ class CfdiCollector:
 
     def _parse(self, doc: int, marks: tuple[int, ...], data: bytes) -> list[str]:
         events = self._events
+        self._attempts = 0
         if b"xmlns:schemaLocation" not in data:  # that defect is invisible to a target parser: go via a tree
             try:
                 _, repairs = parse_repaired(data, lambda fixed: self._fast(doc, marks, fixed))
@@ -159,7 +161,9 @@ class CfdiCollector:
         return list(tree_repairs)
 
     def _fast(self, doc: int, marks: tuple[int, ...], data: bytes) -> None:
-        self._rows.truncate(marks)  # a retry after a repair starts clean
+        if self._attempts:
+            self._rows.truncate(marks)  # a retry after a repair starts clean
+        self._attempts += 1
         self._events.begin(doc, fast=True)
         etree.fromstring(data, self._parser)
 

@@ -288,7 +288,8 @@ class CfdiEvents:
     def __init__(self, rows: Rows) -> None:
         self.rows = rows
         self.base_handlers: dict[str, Handler] = {
-            f"{{{namespace}}}{local}": getattr(self, method)
+            # a container only matters for what is inside: `bool` is a no-op that costs no Python frame
+            f"{{{namespace}}}{local}": bool if method == "_nothing" else getattr(self, method)
             for namespaces, local, method in _DISPATCH
             for namespace in namespaces
         }
@@ -397,9 +398,6 @@ class CfdiEvents:
     def _raw_children(self, a: Attrib) -> None:
         self._push_mark(self.handlers)
         self.handlers = _NO_HANDLERS
-
-    def _nothing(self, a: Attrib) -> None:
-        """A container: what matters is inside it."""
 
     # header ----------------------------------------------------------------------------------------
 

@@ -77,9 +77,11 @@ def cast_to_contract(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, l
     if not conversions:
         return frame, []
     typed = frame.with_columns(**conversions)
-    failed = reduce(operator.or_, [frame[name].is_not_null() & typed[name].is_null() for name in conversions])
-    if not failed.any():
+    # a value that did not convert became null: only columns whose null count grew need looking at
+    grew = [name for name in conversions if typed[name].null_count() != frame[name].null_count()]
+    if not grew:
         return typed, []
+    failed = reduce(operator.or_, [frame[name].is_not_null() & typed[name].is_null() for name in grew])
     problems: list[tuple[int, str]] = []
     seen: set[int] = set()
     bad_rows = frame.filter(failed)
@@ -89,7 +91,7 @@ def cast_to_contract(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, l
         if doc in seen:
             continue
         seen.add(doc)
-        for name in conversions:
+        for name in grew:
             written = bad_rows[name][index]
             if written is not None and bad_typed[name][index] is None:
                 kind = table.column(name).kind.name
