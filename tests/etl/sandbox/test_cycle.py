@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from etl.sandbox import SandboxServer, generate_test_fiel
 from etl.sandbox.corpus import Corpus, CorpusConfig, CorpusQuery
@@ -120,3 +121,50 @@ def test_several_clients_at_once_are_all_served(
     assert errors == []
     assert len(outcomes) == 4
     assert all(count > 0 for count in outcomes.values())
+
+
+def test_received_cancelled_documents_appear_in_metadata_but_their_xml_is_never_served(
+    sandbox: SandboxServer, sandbox_fiel: SandboxFiel
+) -> None:
+    with client_for(sandbox.base_url, sandbox_fiel) as client:
+        _, metadata = run_cycle(
+            client, QueryParameters.received(_START, _END, document_status=DocumentStatus.TODOS)
+        )
+        _, documents = run_cycle(
+            client,
+            QueryParameters.received(_START, _END, RequestType.XML, document_status=DocumentStatus.VIGENTE),
+        )
+    statuses = _metadata_statuses(metadata)
+    cancelled = {uuid for uuid, status in statuses.items() if status == "0"}
+    served = _timbre_uuids(documents)
+    assert cancelled, "the corpus should hold received documents cancelled later"
+    assert served
+    assert not served & cancelled
+    assert served == {uuid for uuid, status in statuses.items() if status == "1"}
+
+
+def _metadata_statuses(packages: list[bytes]) -> dict[str, str]:
+    statuses = {}
+    for package in packages:
+        with zipfile.ZipFile(io.BytesIO(package)) as archive:
+            for name in archive.namelist():
+                if not name.endswith(".txt") or "_tercero" in name:
+                    continue
+                header, *records = archive.read(name).decode("utf-8-sig").split("\r\n")
+                columns = header.split("~")
+                for record in filter(None, records):
+                    values = dict(zip(columns, record.split("~"), strict=False))
+                    statuses[values["Uuid"].lower()] = values["Estatus"]
+    return statuses
+
+
+def _timbre_uuids(packages: list[bytes]) -> set[str]:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    uuids = set()
+    for package in packages:
+        with zipfile.ZipFile(io.BytesIO(package)) as archive:
+            for name in archive.namelist():
+                root = etree.fromstring(archive.read(name), parser)
+                [timbre] = root.iter("{http://www.sat.gob.mx/TimbreFiscalDigital}TimbreFiscalDigital")
+                uuids.add(str(timbre.get("UUID")).lower())
+    return uuids
