@@ -80,6 +80,11 @@ def sat_packages_ready(
         if report.stuck:
             raise dg.Failure("requests stuck at SAT:\n" + "\n".join(problems))
         return
+    if problems:
+        raise dg.Failure(
+            "SAT could not complete every request of this partition; nothing was loaded for it:\n"
+            + "\n".join(problems)
+        )
     documents = sum(e.number_cfdis or 0 for e in report.finished)
     context.log.info(
         f"SAT finished {len(report.finished)} request(s) with {documents:,} documents; "
