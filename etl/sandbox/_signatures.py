@@ -79,9 +79,13 @@ def verify_security_header(header: etree._Element | None) -> SignedTimestamp:
 def verify_request_signature(request: etree._Element) -> x509.Certificate:
     """Verify the enveloped signature that ends a `des:solicitud` / `des:peticionDescarga`.
 
-    The digest covers the operation element (the request's parent) without the Signature, in the
-    canonical form the Reference's transform names; whitespace-only text is dropped first because the
-    protocol's recipe digests the form with no whitespace between tags, whatever the wire looks like.
+    Two shapes are accepted, as SAT accepts both:
+
+    - the protocol's recipe (exclusive c14n, no enveloped-signature transform): the digest covers the
+      operation element (the request's parent) without the Signature and without whitespace-only text,
+      because the recipe digests the form with no whitespace between tags, whatever the wire looks like;
+    - standard XML-DSig with the enveloped-signature transform (SAT's published example): the digest
+      covers the whole document without the Signature, as received, in the transform's c14n.
     """
     signature = request[-1] if len(request) else None
     if signature is None or signature.tag != f"{{{DS}}}Signature":
@@ -93,14 +97,11 @@ def verify_request_signature(request: etree._Element) -> x509.Certificate:
     operation = request.getparent()
     if operation is None:
         raise SignatureError("the request has no operation element around it")
-    unsigned = copy.deepcopy(operation)
-    del unsigned[operation.index(request)][-1]
-    for element in unsigned.iter():
-        if element.text is not None and not element.text.strip():
-            element.text = None
-        if element.tail is not None and not element.tail.strip():
-            element.tail = None
-    _check_digest(reference, _canonical(unsigned, _exclusive(reference)))
+    exclusive = _exclusive(reference)
+    if _ENVELOPED in _transforms(reference):
+        _check_digest(reference, _canonical(_document_without(signature), exclusive))
+    else:
+        _check_digest(reference, _canonical(_operation_without(operation, request), exclusive))
 
     certificate_text = signature.find(f"{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate")
     if certificate_text is None:
@@ -113,6 +114,41 @@ def verify_request_signature(request: etree._Element) -> x509.Certificate:
         raise SignatureError("X509SerialNumber is not the certificate's serial (it must be decimal)")
     _check_signature(signature, signed_info, certificate)
     return certificate
+
+
+def _document_without(signature: etree._Element) -> etree._Element:
+    """The whole document without `signature`, as the enveloped-signature transform sees it."""
+    steps: list[int] = []
+    node = signature
+    while (up := node.getparent()) is not None:
+        steps.append(up.index(node))
+        node = up
+    document = copy.deepcopy(node)
+    parent, copied = None, document
+    for step in reversed(steps):
+        parent, copied = copied, copied[step]
+    if parent is None:
+        raise SignatureError("the Signature is the whole document")
+    # The transform removes the Signature element only; lxml would take its tail text along.
+    tail, previous = copied.tail, copied.getprevious()
+    parent.remove(copied)
+    if tail and previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    elif tail:
+        parent.text = (parent.text or "") + tail
+    return document
+
+
+def _operation_without(operation: etree._Element, request: etree._Element) -> etree._Element:
+    """The operation element without the request's Signature nor whitespace-only text (the recipe's form)."""
+    unsigned = copy.deepcopy(operation)
+    del unsigned[operation.index(request)][-1]
+    for element in unsigned.iter():
+        if element.text is not None and not element.text.strip():
+            element.text = None
+        if element.tail is not None and not element.tail.strip():
+            element.tail = None
+    return unsigned
 
 
 def _check_digest(reference: etree._Element, canonical: bytes) -> None:
@@ -143,12 +179,16 @@ def _check_signature(
         raise SignatureError("SignatureValue does not verify with the certificate's key") from None
 
 
-def _exclusive(reference: etree._Element) -> bool:
+def _transforms(reference: etree._Element) -> list[str]:
     algorithms = [t.get("Algorithm", "") for t in reference.iterfind(f"{{{DS}}}Transforms/{{{DS}}}Transform")]
     unknown = set(algorithms) - {_EXC_C14N, _C14N, _ENVELOPED}
     if unknown:
         raise SignatureError(f"unsupported Transform {sorted(unknown)[0]!r}")
-    return _C14N not in algorithms
+    return algorithms
+
+
+def _exclusive(reference: etree._Element) -> bool:
+    return _C14N not in _transforms(reference)
 
 
 def _canonical(element: etree._Element, exclusive: bool) -> bytes:

@@ -25,6 +25,7 @@ DS = "http://www.w3.org/2000/09/xmldsig#"
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 _EXC = "http://www.w3.org/2001/10/xml-exc-c14n#"
+_C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 _X509V3 = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3"
 _ACTIONS = {
     "Autentica": "http://DescargaMasivaTerceros.gob.mx/IAutenticacion/Autentica",
@@ -89,7 +90,9 @@ class Signer:
         *,
         request_name: str = "solicitud",
         tamper: bool = False,
+        enveloped: bool = False,
     ) -> bytes:
+        """A signed call: the protocol's recipe, or (`enveloped`) SAT's published inclusive-c14n example."""
         envelope = etree.Element(f"{{{SOAP}}}Envelope", nsmap={"s": SOAP, "des": DES})
         etree.SubElement(envelope, f"{{{SOAP}}}Header")
         body = etree.SubElement(envelope, f"{{{SOAP}}}Body")
@@ -97,7 +100,11 @@ class Signer:
         request = etree.SubElement(operation_element, f"{{{DES}}}{request_name}")
         for name in sorted(attributes):
             request.set(name, attributes[name])
-        signature = self._signature(request, "", _digest(operation_element))
+        if enveloped:
+            digest = base64.b64encode(hashlib.sha1(etree.tostring(envelope, method="c14n")).digest()).decode()  # noqa: S324
+            signature = self._signature(request, "", digest, inclusive=True)
+        else:
+            signature = self._signature(request, "", _digest(operation_element))
         data = etree.SubElement(etree.SubElement(signature, f"{{{DS}}}KeyInfo"), f"{{{DS}}}X509Data")
         issuer_serial = etree.SubElement(data, f"{{{DS}}}X509IssuerSerial")
         etree.SubElement(
@@ -114,18 +121,22 @@ class Signer:
             request.set(name, attributes[name] + "0")
         return etree.tostring(envelope)
 
-    def _signature(self, parent: etree._Element, uri: str, digest: str) -> etree._Element:
+    def _signature(
+        self, parent: etree._Element, uri: str, digest: str, *, inclusive: bool = False
+    ) -> etree._Element:
+        c14n = _C14N if inclusive else _EXC
         signature = etree.SubElement(parent, f"{{{DS}}}Signature", nsmap={None: DS})  # type: ignore[dict-item]
         signed_info = etree.SubElement(signature, f"{{{DS}}}SignedInfo")
-        etree.SubElement(signed_info, f"{{{DS}}}CanonicalizationMethod", Algorithm=_EXC)
+        etree.SubElement(signed_info, f"{{{DS}}}CanonicalizationMethod", Algorithm=c14n)
         etree.SubElement(signed_info, f"{{{DS}}}SignatureMethod", Algorithm=f"{DS}rsa-sha1")
         reference = etree.SubElement(signed_info, f"{{{DS}}}Reference", URI=uri)
-        etree.SubElement(
-            etree.SubElement(reference, f"{{{DS}}}Transforms"), f"{{{DS}}}Transform", Algorithm=_EXC
-        )
+        transforms = etree.SubElement(reference, f"{{{DS}}}Transforms")
+        if inclusive:
+            etree.SubElement(transforms, f"{{{DS}}}Transform", Algorithm=f"{DS}enveloped-signature")
+        etree.SubElement(transforms, f"{{{DS}}}Transform", Algorithm=c14n)
         etree.SubElement(reference, f"{{{DS}}}DigestMethod", Algorithm=f"{DS}sha1")
         etree.SubElement(reference, f"{{{DS}}}DigestValue").text = digest
-        canonical = etree.tostring(signed_info, method="c14n", exclusive=True)
+        canonical = etree.tostring(signed_info, method="c14n", exclusive=not inclusive)
         value = self.key.sign(canonical, padding.PKCS1v15(), hashes.SHA1())  # noqa: S303 -- SAT's recipe
         etree.SubElement(signature, f"{{{DS}}}SignatureValue").text = base64.b64encode(value).decode()
         return signature

@@ -72,3 +72,13 @@ def test_a_damaged_request_signature_is_refused(damage: str) -> None:
         request.remove(signature)
     with pytest.raises(SignatureError):
         verify_request_signature(request)
+
+
+def test_sats_published_inclusive_enveloped_form_verifies_too_and_still_detects_changes() -> None:
+    envelope = fixture_signer("fiel").call("VerificaSolicitudDescarga", _ATTRIBUTES, enveloped=True)
+    assert b"enveloped-signature" in envelope
+    verify_request_signature(_request(envelope))
+    request = _request(envelope)
+    request.set("IdSolicitud", "00000000-0000-4000-8000-000000000000")
+    with pytest.raises(SignatureError):
+        verify_request_signature(request)
