@@ -118,9 +118,6 @@ class CfdiCollector:
     """
 
     def __init__(self) -> None:
-        self._start_batch()
-
-    def _start_batch(self) -> None:
         self._attempts = 0
         self._rows = Rows()
         self._events = CfdiEvents(self._rows)
@@ -240,7 +237,8 @@ class CfdiCollector:
             frame = frame.select(table.names)
             table.check(frame)
             frames[table.name] = frame
-        self._start_batch()
+        # the same buffers serve the next batch: nothing of this one is left for the garbage collector
+        rows.clear()
         return frames, rejections
 
     def _impuestos(self, conceptos: pl.DataFrame) -> pl.DataFrame:

@@ -252,6 +252,11 @@ class Rows:
     def marks(self) -> tuple[int, ...]:
         return tuple(map(len, self._all))
 
+    def clear(self) -> None:
+        """Forget the batch, now that its frames are built (the lists' contents are the batch's memory)."""
+        for rows in self._all:
+            rows.clear()
+
     def truncate(self, marks: tuple[int, ...]) -> None:
         for rows, mark in zip(self._all, marks, strict=True):
             del rows[mark:]
