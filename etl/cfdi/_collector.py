@@ -31,6 +31,7 @@ from etl.cfdi._rows import (
 )
 from etl.cfdi._typed import DOC, cast_to_contract, string_frame
 from schemas import Table
+from schemas._kinds import TEXT_LIST
 from schemas.cfdi import (
     CFDI_RELACIONADOS,
     COMPROBANTES,
@@ -71,12 +72,9 @@ _MXN = ("sub_total", "descuento", "total", "total_impuestos_trasladados", "total
 
 
 def _text_schema(keys: dict[str, str], table: Table) -> dict[str, pl.DataType]:
-    return {
-        key: table.column(column).kind.polars
-        if column in table.names and table.column(column).kind.name == "text list"
-        else pl.String()
-        for key, column in keys.items()
-    }
+    """Every attribute is read as text (typed later, refusing what does not convert); lists stay lists."""
+    kinds = {key: table.column(column).kind for key, column in keys.items()}
+    return {key: kind.polars if kind == TEXT_LIST else pl.String() for key, kind in kinds.items()}
 
 
 def _dict_frame(table: Table, keys: dict[str, str], rows: list[Attributes]) -> pl.DataFrame:
