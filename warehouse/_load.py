@@ -1,4 +1,11 @@
-"""One load: stage batches of frames, then replace one partition of one dataset in one transaction."""
+"""One load: replace one partition of one dataset, in one transaction, with batches of frames.
+
+The transaction opens with the load and commits when it ends. Batches are written straight into their
+tables (one write per row; staging them elsewhere first cost a second full pass), after checks that make
+the write itself unable to fail on bad values, so a bad batch is refused whole and the load goes on.
+Nothing is visible to other connections, and nothing of the previous contents is lost, until the commit;
+any failure rolls everything back.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +22,7 @@ import polars as pl
 
 from schemas import DIRECTIONS, ContractError, Table
 from warehouse._catalog import HISTORY, LOADS, Dataset
-from warehouse._ddl import column_definition, column_list, first_row, ident
+from warehouse._ddl import column_list, first_row, ident, literal
 from warehouse._errors import LoadError
 
 __all__ = ["Load", "LoadReport", "Partition", "check_rfc"]
@@ -84,49 +91,85 @@ class _Batch:
     source_sha256: str
 
 
+_WHERE = "rfc = ? AND month = ? AND direction = ?"
+
+
 @dataclass
 class Load:
-    """Batches are staged in temporary tables; nothing visible changes until the load commits."""
+    """Append batches inside the `with wh.load(...)` block; the warehouse commits or rolls back at its end."""
 
     con: duckdb.DuckDBPyConnection
     dataset: Dataset
     partition: Partition
     shared: frozenset[str]  # tables other datasets write too: replace only the rows this dataset wrote
-    merge: bool = False  # replace only the documents (or reject keys) staged, not the whole partition
+    merge: bool = False  # replace only the documents (or reject keys) appended, not the whole partition
     load_id: str = field(init=False)
     report: LoadReport | None = field(init=False, default=None)
     _started_at: datetime = field(init=False)
     _clock: float = field(init=False)
     _batches: list[_Batch] = field(init=False, default_factory=list)
-    _stages: dict[str, str] = field(init=False, default_factory=dict)
-    _staged: dict[str, int] = field(init=False, default_factory=dict)
-    _closed: bool = field(init=False, default=False)
+    _inserted: dict[str, int] = field(init=False, default_factory=dict)
+    _replaced: int = field(init=False, default=0)
+    _state: str = field(init=False, default="open")  # open, broken (a write failed), over
 
     def __post_init__(self) -> None:
         self._started_at = _utc_now()
         self._clock = time.perf_counter()
         self.load_id = new_load_id(self._started_at)
+        self.con.execute("BEGIN TRANSACTION")
+        if not self.merge:
+            try:
+                for table in self.dataset.tables:
+                    self._replaced += self._delete(table, "")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
 
-    # -- staging -------------------------------------------------------------------------------------
+    # -- SQL helpers ---------------------------------------------------------------------------------
 
-    def _stage(self, table: Table) -> str:
-        """The temporary table holding this load's rows of `table`, created on first use."""
-        stage = self._stages.get(table.name)
-        if stage is None:
-            stage = ident(f"_stage_{self.load_id.rsplit('-', 1)[1]}_{table.name}")
-            columns = ", ".join(column_definition(c) for c in table.columns)
-            self.con.execute(f"CREATE TEMP TABLE {stage} ({columns}, _batch INTEGER NOT NULL)")
-            self._stages[table.name] = stage
-            self._staged[table.name] = 0
-        return stage
+    def _count(self, sql: str, params: list[object] | None = None) -> int:
+        row = first_row(self.con, sql, params)
+        return int(str(row[0])) if row else 0
+
+    def _partition(self) -> list[object]:
+        p = self.partition
+        return [p.rfc, p.month, p.direction]
+
+    def _dataset_rows(self, table: Table) -> str:
+        """For a table other datasets share: only rows this dataset's loads of the partition wrote."""
+        if table.name not in self.shared:
+            return ""
+        p = self.partition
+        month = literal(p.month.isoformat())
+        return (
+            f" AND load_id IN (SELECT load_id FROM {ident(LOADS.name)} WHERE dataset = "  # noqa: S608
+            f"{literal(self.dataset.name)} AND rfc = {literal(p.rfc)} AND month = {month}::DATE "
+            f"AND direction = {literal(p.direction)})"
+        )
+
+    def _delete(self, table: Table, condition: str, params: list[object] | None = None) -> int:
+        where = f"{_WHERE}{self._dataset_rows(table)}{condition}"
+        statement = f"DELETE FROM {ident(table.name)} WHERE {where}"  # noqa: S608
+        return self._count(statement, self._partition() + (params or []))
+
+    def _documents(self) -> list[Table]:
+        """Tables whose rows belong to one document; reject tables keep every copy they were given."""
+        return [
+            t
+            for t in self.dataset.tables
+            if _DOCUMENT in t.names and t.name not in self.dataset.reject_tables
+        ]
+
+    # -- appending -----------------------------------------------------------------------------------
 
     def append(self, frames: Mapping[str, pl.DataFrame], source_package: str, source_sha256: str) -> None:
-        """Stage one batch (e.g. one package). Call as often as needed; all batches commit together.
+        """Add one batch (e.g. one package). Call as often as needed; all batches commit together.
 
-        A batch that cannot be staged raises LoadError and leaves no row behind; the load can go on.
+        A batch with a value the warehouse cannot store raises LoadError having written nothing of it;
+        the load can go on without it.
         """
-        if self.report is not None or self._closed:
-            raise LoadError(f"load {self.load_id} is over; start a new load")
+        if self._state != "open":
+            raise LoadError(f"load {self.load_id} is {self._state}; start a new load")
         where = f"{self.dataset.name} load of {self.partition}, source {source_package}"
         tables: list[tuple[Table, pl.DataFrame]] = []
         for name, frame in frames.items():
@@ -137,166 +180,197 @@ class Load:
                 raise LoadError(f"{where}: {error.args[0]}") from None
             if frame.height:
                 tables.append((table, frame))
-        number = len(self._batches)
-        done: list[Table] = []
         for table, frame in tables:
-            stage = self._stage(table)
-            self.con.register("_wh_batch", frame)
-            try:
-                self.con.execute(f"INSERT INTO {stage} SELECT *, {number} AS _batch FROM _wh_batch")  # noqa: S608
-            except duckdb.Error as error:
-                for undo in done:
-                    self.con.execute(f"DELETE FROM {self._stages[undo.name]} WHERE _batch = {number}")  # noqa: S608
-                raise LoadError(f"{where}: table {table.name}: {error}") from None
-            finally:
-                self.con.unregister("_wh_batch")
-            done.append(table)
+            problem = self._refusal(table, frame)
+            if problem:
+                raise LoadError(f"{where}: table {table.name}: {problem}")
         for table, frame in tables:
-            self._staged[table.name] += frame.height
+            self._write(table, frame, source_package, source_sha256, where)
         self._batches.append(_Batch(source_package, source_sha256))
+
+    def _refusal(self, table: Table, frame: pl.DataFrame) -> str | None:
+        """Why DuckDB would refuse some row of the frame (a null where none may be, text that is no UUID
+        or no JSON), or None; checked before writing because a failed write ends the whole transaction."""
+        nulls = frame.select(pl.col(c.name).null_count() for c in table.columns if not c.nullable).row(0)
+        for column, count in zip((c.name for c in table.columns if not c.nullable), nulls, strict=True):
+            if count:
+                return f"{count} row(s) have no {column}, which every row needs"
+        checks = {
+            c.name: f"TRY_CAST({ident(c.name)} AS UUID) IS NULL"
+            if c.kind.duckdb == "UUID"
+            else f"NOT json_valid({ident(c.name)})"
+            for c in table.columns
+            if c.kind.duckdb in {"UUID", "JSON"}
+        }
+        if not checks:
+            return None
+        self.con.register("_wh_batch", frame)
+        try:
+            for column, bad in checks.items():
+                row = first_row(
+                    self.con,
+                    f"SELECT count(*), any_value({ident(column)}) FROM _wh_batch "  # noqa: S608
+                    f"WHERE {ident(column)} IS NOT NULL AND {bad}",
+                )
+                if row and int(str(row[0])):
+                    kind = table.column(column).kind.duckdb
+                    return f"{row[0]} value(s) of {column} are not {kind}, e.g. {str(row[1])[:80]!r}"
+        finally:
+            self.con.unregister("_wh_batch")
+        return None
+
+    def _write(self, table: Table, frame: pl.DataFrame, package: str, sha256: str, where: str) -> None:
+        self.con.register("_wh_batch", frame)
+        try:
+            written = self._count(
+                f"INSERT INTO {ident(table.name)} BY NAME SELECT ? AS rfc, ? AS month, ? AS direction, "  # noqa: S608
+                f"{column_list(table.names)}, ? AS load_id, ? AS source_package, ? AS source_sha256, "
+                "? AS loaded_at FROM _wh_batch",
+                [*self._partition(), self.load_id, package, sha256, self._started_at],
+            )
+        except duckdb.Error as error:
+            # A write that fails ends the transaction: the load cannot go on; it will roll back.
+            self._state = "broken"
+            raise LoadError(
+                f"{where}: table {table.name} could not be written, the load is void: {error}"
+            ) from None
+        finally:
+            self.con.unregister("_wh_batch")
+        self._inserted[table.name] = self._inserted.get(table.name, 0) + written
+
+    # -- de-duplication and merge, at the end --------------------------------------------------------
+
+    def _ours(self) -> str:
+        return f" AND load_id = {literal(self.load_id)}"
+
+    def _duplicated(self, table: Table) -> bool:
+        keys = column_list(table.key)
+        row = first_row(
+            self.con,
+            f"SELECT count(*), count(DISTINCT row({keys})) FROM {ident(table.name)} "  # noqa: S608
+            f"WHERE {_WHERE}{self._ours()}",
+            self._partition(),
+        )
+        return bool(row) and row is not None and row[0] != row[1]
+
+    def _drop_losing_copies(self, documents: list[Table]) -> int:
+        """A UUID that came in several batches keeps the rows of one: the first by source, so the
+        choice never depends on the order batches arrived in."""
+        union = " UNION ALL ".join(
+            f"SELECT {_DOCUMENT}, source_sha256, source_package FROM {ident(t.name)} "  # noqa: S608
+            f"WHERE {_WHERE}{self._ours()}"
+            for t in documents
+        )
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _wh_winners AS SELECT {_DOCUMENT}, "  # noqa: S608
+            f"arg_min(row(source_sha256, source_package), row(source_sha256, source_package)) AS winner "
+            f"FROM ({union}) GROUP BY {_DOCUMENT}",
+            self._partition() * len(documents),
+        )
+        dropped = 0
+        for table in documents:
+            dropped += self._count(
+                f"DELETE FROM {ident(table.name)} t WHERE {_WHERE}{self._ours()} AND EXISTS ("  # noqa: S608
+                f"SELECT 1 FROM _wh_winners w WHERE w.{_DOCUMENT} = t.{_DOCUMENT} "
+                "AND w.winner <> row(t.source_sha256, t.source_package))",
+                self._partition(),
+            )
+        self.con.execute("DROP TABLE _wh_winners")
+        return dropped
+
+    def _drop_repeated_keys(self, table: Table) -> int:
+        """The same key twice in one batch (X.xml and X.xml.xml in one zip): keep one, chosen by content."""
+        keys = column_list(table.key)
+        order = column_list([*table.names, "source_sha256", "source_package"])
+        repeated = f"row_number() OVER (PARTITION BY {keys} ORDER BY {order}) > 1"
+        return self._count(
+            f"DELETE FROM {ident(table.name)} WHERE rowid IN (SELECT rowid FROM {ident(table.name)} "  # noqa: S608
+            f"WHERE {_WHERE}{self._ours()} QUALIFY {repeated})",
+            self._partition(),
+        )
+
+    def _deduplicate(self) -> int:
+        written = [t for t in self.dataset.tables if self._inserted.get(t.name)]
+        duplicated = [t for t in written if self._duplicated(t)]
+        if not duplicated:
+            return 0
+        dropped = 0
+        documents = [t for t in self._documents() if t in written]
+        if any(t in documents for t in duplicated):
+            dropped += self._drop_losing_copies(documents)
+        for table in duplicated:
+            dropped += self._drop_repeated_keys(table)
+        return dropped
+
+    def _merge_away_older_rows(self) -> int:
+        """For a merge: remove the partition's earlier rows of every document or reject key appended."""
+        replaced = 0
+        documents = [t for t in self._documents() if self._inserted.get(t.name)]
+        if documents:
+            union = " UNION ".join(
+                f"SELECT {_DOCUMENT} FROM {ident(t.name)} WHERE {_WHERE}{self._ours()}"  # noqa: S608
+                for t in documents
+            )
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE _wh_merged AS {union}", self._partition() * len(documents)
+            )
+            replaced_documents = f" AND load_id <> {literal(self.load_id)} AND {_DOCUMENT} IN (SELECT "
+            replaced_documents += f"{_DOCUMENT} FROM _wh_merged)"
+            for table in self._documents():
+                replaced += self._delete(table, replaced_documents)
+            self.con.execute("DROP TABLE _wh_merged")
+        for table in self.dataset.tables:
+            if table in self._documents() or not self._inserted.get(table.name):
+                continue
+            # Rows of this load with the same key as an older row of the partition replace it.
+            name = ident(table.name)
+            same = " AND ".join(
+                f"n.{ident(c)} IS NOT DISTINCT FROM {name}.{ident(c)}"
+                for c in ("rfc", "month", "direction", *table.key)
+            )
+            newer = f"SELECT 1 FROM {name} n WHERE n.load_id = {literal(self.load_id)} AND {same}"  # noqa: S608
+            replaced += self._delete(table, f" AND load_id <> {literal(self.load_id)} AND EXISTS ({newer})")
+        return replaced
 
     # -- commit --------------------------------------------------------------------------------------
 
-    def _create_batches_table(self) -> None:
-        # Which batch wins a UUID that came more than once must not depend on the order of appends:
-        # rank batches by their source, and let equal sources (the same file twice) tie harmlessly.
-        order = sorted(
-            range(len(self._batches)),
-            key=lambda n: (self._batches[n].source_sha256, self._batches[n].source_package, n),
-        )
-        rank = {n: r for r, n in enumerate(order)}
-        self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE _wh_batches "
-            "(_batch INTEGER, _rank INTEGER, source_package VARCHAR, source_sha256 VARCHAR)"
-        )
-        if self._batches:
-            self.con.executemany(
-                "INSERT INTO _wh_batches VALUES (?, ?, ?, ?)",
-                [(n, rank[n], b.source_package, b.source_sha256) for n, b in enumerate(self._batches)],
-            )
-
-    def _create_winners_table(self) -> bool:
-        documents = [self._stages[t.name] for t in self._documents() if t.name in self._stages]
-        if len(self._batches) < 2 or not documents:
-            return False
-        union = " UNION ".join(f"SELECT DISTINCT {_DOCUMENT}, _batch FROM {s}" for s in documents)  # noqa: S608
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _wh_winners AS SELECT u.{_DOCUMENT}, min(b._rank) AS _rank "  # noqa: S608
-            f"FROM ({union}) u JOIN _wh_batches b USING (_batch) GROUP BY u.{_DOCUMENT}"
-        )
-        return True
-
-    def _documents(self) -> list[Table]:
-        """Tables whose rows belong to one document; reject tables keep every copy they were given."""
-        return [
-            t
-            for t in self.dataset.tables
-            if _DOCUMENT in t.names and t.name not in self.dataset.reject_tables
-        ]
-
-    def _source(self, table: Table, winners: bool) -> str:
-        source = f"FROM {self._stages[table.name]} s JOIN _wh_batches b USING (_batch)"
-        if winners and table in self._documents():
-            source += f" SEMI JOIN _wh_winners w ON w.{_DOCUMENT} = s.{_DOCUMENT} AND w._rank = b._rank"
-        return source
-
-    def _create_merged_table(self) -> None:
-        """For a merge: every UUID staged in a document table; those documents are replaced whole."""
-        staged = [self._stages[t.name] for t in self._documents() if t.name in self._stages]
-        union = " UNION ".join(f"SELECT {_DOCUMENT} FROM {s}" for s in staged)  # noqa: S608
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _wh_merged AS {union}"
-            if staged
-            else f"CREATE OR REPLACE TEMP TABLE _wh_merged ({_DOCUMENT} UUID)"
-        )
-
-    def _merged_rows(self, table: Table) -> str:
-        """The condition limiting a merge's delete to the rows that the staged ones replace."""
-        if table in self._documents():
-            return f" AND {_DOCUMENT} IN (SELECT {_DOCUMENT} FROM _wh_merged)"  # noqa: S608
-        stage = self._stages.get(table.name)
-        if stage is None:
-            return " AND false"
-        same = " AND ".join(
-            f"k.{ident(c)} IS NOT DISTINCT FROM {ident(table.name)}.{ident(c)}" for c in table.key
-        )
-        return f" AND EXISTS (SELECT 1 FROM {stage} k WHERE {same})"  # noqa: S608
-
-    def _replace(self, table: Table, winners: bool, loaded_at: datetime) -> tuple[int, int, int]:
-        """Swap one table's rows of the partition for the staged ones; return (stored, replaced, dropped)."""
-        p = self.partition
-        name = ident(table.name)
-        where = "rfc = ? AND month = ? AND direction = ?"
-        params: list[object] = [p.rfc, p.month, p.direction]
-        if table.name in self.shared:
-            where += (
-                f" AND load_id IN (SELECT load_id FROM {ident(LOADS.name)} WHERE dataset = ? "  # noqa: S608
-                "AND rfc = ? AND month = ? AND direction = ?)"
-            )
-            params += [self.dataset.name, *params]
-        if self.merge:
-            where += self._merged_rows(table)
-        replaced = self._count(f"DELETE FROM {name} WHERE {where}", params)  # noqa: S608
-        staged = self._staged.get(table.name, 0)
-        if not staged:
-            return 0, replaced, 0
-        source = self._source(table, winners)
-        keys = ", ".join("s." + ident(k) for k in table.key)
-        offered, distinct = self._pair(f"SELECT count(*), count(DISTINCT row({keys})) {source}")
-        qualify = ""
-        if distinct != offered:
-            # The same key twice within one batch (e.g. a zip holding X.xml and X.xml.xml): keep one,
-            # chosen by content so that the choice does not depend on the order rows arrived in.
-            order = ", ".join("s." + ident(c) for c in table.names)
-            qualify = f" QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {order}) = 1"
-        stored = self._count(
-            f"INSERT INTO {name} BY NAME SELECT ? AS rfc, ? AS month, ? AS direction, "
-            f"{', '.join('s.' + ident(c) for c in table.names)}, ? AS load_id, b.source_package, "
-            f"b.source_sha256, ? AS loaded_at {source}{qualify}",
-            [p.rfc, p.month, p.direction, self.load_id, loaded_at],
-        )
-        return stored, replaced, staged - stored
-
-    def _count(self, sql: str, params: list[object] | None = None) -> int:
-        row = first_row(self.con, sql, params)
-        return int(str(row[0])) if row else 0
-
-    def _pair(self, sql: str) -> tuple[int, int]:
-        row = first_row(self.con, sql)
-        return (int(str(row[0])), int(str(row[1]))) if row else (0, 0)
-
     def _feed_status(self, loaded_at: datetime) -> None:
         feed = self.dataset.status
-        if feed is None:
+        if feed is None or not self._inserted.get(feed.table):
             return
-        p = self.partition
         history = ident(HISTORY.name)
-        self.con.execute(
-            f"INSERT INTO {history} ({column_list(HISTORY.names)}) "  # noqa: S608
-            "SELECT m.uuid, m.estatus, m.fecha_cancelacion, ?, ?, ?, ? FROM ("
-            f"SELECT {_DOCUMENT} AS uuid, "
+        seen = (
+            f"SELECT {_DOCUMENT} AS uuid, "  # noqa: S608
             f"CASE WHEN {feed.cancelled} THEN 'cancelado' ELSE 'vigente' END AS estatus, "
             f"CASE WHEN {feed.cancelled} THEN {ident(feed.cancelled_at)} END AS fecha_cancelacion "
-            f"FROM {ident(feed.table)} WHERE rfc = ? AND month = ? AND direction = ?) m "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {history} h WHERE h.uuid = m.uuid "
-            "AND (h.estatus = m.estatus OR h.estatus = 'cancelado'))",
-            [loaded_at, self.load_id, p.rfc, p.direction, p.rfc, p.month, p.direction],
+            f"FROM {ident(feed.table)} WHERE {_WHERE}{self._ours()}"
+        )
+        # New to the history: a vigente UUID never seen, or a cancellation not yet recorded. Two plain
+        # anti-joins on the UUID are much cheaper than one join with an OR in its condition.
+        self.con.execute(
+            f"INSERT INTO {history} ({column_list(HISTORY.names)}) "  # noqa: S608
+            f"SELECT m.uuid, m.estatus, m.fecha_cancelacion, ?, ?, ?, ? FROM ({seen}) m "
+            f"WHERE m.estatus = 'vigente' AND m.uuid NOT IN (SELECT uuid FROM {history}) "
+            "UNION ALL "
+            f"SELECT m.uuid, m.estatus, m.fecha_cancelacion, ?, ?, ?, ? FROM ({seen}) m "
+            f"WHERE m.estatus = 'cancelado' AND m.uuid NOT IN "
+            f"(SELECT uuid FROM {history} WHERE estatus = 'cancelado')",
+            [
+                *(loaded_at, self.load_id, self.partition.rfc, self.partition.direction),
+                *self._partition(),
+                *(loaded_at, self.load_id, self.partition.rfc, self.partition.direction),
+                *self._partition(),
+            ],
         )
 
     def commit(self) -> LoadReport:
+        if self._state != "open":
+            raise LoadError(f"load {self.load_id} is {self._state}; nothing was changed")
         loaded_at = _utc_now()
-        rows: dict[str, int] = {}
-        replaced = dropped = 0
-        self.con.execute("BEGIN TRANSACTION")
         try:
-            self._create_batches_table()
-            winners = self._create_winners_table()
-            if self.merge:
-                self._create_merged_table()
-            for table in self.dataset.tables:
-                rows[table.name], r, d = self._replace(table, winners, loaded_at)
-                replaced += r
-                dropped += d
+            dropped = self._deduplicate()
+            replaced = self._replaced + (self._merge_away_older_rows() if self.merge else 0)
+            rows = {t.name: self._stored(t) for t in self.dataset.tables}
             self._feed_status(loaded_at)
             report = LoadReport(
                 load_id=self.load_id,
@@ -312,20 +386,30 @@ class Load:
             self._record("committed", report, None)
             self.con.execute("COMMIT")
         except BaseException as error:
-            self.con.execute("ROLLBACK")
             self.fail(error)
             if isinstance(error, duckdb.Error):
                 raise LoadError(
                     f"{self.dataset.name} load of {self.partition} failed and changed nothing: {error}"
                 ) from None
             raise
+        self._state = "over"
         self.report = report
-        self._drop_stages()
         return report
 
+    def _stored(self, table: Table) -> int:
+        if not self._inserted.get(table.name):
+            return 0
+        return self._count(
+            f"SELECT count(*) FROM {ident(table.name)} WHERE {_WHERE}{self._ours()}",  # noqa: S608
+            self._partition(),
+        )
+
     def fail(self, error: BaseException) -> None:
-        """Record a failed attempt; the partition was never touched."""
-        self._drop_stages()
+        """Roll back and record the failed attempt; the partition keeps its previous contents."""
+        if self._state == "over":
+            return
+        self._state = "over"
+        self.con.execute("ROLLBACK")
         message = f"{type(error).__name__}: {error}"
         self._record("failed", None, message)
 
@@ -358,9 +442,3 @@ class Load:
             f"INSERT INTO {ident(LOADS.name)} ({column_list(LOADS.names)}) VALUES ({placeholders})",  # noqa: S608
             [values[n] for n in LOADS.names],
         )
-
-    def _drop_stages(self) -> None:
-        self._closed = True
-        for stage in self._stages.values():
-            self.con.execute(f"DROP TABLE IF EXISTS {stage}")
-        self._stages.clear()

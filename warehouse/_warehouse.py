@@ -23,6 +23,7 @@ from warehouse._views import create_views
 
 __all__ = ["Warehouse", "default_path", "published_path"]
 
+_WAL_BEFORE_CHECKPOINT = "256MB"
 # Columns that differ between two loads of the same input by nature (when, which load), left out of
 # content checksums.
 _VOLATILE = frozenset({"load_id", "loaded_at", "visto_desde"})
@@ -83,6 +84,10 @@ class Warehouse:
             if read_only:
                 check_compatible(con, catalog, path)
             else:
+                # Commits append to the write-ahead log; the file is rewritten by publish()'s checkpoint
+                # or on close, not inside a load's commit (DuckDB's default 16 MB made partition
+                # reloads pay for a checkpoint each).
+                con.execute(f"SET checkpoint_threshold = '{_WAL_BEFORE_CHECKPOINT}'")
                 warehouse.migrations = migrate(con, catalog, path)
                 create_views(con, catalog.views)
         except BaseException:

@@ -52,7 +52,14 @@ def test_load_files_files_each_document_by_month_and_side_and_keeps_refused_ones
         refused = wh.query("SELECT source, motivo FROM documentos_rechazados").rows()
         reasons = {Path(source).name: reason for source, reason in refused}
         assert "neither issued nor received" in reasons["CfdiUtils-cfdi33-real.xml"]
-        assert "retenciones" in reasons["CfdiUtils-retenciones-retenciones20.xml"]
+        assert (
+            "neither issued nor received" in reasons["phpcfdi-sat-estado-retenciones-ret20-mexican-real.xml"]
+        )
+        withholdings = wh.query(
+            "SELECT count(*), count(*) FILTER (WHERE month = date_trunc('month', fecha_exp)) "
+            "FROM retenciones WHERE rfc_emisor = rfc AND direction = 'emitidos'"
+        ).row(0)
+        assert withholdings == (3, 3)
         assert wh.query("SELECT DISTINCT mode FROM loads").item() == "merge"
     assert home.with_name("cfdi.published.duckdb").is_file()
 

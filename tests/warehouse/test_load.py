@@ -292,3 +292,17 @@ def test_a_merge_replaces_only_the_documents_it_brings_and_keeps_the_rest(wh: Wa
         "merge",
         "merge",
     ]
+
+
+def test_a_batch_missing_a_required_value_is_refused_whole_and_the_load_goes_on(wh: Warehouse) -> None:
+    bad = documents([1, 2])
+    bad["lineas"] = bad["lineas"].with_columns(
+        pl.when(pl.col("numero") == 2).then(None).otherwise(pl.col("numero")).alias("numero")
+    )
+    with wh.load(RFC, JAN, "emitidos", "cfdi") as load:
+        with pytest.raises(LoadError, match=r"source nulls\.zip: table lineas: 2 row\(s\) have no numero"):
+            load.append(bad, "nulls.zip", "1" * 64)
+        load.append(documents([3]), "fine.zip", "2" * 64)
+    assert wh.query("SELECT DISTINCT source_package FROM documentos").rows() == [("fine.zip",)]
+    assert load.report is not None
+    assert load.report.batches == 1
