@@ -81,6 +81,8 @@ def serve(  # noqa: PLR0917 -- click passes each option as an argument
         base_url = server.start()
     except OSError as error:
         raise click.ClickException(f"cannot listen on port {port}: {error.strerror}; try --port 0") from None
+    except ValueError as error:  # e.g. an --rfc that is not an RFC
+        raise click.ClickException(str(error)) from None
     try:
         _announce(base_url, home, chosen[0])
         while not stop.wait(0.5):  # short waits: the signal handler runs between them at the latest

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,14 +53,29 @@ def test_ca_dir(data_dir: Path) -> Path:
 
 
 def load_or_create_test_ca(folder: Path) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
-    """The test CA kept in `folder`, created on first use."""
-    certificate_path, key_path = folder / _CA_CERTIFICATE, folder / _CA_KEY
-    if certificate_path.is_file() and key_path.is_file():
-        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-        if not isinstance(key, rsa.RSAPrivateKey):
-            raise TypeError(f"{key_path} does not hold an RSA key; delete {folder} to create a new test CA")
-        return x509.load_der_x509_certificate(certificate_path.read_bytes()), key
-    folder.mkdir(parents=True, exist_ok=True)
+    """The test CA kept in `folder`, created on first use.
+
+    A new CA is written into a private directory that is then renamed to `folder`: when two processes
+    create one at once, the first rename wins and the other loads the winner's, so every FIEL issued
+    from `folder` stays trusted.
+    """
+    if not (folder / _CA_CERTIFICATE).is_file():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        _write_new_ca(staging)
+        try:
+            staging.rename(folder)
+        except OSError:  # another process created it first
+            shutil.rmtree(staging, ignore_errors=True)
+    key = serialization.load_pem_private_key((folder / _CA_KEY).read_bytes(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError(
+            f"{folder / _CA_KEY} does not hold an RSA key; delete {folder} to create a new test CA"
+        )
+    return x509.load_der_x509_certificate((folder / _CA_CERTIFICATE).read_bytes()), key
+
+
+def _write_new_ca(folder: Path) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     now = dt.datetime.now(dt.UTC)
     certificate = (
@@ -72,16 +89,13 @@ def load_or_create_test_ca(folder: Path) -> tuple[x509.Certificate, rsa.RSAPriva
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .sign(key, hashes.SHA256())
     )
-    # Written key first and certificate last, each atomically: a crash never leaves a certificate whose key
-    # is missing (which would make every FIEL issued so far untrusted after a new CA replaced it).
     _write_atomically(
-        key_path,
+        folder / _CA_KEY,
         key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         ),
     )
-    _write_atomically(certificate_path, certificate.public_bytes(serialization.Encoding.DER))
-    return certificate, key
+    _write_atomically(folder / _CA_CERTIFICATE, certificate.public_bytes(serialization.Encoding.DER))
 
 
 def generate_test_fiel(
