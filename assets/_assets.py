@@ -13,6 +13,7 @@ from warehouse import Warehouse
 
 __all__ = [
     "PIPELINE",
+    "REFRESH_METADATA_TAG",
     "documents_parsed",
     "sat_packages",
     "sat_packages_ready",
@@ -22,6 +23,8 @@ __all__ = [
 ]
 
 _GROUP = "sat"
+# On a run of a closed month: ask its metadata anew, for cancellations that arrived since (the schedule).
+REFRESH_METADATA_TAG = "cfdi_etl/refresh_metadata"
 _DOCUMENTS = "documents"
 _WAREHOUSE = "warehouse"
 
@@ -37,6 +40,7 @@ def sat_requests(context: AssetExecutionContext, sync: SyncResource) -> dg.Mater
         services=sync.chosen_services,
         directions=sync.chosen_directions,
         request_types=sync.chosen_request_types,
+        refresh_metadata=context.run.tags.get(REFRESH_METADATA_TAG) == "1",
     )
     if not specs:
         context.log.info(f"{month:%Y-%m} has no full day yet: nothing to ask SAT")

@@ -6,7 +6,7 @@ from datetime import date
 
 import dagster as dg
 
-from assets._assets import sat_packages_ready
+from assets._assets import REFRESH_METADATA_TAG, sat_packages_ready
 from assets._partitions import RFCS, partition_key
 from assets._resources import SyncResource
 from etl.sat._params import mexico_now
@@ -39,15 +39,20 @@ def _recent_months(today: date, previous: int) -> list[date]:
 def daily_incremental(context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunRequest]:
     """Every RFC, the current month and `CFDI_ETL_RECENT_MONTHS` (default 2) before it.
 
-    The current month is asked up to yesterday, so each day's request is new; earlier months reuse the
-    ledger unless a request failed or its packages expired.
+    The current month is asked up to yesterday, so each day's request is new; for earlier months the
+    metadata is asked anew (cancellations arrive late) and the XML comes from the ledger and the store.
     """
     previous = int(os.environ.get("CFDI_ETL_RECENT_MONTHS", "2"))
     today = mexico_now().date()
     for rfc in context.instance.get_dynamic_partitions(RFCS.name or "rfc"):
         for month in _recent_months(today, previous):
             key = partition_key(rfc, month)
-            yield dg.RunRequest(run_key=f"{key}@{today.isoformat()}", partition_key=key)
+            closed = month < today.replace(day=1)
+            yield dg.RunRequest(
+                run_key=f"{key}@{today.isoformat()}",
+                partition_key=key,
+                tags={REFRESH_METADATA_TAG: "1"} if closed else {},
+            )
 
 
 @dg.sensor(job=after_sat_job, minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.RUNNING)

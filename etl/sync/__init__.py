@@ -6,7 +6,7 @@ Plain Python: no Dagster, no warehouse. `assets/` drives these steps; the CLI an
 from etl.sync._checks import CountMismatch, count_mismatches, missing_xml, unbalanced_documents
 from etl.sync._home import SyncPaths
 from etl.sync._ledger import Ledger, LedgerEntry, PackageRecord, RequestState
-from etl.sync._periods import PeriodTooSmallError, month_period, split_period
+from etl.sync._periods import PeriodTooSmallError, month_period, refresh_period, split_period
 from etl.sync._plan import plan_partition
 from etl.sync._registry import FielLocation, RfcRegistry, default_password_variable
 from etl.sync._sat_client import SatClientPort
@@ -47,6 +47,7 @@ __all__ = [
     "missing_xml",
     "month_period",
     "plan_partition",
+    "refresh_period",
     "split_period",
     "stage_partition",
     "stage_root",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-__all__ = ["PeriodTooSmallError", "month_period", "split_period"]
+__all__ = ["PeriodTooSmallError", "month_bounds", "month_period", "refresh_period", "split_period"]
 
 _SECOND = timedelta(seconds=1)
 _HOUR = timedelta(hours=1)
@@ -21,11 +21,31 @@ def month_period(month: date, now: datetime) -> tuple[datetime, datetime] | None
     The current month ends at the last second of yesterday, so that every run on the same day asks SAT
     the very same question (the ledger then reuses it) and a new day asks for the new documents.
     """
-    start = datetime(month.year, month.month, 1)
-    following = datetime(month.year + month.month // 12, month.month % 12 + 1, 1)
+    start, following = month_bounds(month)
     today = datetime(now.year, now.month, now.day)
     end = min(following, today) - _SECOND
     return (start, end) if start < end else None
+
+
+def refresh_period(month: date, now: datetime) -> tuple[datetime, datetime] | None:
+    """A new question about a closed month's metadata, to see cancellations that arrived since.
+
+    SAT answers the same parameters only a couple of times in a lifetime, so each day's re-read must ask
+    something different: the month's period ends one second later per day since the month closed. Those
+    few seconds of the next month are dropped when the metadata is staged (they belong to that month).
+    None for a month that is not closed yet (its own request already reaches yesterday).
+    """
+    start, following = month_bounds(month)
+    today = datetime(now.year, now.month, now.day)
+    if following >= today:
+        return None
+    return start, following - _SECOND + (today - following).days * _SECOND
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The month's first moment and the next month's first moment."""
+    start = datetime(month.year, month.month, 1)
+    return start, datetime(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def split_period(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:

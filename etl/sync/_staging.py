@@ -19,6 +19,7 @@ from etl.documents import iter_parsed_batches
 from etl.metadata import parse_metadata_package
 from etl.packages import EntryKind, iter_entries
 from etl.sat import RequestType
+from etl.sync._periods import month_bounds
 from etl.sync._steps import DownloadedPackage
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 
@@ -130,7 +131,9 @@ def _stage_package(
     if spec.request_type is RequestType.METADATA:
         result = parse_metadata_package(package.stored.path)
         batch = _write(
-            folder, f"{number:05d}-0", {METADATA.name: result.frame, METADATA_RECHAZOS.name: result.rejects}
+            folder,
+            f"{number:05d}-0",
+            {METADATA.name: _within(result.frame, spec.month), METADATA_RECHAZOS.name: result.rejects},
         )
         return StagedPackage(
             dataset="metadata",
@@ -149,6 +152,13 @@ def _stage_package(
         documents += parsed.documents
         rejected += parsed.rejected
     return StagedPackage(dataset="cfdi", records=documents, rejected=rejected, batches=batches, **common)
+
+
+def _within(frame: pl.DataFrame, month: date) -> pl.DataFrame:
+    """The rows issued in the partition's month: a metadata re-read reaches a few seconds past its end."""
+    start, following = month_bounds(month)
+    issued = pl.col("fecha_emision")
+    return frame.filter(issued.is_null() | ((issued >= start) & (issued < following)))
 
 
 def _write(folder: Path, prefix: str, frames: dict[str, pl.DataFrame]) -> dict[str, str]:

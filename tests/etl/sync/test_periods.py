@@ -5,7 +5,7 @@ from itertools import pairwise
 
 import pytest
 
-from etl.sync import PeriodTooSmallError, month_period, split_period
+from etl.sync import PeriodTooSmallError, month_period, refresh_period, split_period
 
 SECOND = timedelta(seconds=1)
 
@@ -73,3 +73,16 @@ def test_a_one_second_period_cannot_be_split() -> None:
     moment = datetime(2026, 1, 1, 12)
     with pytest.raises(PeriodTooSmallError, match="one-second"):
         split_period(moment, moment)
+
+
+def test_a_closed_months_metadata_reread_asks_something_new_each_day() -> None:
+    monday = refresh_period(date(2026, 10, 1), datetime(2026, 11, 2, 9))
+    tuesday = refresh_period(date(2026, 10, 1), datetime(2026, 11, 3, 9))
+    assert monday == (datetime(2026, 10, 1), datetime(2026, 11, 1, 0, 0, 0))
+    assert tuesday == (datetime(2026, 10, 1), datetime(2026, 11, 1, 0, 0, 1))
+    assert refresh_period(date(2026, 10, 1), datetime(2026, 11, 2, 23)) == monday
+
+
+def test_a_month_still_open_has_no_reread_of_its_own() -> None:
+    assert refresh_period(date(2026, 11, 1), datetime(2026, 11, 21)) is None
+    assert refresh_period(date(2026, 10, 1), datetime(2026, 11, 1, 8)) is None
