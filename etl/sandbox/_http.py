@@ -125,8 +125,9 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: SandboxHTTPServer
     protocol_version = "HTTP/1.1"
-    server_version = "Microsoft-IIS/10.0"  # as SAT's servers say; keeps clients from keying on "sandbox"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        return "Microsoft-IIS/10.0"  # as SAT's servers say; keeps clients from keying on "sandbox"
 
     def log_message(self, format: str, *args: object) -> None:
         _log.debug("%s %s", self.address_string(), format % args)
