@@ -9,7 +9,6 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,12 +86,9 @@ _OUTCOME_READY, _OUTCOME_EMPTY, _OUTCOME_TOO_MANY, _OUTCOME_ERROR = "ready", "em
 class Service:
     """One sandbox's behaviour over its data directory; thread-safe."""
 
-    def __init__(
-        self, config: SandboxConfig, catalog: Catalog, clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, config: SandboxConfig, catalog: Catalog) -> None:
         self._config = config
         self._catalog = catalog
-        self._clock = clock
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self._packages_dir = config.data_dir / "packages"
         self._packages_dir.mkdir(exist_ok=True)
@@ -115,7 +111,7 @@ class Service:
             signed = verify_security_header(header)
         except SignatureError as error:
             raise AuthenticationRefusedError(str(error)) from None
-        now = self._clock()
+        now = time.time()
         created, expires = _instant(signed.created), _instant(signed.expires)
         if created is None or expires is None:
             raise AuthenticationRefusedError("the Timestamp's Created/Expires are not UTC instants")
@@ -158,7 +154,7 @@ class Service:
         stuck: bool = False,
     ) -> QueryAnswer:
         self._check_caller(service, authorization, request)
-        now = self._clock()
+        now = time.time()
         try:
             query = read_query(service, kind, request, dt.datetime.fromtimestamp(now).date())
         except QueryRejectedError as rejected:
@@ -183,7 +179,7 @@ class Service:
         row = self._store.request(_attribute(request, "IdSolicitud"))
         if row is None or row.rfc != requester or row.service != service:
             return VerifyAnswer(Code.NOT_FOUND, RequestState.REJECTED, Code.NOT_FOUND)
-        now = self._clock()
+        now = time.time()
         if row.stuck or now < row.created_at + self._config.accepted_seconds:
             return VerifyAnswer(Code.ACCEPTED, RequestState.ACCEPTED, Code.ACCEPTED)
         if row.outcome is None or now < self._finished_at(row):
@@ -206,7 +202,7 @@ class Service:
         row = None if package is None else self._store.request(package.request_id)
         if package is None or row is None or row.rfc != requester or row.service != service:
             return DownloadAnswer(Code.NOT_FOUND)
-        if self._clock() >= self._expires_at(row):
+        if time.time() >= self._expires_at(row):
             return DownloadAnswer(Code.PACKAGE_GONE)
         if not self._store.count_download(package.id, self._config.download_limit):
             return DownloadAnswer(Code.DOWNLOADS_EXHAUSTED)
@@ -216,7 +212,7 @@ class Service:
         """SAT's checks before a call's parameters are read; returns the requester's RFC."""
         token = token_from_authorization(authorization)
         claims = None if token is None else self._tokens.read(token)
-        now = self._clock()
+        now = time.time()
         if (
             claims is None
             or claims.service != service
@@ -268,10 +264,10 @@ class Service:
                 else self._config.max_metadata_records
             )
             if count == 0:
-                self._store.finish(request_id, _OUTCOME_EMPTY, 0, self._clock(), [])
+                self._store.finish(request_id, _OUTCOME_EMPTY, 0, time.time(), [])
                 return
             if count > limit:
-                self._store.finish(request_id, _OUTCOME_TOO_MANY, count, self._clock(), [])
+                self._store.finish(request_id, _OUTCOME_TOO_MANY, count, time.time(), [])
                 return
             for leftover in (partial, final):  # from a run that stopped halfway
                 shutil.rmtree(leftover, ignore_errors=True)
@@ -286,12 +282,12 @@ class Service:
             ]
             total = sum(p.document_count for p in packages)
             outcome = _OUTCOME_READY if total else _OUTCOME_EMPTY
-            self._store.finish(request_id, outcome, total, self._clock(), packages if total else [])
+            self._store.finish(request_id, outcome, total, time.time(), packages if total else [])
         except Exception:
             _log.exception(
                 "preparing request %s failed; it will answer EstadoSolicitud 4 (Error)", request_id
             )
-            self._store.finish(request_id, _OUTCOME_ERROR, 0, self._clock(), [])
+            self._store.finish(request_id, _OUTCOME_ERROR, 0, time.time(), [])
 
 
 def _attribute(element: etree._Element, name: str) -> str:
