@@ -173,3 +173,12 @@ def test_a_rejected_document_leaves_no_rows_behind_even_when_it_failed_late() ->
         Decimal("137.93"),
     ]
     assert pl.Series(result.table("impuestos")["uuid"]).unique().to_list() == [UUID]
+
+
+def test_a_huge_addenda_text_node_is_read_whole_on_the_fast_path() -> None:
+    text = b"x" * 12_000_000
+    addenda = b"<cfdi:Addenda><erp:Nota xmlns:erp='urn:erp'>" + text + b"</erp:Nota></cfdi:Addenda>"
+    result = parse(("big.xml", BASE.replace(b"</cfdi:Comprobante>", addenda + b"</cfdi:Comprobante>")))
+    raw = result.one("complementos_raw", UUID)
+    assert len(str(raw["xml"])) > 12_000_000
+    assert result.one("comprobantes", UUID)["tiene_addenda"] is True
