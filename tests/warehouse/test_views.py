@@ -353,3 +353,21 @@ def test_withholdings_are_summed_per_period_with_each_tax(book: Warehouse) -> No
     assert rows == [
         (A, "emitidos", 2024, 1, 1, "14", 1, _d("1000"), _d("116"), _d("100"), _d("16"), _d("0")),
     ]
+
+
+def test_large_foreign_currency_amounts_convert_to_mxn_without_overflow(tmp_path: Path) -> None:
+    """DuckDB types DECIMAL(18,6) x DECIMAL(18,6) as DECIMAL(18,12): 70,994.20 USD x 18.564 overflowed."""
+    invoice = _invoice(9, ("I", "PPD"), (A, B), ("442463.75", "513257.95"), tipo_cambio="18.564")
+    with Warehouse.open(tmp_path / "wh.duckdb") as wh:
+        _cfdi(
+            wh,
+            A,
+            JAN,
+            "emitidos",
+            {
+                "comprobantes": _frame(COMPROBANTES, [invoice]),
+                "impuestos": _frame(IMPUESTOS, [_iva(9, "70794.20")]),
+            },
+        )
+        assert wh.query("SELECT iva_trasladado_devengado_mxn FROM iva_mensual").item() == _d("1314223.528800")
+        assert wh.query("SELECT saldo_mxn FROM saldos_ppd").item() == _d("9528120.583800")

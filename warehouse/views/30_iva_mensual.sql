@@ -6,6 +6,7 @@
 -- Cancelled documents and payments are left out.
 -- example: SELECT rfc, month, direction, iva_trasladado_devengado_mxn, iva_trasladado_flujo_mxn
 -- FROM iva_mensual ORDER BY ALL
+-- DuckDB types DECIMAL(18,6) x DECIMAL(18,6) as DECIMAL(18,12), which overflows past a million: widen first.
 WITH documentos AS (
     SELECT
         c.rfc,
@@ -14,7 +15,7 @@ WITH documentos AS (
         c.metodo_pago,
         i.tipo,
         CASE c.tipo_de_comprobante WHEN 'E' THEN -1 ELSE 1 END
-            * i.importe * coalesce(c.tipo_cambio, 1) AS iva_mxn
+            * i.importe::DECIMAL(38, 6) * coalesce(c.tipo_cambio, 1) AS iva_mxn
     FROM comprobantes AS c
     JOIN impuestos AS i
         ON i.rfc = c.rfc AND i.month = c.month AND i.direction = c.direction AND i.uuid = c.uuid
@@ -28,7 +29,7 @@ pagos_iva AS (
         date_trunc('month', p.fecha_pago)::DATE AS month,
         p.direction,
         t.tipo,
-        t.importe * coalesce(p.tipo_cambio_p, 1) AS iva_mxn
+        t.importe::DECIMAL(38, 6) * coalesce(p.tipo_cambio_p, 1) AS iva_mxn
     FROM pagos AS p
     JOIN pagos_impuestos AS t
         ON t.rfc = p.rfc AND t.month = p.month AND t.direction = p.direction
@@ -47,9 +48,9 @@ SELECT
     rfc,
     month,
     direction,
-    coalesce(sum(devengado) FILTER (WHERE tipo = 'traslado'), 0)::DECIMAL(18, 6) AS iva_trasladado_devengado_mxn,
-    coalesce(sum(devengado) FILTER (WHERE tipo = 'retencion'), 0)::DECIMAL(18, 6) AS iva_retenido_devengado_mxn,
-    coalesce(sum(flujo) FILTER (WHERE tipo = 'traslado'), 0)::DECIMAL(18, 6) AS iva_trasladado_flujo_mxn,
-    coalesce(sum(flujo) FILTER (WHERE tipo = 'retencion'), 0)::DECIMAL(18, 6) AS iva_retenido_flujo_mxn
+    coalesce(sum(devengado) FILTER (WHERE tipo = 'traslado'), 0)::DECIMAL(38, 6) AS iva_trasladado_devengado_mxn,
+    coalesce(sum(devengado) FILTER (WHERE tipo = 'retencion'), 0)::DECIMAL(38, 6) AS iva_retenido_devengado_mxn,
+    coalesce(sum(flujo) FILTER (WHERE tipo = 'traslado'), 0)::DECIMAL(38, 6) AS iva_trasladado_flujo_mxn,
+    coalesce(sum(flujo) FILTER (WHERE tipo = 'retencion'), 0)::DECIMAL(38, 6) AS iva_retenido_flujo_mxn
 FROM movimientos
 GROUP BY rfc, month, direction

@@ -37,7 +37,7 @@ SELECT
     c.total,
     coalesce(a.pagado, 0) AS pagado,
     c.total - coalesce(a.pagado, 0) AS saldo,
-    ((c.total - coalesce(a.pagado, 0)) * coalesce(c.tipo_cambio, 1))::DECIMAL(18, 6) AS saldo_mxn,
+    ((c.total - coalesce(a.pagado, 0))::DECIMAL(38, 6) * coalesce(c.tipo_cambio, 1))::DECIMAL(38, 6) AS saldo_mxn,
     coalesce(a.pagos, 0) AS pagos,
     a.ultima_fecha_pago,
     a.ultimo_saldo_insoluto,
