@@ -6,8 +6,8 @@
 -- Cancelled documents and payments are left out.
 -- example: SELECT rfc, month, direction, iva_trasladado_devengado_mxn, iva_trasladado_flujo_mxn
 -- FROM iva_mensual ORDER BY ALL
--- DuckDB types DECIMAL(18,6) x DECIMAL(18,6) as DECIMAL(18,12), which overflows past a million: widen first.
 WITH documentos AS (
+    -- DuckDB types DECIMAL(18,6) x DECIMAL(18,6) as DECIMAL(18,12), overflowing past a million: widen first.
     SELECT
         c.rfc,
         c.month,
