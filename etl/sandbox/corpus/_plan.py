@@ -27,6 +27,9 @@ their group number across months, which is what makes references regenerable wit
 | 19 | I as CFDI 3.3 |
 
 Documents of roles 0–4 and 13–19 are cancelled at random (3%), some in a later month.
+
+Retenciones use the same slots only for roles 16–17: with several configured RFCs, those issued go to
+another configured RFC too. Any Retenciones document is cancelled at random (3%).
 """
 
 from __future__ import annotations
@@ -93,6 +96,7 @@ class Header:
     third_party: bool
     complement: str | None
     bits: int  # the document's hash, for the renderer's further cheap choices
+    retention_kind: int = 0  # Retenciones: which withholding it records (an index into their kinds)
 
     @property
     def cancelled(self) -> bool:
@@ -102,12 +106,6 @@ class Header:
     def pac(self) -> str:
         """The RFC of the PAC that stamped it."""
         return PACS[self.bits % len(PACS)]
-
-    @property
-    def retention_kind(self) -> int:
-        """Which withholding a Retenciones document records (an index into the Retenciones kinds)."""
-        kind = self.bits % RETENTION_KINDS
-        return 0 if kind == FOREIGN_RETENTION and self.key.origin == "received" else kind
 
 
 class Plan:
@@ -247,23 +245,8 @@ class Plan:
         me = taxpayer(self.seed, self.rfcs[key.rfc_index])
         cancel_draw = (bits >> 26) & 0x3FF
         if key.family == "retenciones":
-            foreign = key.origin == "issued" and bits % RETENTION_KINDS == FOREIGN_RETENTION
-            pick = (bits >> 32) % POOL_SIZE
-            other = foreign_party(self.seed, pick) if foreign else counterpart(self.seed, pick)
-            return self._finish(
-                key,
-                bits,
-                me,
-                other,
-                role=0,
-                group=key.index,
-                tipo="",
-                version="2.0",
-                fecha=fecha,
-                stamped=stamped,
-                cancelled_at=self._random_cancel(stamped, bits) if cancel_draw < 31 else None,
-                third_party=False,
-                complement=None,
+            return self._retencion_header(
+                key, bits, me=me, fecha=fecha, stamped=stamped, cancel_draw=cancel_draw
             )
         group, role = divmod(self.slot_of(key), GROUP)
         tipo, version, complement = "I", "4.0", None
@@ -303,6 +286,40 @@ class Plan:
             complement=complement,
         )
 
+    def _retencion_header(
+        self, key: DocumentKey, bits: int, *, me: Party, fecha: datetime, stamped: datetime, cancel_draw: int
+    ) -> Header:
+        """Retenciones use the same slots as CFDI only to pick cross documents (roles 16-17); a payment
+        to a foreign resident goes to a synthetic foreigner, never to a configured RFC."""
+        group, role = divmod(self.slot_of(key), GROUP)
+        target = self.cross_target(key.rfc_index, group, role) if key.origin == "issued" else None
+        kind = bits % RETENTION_KINDS
+        if kind == FOREIGN_RETENTION and (key.origin == "received" or target is not None):
+            kind = 0
+        pick = (bits >> 32) % POOL_SIZE
+        if target is not None:
+            other = taxpayer(self.seed, self.rfcs[target])
+        elif kind == FOREIGN_RETENTION:
+            other = foreign_party(self.seed, pick)
+        else:
+            other = counterpart(self.seed, pick)
+        return self._finish(
+            key,
+            bits,
+            me,
+            other,
+            role=role,
+            group=group,
+            tipo="",
+            version="2.0",
+            fecha=fecha,
+            stamped=stamped,
+            cancelled_at=self._random_cancel(stamped, bits) if cancel_draw < 31 else None,
+            third_party=False,
+            complement=None,
+            retention_kind=kind,
+        )
+
     def _finish(
         self,
         key: DocumentKey,
@@ -319,6 +336,7 @@ class Plan:
         cancelled_at: datetime | None,
         third_party: bool,
         complement: str | None,
+        retention_kind: int = 0,
     ) -> Header:
         issuer, receiver = (me, other) if key.origin == "issued" else (other, me)
         return Header(
@@ -336,6 +354,7 @@ class Plan:
             third_party=third_party,
             complement=complement,
             bits=bits,
+            retention_kind=retention_kind,
         )
 
     def _counterpart(self, key: DocumentKey, group: int, role: int, bits: int) -> Party:
@@ -388,9 +407,11 @@ class Plan:
                 if start <= header.fecha <= end:
                     yield header
 
-    def cross_received(self, receiver_index: int, start: datetime, end: datetime) -> Iterator[Header]:
-        """CFDI that other configured taxpayers issued to `receiver_index` within `[start, end]`."""
-        count = self.per_month["cfdi"]
+    def cross_received(
+        self, family: Family, receiver_index: int, start: datetime, end: datetime
+    ) -> Iterator[Header]:
+        """Documents other configured taxpayers issued to `receiver_index` within `[start, end]`."""
+        count = self.per_month[family]
         for month in months_between(start, end):
             if count == 0 or not self.has_month(month):
                 continue
@@ -398,9 +419,9 @@ class Plan:
             high = month.last_index_at_or_before(end, count)
             for issuer_index in range(len(self.rfcs)):
                 for slot in self._cross_slots(issuer_index, receiver_index, count):
-                    index = self.index_of("cfdi", issuer_index, "issued", month, slot)
+                    index = self.index_of(family, issuer_index, "issued", month, slot)
                     if low <= index < high:
-                        header = self.header(DocumentKey("cfdi", issuer_index, "issued", month, index))
+                        header = self.header(DocumentKey(family, issuer_index, "issued", month, index))
                         if start <= header.fecha <= end:
                             yield header
 

@@ -68,8 +68,7 @@ def _candidates(plan: Plan, query: CorpusQuery, me: int) -> Iterator[Header]:
         yield from plan.stream(query.service, me, "issued", query.start, query.end)
     elif query.direction == "recibidos":
         yield from plan.stream(query.service, me, "received", query.start, query.end)
-        if query.service == "cfdi":
-            yield from plan.cross_received(me, query.start, query.end)
+        yield from plan.cross_received(query.service, me, query.start, query.end)
 
 
 def _as_of(header: Header, as_of: datetime | None) -> Header | None:

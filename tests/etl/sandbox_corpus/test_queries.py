@@ -88,3 +88,12 @@ def test_as_of_hides_documents_not_yet_issued_and_cancellations_not_yet_made() -
     assert corpus.count(query("emitidos", status="Todos", as_of=datetime(2025, 2, 1))) < corpus.count(
         everything
     )
+
+
+def test_a_withholding_one_configured_rfc_issues_to_another_is_received_by_it() -> None:
+    corpus = corpus_for(retenciones_per_month=40)
+    to_other = query("emitidos", "xml", service="retenciones", status="Vigente", counterpart_rfcs=(RFCS[1],))
+    issued = {d.uuid for d in corpus.documents(to_other)}
+    received = query("recibidos", "xml", rfc=RFCS[1], service="retenciones", status="Vigente")
+    assert issued
+    assert issued <= {d.uuid for d in corpus.documents(received)}
