@@ -139,10 +139,12 @@ class _Handler(BaseHTTPRequestHandler):
         service, _, path = self.path.lstrip("/").partition("/")
         route = _ROUTES.get("/" + path.split("?")[0])
         if service not in _SERVICES or route is None:
+            self.close_connection = True  # the body was not read: the connection cannot be reused
             self._send(_plain(404, f"no SAT service at {self.path}"))
             return
         length = int(self.headers.get("Content-Length") or 0)
         if not 0 < length <= _MAX_REQUEST_BYTES:
+            self.close_connection = True
             self._send(_plain(411 if length == 0 else 413, "a SOAP request needs a body under 1 MB"))
             return
         body = self.rfile.read(length)
