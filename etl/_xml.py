@@ -12,16 +12,13 @@ import hashlib
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
 from lxml import etree
 
 __all__ = [
-    "KNOWN_PREFIXES",
     "DocumentRejectedError",
     "Rejection",
-    "XmlDocument",
     "parse_repaired",
     "parse_tree",
     "raw_xml",
@@ -34,7 +31,7 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 # Prefixes real files use without declaring them, and what they always mean. `cfdi` and `retenciones`
 # depend on the document's version, read from the root element (see _namespace_for_prefix).
-KNOWN_PREFIXES: dict[str, str] = {
+_KNOWN_PREFIXES: dict[str, str] = {
     "xsi": XSI,
     "tfd": "http://www.sat.gob.mx/TimbreFiscalDigital",
     "pago10": "http://www.sat.gob.mx/Pagos",
@@ -75,17 +72,6 @@ class Rejection(NamedTuple):
     @classmethod
     def of(cls, source: str, data: bytes, documento: str | None, uuid: str | None, motivo: str) -> Rejection:
         return cls(source, hashlib.sha256(data).hexdigest(), len(data), documento, uuid, motivo)
-
-
-@dataclass(frozen=True, slots=True)
-class XmlDocument:
-    """A parsed document and where it came from, as handed to a document family's parser."""
-
-    source: str
-    sha256: str
-    size: int
-    root: etree._Element
-    repairs: tuple[str, ...]
 
 
 _local = threading.local()
@@ -170,8 +156,8 @@ def _declare(data: bytes, prefix: str, namespace: str) -> bytes:
 
 
 def _namespace_for_prefix(data: bytes, prefix: str) -> str:
-    if prefix in KNOWN_PREFIXES:
-        return KNOWN_PREFIXES[prefix]
+    if prefix in _KNOWN_PREFIXES:
+        return _KNOWN_PREFIXES[prefix]
     root = _ROOT_START.search(data)
     version_match = _VERSION.search(root.group(0)) if root else None
     version = version_match.group(1) if version_match else b""
