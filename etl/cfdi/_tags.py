@@ -5,7 +5,6 @@ from __future__ import annotations
 __all__ = [
     "CFD3",
     "CFD4",
-    "CFDI_NAMESPACES",
     "IMPLOCAL",
     "NOMINA11",
     "NOMINA12",
@@ -18,7 +17,6 @@ __all__ = [
 
 CFD4 = "http://www.sat.gob.mx/cfd/4"
 CFD3 = "http://www.sat.gob.mx/cfd/3"
-CFDI_NAMESPACES = (CFD4, CFD3)
 TFD = "http://www.sat.gob.mx/TimbreFiscalDigital"
 PAGOS20 = "http://www.sat.gob.mx/Pagos20"
 PAGOS10 = "http://www.sat.gob.mx/Pagos"
