@@ -175,6 +175,11 @@ def render_cfdi(c: Comprobante) -> bytes:
         ("LugarExpedicion", c.issuer.postal_code),
     )
     parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<cfdi:Comprobante {" ".join(declarations)}{root}>\n']
+    if c.global_info is not None and v4:
+        periodicidad, meses, year = c.global_info
+        parts.append(
+            f'<cfdi:InformacionGlobal Periodicidad="{periodicidad}" Meses="{meses}" Año="{year}"/>\n'
+        )
     for relation, uuids in c.related if v4 else c.related[:1]:
         members = "".join(f'<cfdi:CfdiRelacionado UUID="{uuid}"/>' for uuid in uuids)
         parts.append(f'<cfdi:CfdiRelacionados TipoRelacion="{relation}">{members}</cfdi:CfdiRelacionados>\n')

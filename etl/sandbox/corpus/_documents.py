@@ -14,6 +14,7 @@ from ._invoice import PRODUCTS, Comprobante, Line, LocalTax, make_line, priced_l
 from ._money import ZERO, cents
 from ._nomina import NOMINA_NAMESPACE, make_payroll
 from ._pagos import PAGOS_NAMESPACE, paid_invoice, render_pagos
+from ._parties import GENERAL_PUBLIC_RFC
 from ._plan import GROUP, Header, Plan
 from ._retenciones import Retencion, make_retencion, render_retencion
 
@@ -63,6 +64,7 @@ def _comprobante(
     local_taxes: Sequence[LocalTax] = (),
     related: Related = (),
     complement: tuple[str, tuple[str, str, str]] | None = None,
+    global_info: tuple[str, str, str] | None = None,
 ) -> Comprobante:
     return Comprobante(
         version=header.version,
@@ -86,6 +88,7 @@ def _comprobante(
         related=related,
         complement_xml="" if complement is None else complement[0],
         complement_namespaces=() if complement is None else (complement[1],),
+        global_info=global_info,
     )
 
 
@@ -171,6 +174,8 @@ class DocumentFactory:
             replaced = self.plan.key_at("cfdi", header.key.rfc_index, header.key.origin, previous, slot)
             related = (("04", (self.plan.uuid_of(replaced),)),)
         ppd = role == 5
+        month = header.key.month
+        public = header.receiver.rfc == GENERAL_PUBLIC_RFC
         return _comprobante(
             header,
             serie="F" if header.version == "4.0" else "A",
@@ -178,7 +183,8 @@ class DocumentFactory:
             metodo_pago="PPD" if ppd else "PUE",
             moneda=moneda,
             tipo_cambio=tipo_cambio,
-            uso_cfdi=r.choice(_USES),
+            uso_cfdi="S01" if public else r.choice(_USES),
+            global_info=("04", f"{month.number:02d}", str(month.year)) if public else None,
             lines=tuple(lines),
             local_taxes=local,
             related=related,

@@ -104,7 +104,7 @@ class Comprobante:
     related: Sequence[tuple[str, tuple[str, ...]]] = ()
     complement_xml: str = ""  # pre-rendered complement elements (Pagos, Nómina), before the stamp
     complement_namespaces: Sequence[tuple[str, str, str]] = ()  # prefix, namespace, schema location
-    registro_patronal: str | None = None
+    global_info: tuple[str, str, str] | None = None  # InformacionGlobal: Periodicidad, Meses, Año
     totals: Totals = field(init=False)
 
     def __post_init__(self) -> None:

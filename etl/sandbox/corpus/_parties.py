@@ -14,15 +14,19 @@ from functools import lru_cache
 from ._draw import digest, draw
 
 __all__ = [
+    "GENERAL_PUBLIC_RFC",
     "PACS",
     "Party",
     "certificate_for",
     "counterpart",
     "employee",
     "foreign_party",
+    "general_public",
     "seal",
     "taxpayer",
 ]
+
+GENERAL_PUBLIC_RFC = "XAXX010101000"
 
 # Real PAC RFCs seen in public stamps: the stamp's RfcProvCertif.
 PACS = ("SAT970701NN3", "TBN040609RKA", "CVD110412TF6", "DCD090706E42", "SNF171020F3A", "LSO1306189R5")
@@ -128,6 +132,12 @@ def foreign_party(seed: int, pool_index: int) -> Party:
     value = draw(seed, "foreign", pool_index)
     names = ("ACME HOLDINGS LLC", "NORDIC DATA AB", "O'BRIEN & SONS LTD", "SOCIÉTÉ GÉNÉRALE DE CONSEIL")
     return Party(rfc="XEXX010101000", name=names[value % len(names)], regime="", postal_code="")
+
+
+@lru_cache(maxsize=64)
+def general_public(postal_code: str) -> Party:
+    """SAT's generic receiver of a global invoice: its address is the issuer's LugarExpedicion."""
+    return Party(rfc=GENERAL_PUBLIC_RFC, name="PUBLICO EN GENERAL", regime="616", postal_code=postal_code)
 
 
 @lru_cache(maxsize=4096)

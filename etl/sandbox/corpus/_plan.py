@@ -11,7 +11,8 @@ their group number across months, which is what makes references regenerable wit
 
 | role | document |
 |---|---|
-| 0–4, 16–17 | I, paid at once (PUE); with several configured RFCs, issued 16–17 go to another of them |
+| 0–4, 16–17 | I, paid at once (PUE); with several configured RFCs, issued 16–17 go to another of them; |
+| | half of issued role 4 are global invoices to the general public (InformacionGlobal) |
 | 5 | I, paid later (PPD), in MXN; paid by role 6 of the next two months in two parcialidades |
 | 6 | P (Pagos 2.0): parcialidad 1 of role 5 of last month and parcialidad 2 of role 5 two months ago |
 | 7 | I, which role 8 of the next month credits |
@@ -43,7 +44,7 @@ from uuid import UUID
 
 from ._calendar import Month, months_between
 from ._draw import digest, draw
-from ._parties import PACS, Party, counterpart, employee, foreign_party, taxpayer
+from ._parties import PACS, Party, counterpart, employee, foreign_party, general_public, taxpayer
 
 __all__ = [
     "FOREIGN_RETENTION",
@@ -363,6 +364,9 @@ class Plan:
             return taxpayer(self.seed, self.rfcs[target])
         if role == 9 and key.origin == "issued":
             return employee(self.seed, self.rfcs[key.rfc_index], group % 50)
+        if role == 4 and key.origin == "issued" and bits >> 63:
+            # Half of them: a global invoice of the month's sales to the general public.
+            return general_public(taxpayer(self.seed, self.rfcs[key.rfc_index]).postal_code)
         if role in (5, 6, 7, 8, 10, 11):
             # Documents that refer to each other across months trade with the same counterpart.
             pick = draw(self.seed, "group-party", key.family, key.rfc_index, key.origin, group)

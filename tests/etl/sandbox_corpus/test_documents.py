@@ -75,7 +75,15 @@ def test_every_cfdi_parses_safely_has_a_stamp_and_reconciles_lines_taxes_and_tot
         assert len(attr(stamp, "UUID")) == 36
         kinds.add((attr(root, "Version"), attr(root, "TipoDeComprobante")))
         _check_cfdi_reconciles(root)
-    assert {("4.0", t) for t in "IEPNT"} | {("3.3", "I")} <= kinds
+        global_info = root.find(f"{CFDI}InformacionGlobal")
+        if global_info is not None:
+            receiver = root.find(f"{CFDI}Receptor")
+            assert receiver is not None
+            assert attr(receiver, "Rfc") == "XAXX010101000"
+            assert attr(receiver, "DomicilioFiscalReceptor") == attr(root, "LugarExpedicion")
+            assert attr(global_info, "Meses") == attr(root, "Fecha")[5:7]
+            kinds.add(("4.0", "global"))
+    assert {("4.0", t) for t in "IEPNT"} | {("3.3", "I"), ("4.0", "global")} <= kinds
     assert 3_000 < sum(map(len, documents)) / len(documents) < 12_000
 
 
