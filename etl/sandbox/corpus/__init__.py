@@ -6,13 +6,15 @@ Every document is a pure function of (seed, RFC, month, index), regenerated when
     corpus = Corpus(CorpusConfig(seed=7, rfcs=("EKU9003173C9",), documents_per_month=500))
     query = CorpusQuery(service="cfdi", requester_rfc="EKU9003173C9", direction="recibidos",
                         start=datetime(2025, 1, 1), end=datetime(2025, 1, 31, 23, 59, 59), kind="xml",
-                        status="Vigente")
+                        status="Vigente", as_of=None)
     corpus.count(query)                                   # SAT's NumeroCFDIs
     corpus.write_packages(query, out_dir, "4E1B...")      # [PackageFile(package_id="4E1B..._01", ...)]
+    corpus.documents(query)                               # the matching documents with their XML
+    corpus.document(uuid)                                 # one document's XML, by UUID
 
 `iter_cfdi40_invoices(count, seed)` yields plain CFDI 4.0 invoices (1-20 lines, ~9 KB) for benchmarks.
 The layout of the corpus (which documents pay, credit or substitute which) is described in `_plan.py`;
-the Retenciones metadata header in `_metadata.py`.
+the Retenciones metadata header in `_metadata.py`; the package quirks in `_packages.py`.
 """
 
 from ._corpus import Corpus, CorpusConfig, CorpusDocument
