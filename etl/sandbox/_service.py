@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import queue
 import shutil
+import sqlite3
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,7 @@ class DownloadAnswer:
     package: Path | None = None
 
 
+_PREPARERS = 2
 _OUTCOME_READY, _OUTCOME_EMPTY, _OUTCOME_TOO_MANY, _OUTCOME_ERROR = "ready", "empty", "too-many", "error"
 
 
@@ -96,12 +98,23 @@ class Service:
         self._trust = Trust(load_or_create_test_ca(config.ca_dir or test_ca_dir(config.data_dir))[0])
         self._tokens = TokenIssuer(config.data_dir)
         self._submit_lock = threading.Lock()
-        self._preparer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-prepare")
+        # Packages are written by daemon threads that a stop does not wait for: a request cut short is
+        # written again, from scratch, by the next server over this directory.
+        for stale in self._packages_dir.glob("*.partial*"):  # left by a server that stopped while writing
+            shutil.rmtree(stale, ignore_errors=True)
+        self._pending: queue.Queue[str] = queue.Queue()
+        self._closing = threading.Event()
+        for number in range(_PREPARERS):
+            threading.Thread(
+                target=self._prepare_pending, name=f"sandbox-prepare-{number}", daemon=True
+            ).start()
         for row in self._store.unprepared():  # interrupted by a stop or a crash: prepare again
-            self._preparer.submit(self._prepare, row.id)
+            self._pending.put(row.id)
 
     def close(self) -> None:
-        self._preparer.shutdown(wait=True, cancel_futures=True)
+        self._closing.set()
+        for _ in range(_PREPARERS):
+            self._pending.put("")  # wakes each idle preparer so that it sees the flag and ends
         self._store.close()
 
     # Autentica -----------------------------------------------------------------------------------------
@@ -169,7 +182,7 @@ class Service:
             self._store.add_request(
                 RequestRow(request_id, query.key, query.requester_rfc, service, now, stuck, None, None, None)
             )
-        self._preparer.submit(self._prepare, request_id)
+        self._pending.put(request_id)
         return QueryAnswer(Code.ACCEPTED, Code.ACCEPTED.message, request_id)
 
     def verify(  # noqa: PLR0911 -- one answer per request state
@@ -250,12 +263,24 @@ class Service:
             return True
         return row.outcome == _OUTCOME_READY and now < self._expires_at(row)
 
+    def _prepare_pending(self) -> None:
+        while not self._closing.is_set():
+            request_id = self._pending.get()
+            if self._closing.is_set():
+                return
+            try:
+                self._prepare(request_id)
+            except sqlite3.ProgrammingError:  # the store closed under it: the service stopped
+                return
+
     def _prepare(self, request_id: str) -> None:
         row = self._store.request(request_id)
         if row is None or row.outcome is not None:
             return
         query = Query.from_key(row.query_key)
-        final, partial = self._packages_dir / request_id, self._packages_dir / f"{request_id}.partial"
+        final = self._packages_dir / request_id
+        # A fresh directory per attempt: an attempt cut short by a stop never mixes files with the next one.
+        partial = self._packages_dir / f"{request_id}.partial-{uuid.uuid4().hex[:8]}"
         try:
             count = self._catalog.count(query)
             limit = (
@@ -269,12 +294,14 @@ class Service:
             if count > limit:
                 self._store.finish(request_id, _OUTCOME_TOO_MANY, count, time.time(), [])
                 return
-            for leftover in (partial, final):  # from a run that stopped halfway
-                shutil.rmtree(leftover, ignore_errors=True)
             partial.mkdir()
             written = self._catalog.write_packages(
                 query, partial, request_id, self._config.documents_per_package
             )
+            if self._closing.is_set():  # stopped meanwhile: the next server writes it again
+                shutil.rmtree(partial, ignore_errors=True)
+                return
+            shutil.rmtree(final, ignore_errors=True)  # from an attempt that stopped before recording it
             partial.rename(final)
             packages = [
                 PackageRow(p.package_id, request_id, str(final / p.path.name), p.document_count, 0)
@@ -284,6 +311,9 @@ class Service:
             outcome = _OUTCOME_READY if total else _OUTCOME_EMPTY
             self._store.finish(request_id, outcome, total, time.time(), packages if total else [])
         except Exception:
+            shutil.rmtree(partial, ignore_errors=True)
+            if self._closing.is_set():
+                return  # stopped halfway: left unprepared, for the next start
             _log.exception(
                 "preparing request %s failed; it will answer EstadoSolicitud 4 (Error)", request_id
             )

@@ -7,12 +7,13 @@ real, shared fixture zips so that counts (tope, several packages) are chosen by 
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 from etl.sandbox import Query, WrittenPackage
 from tests.paths import SAT_FIXTURES
 
-__all__ = ["FixtureCatalog"]
+__all__ = ["FixtureCatalog", "GatedCatalog"]
 
 
 class FixtureCatalog:
@@ -37,3 +38,19 @@ class FixtureCatalog:
             written.append(WrittenPackage(f"{request_id}_{number:02d}", path, count))
             remaining, number = remaining - count, number + 1
         return written
+
+
+class GatedCatalog(FixtureCatalog):
+    """A FixtureCatalog whose package writing waits for `gate`, to stop a server in the middle of it."""
+
+    def __init__(self, documents: int) -> None:
+        super().__init__(documents)
+        self.gate = threading.Event()
+        self.writing = threading.Event()
+
+    def write_packages(
+        self, query: Query, out_dir: Path, request_id: str, documents_per_package: int
+    ) -> list[WrittenPackage]:
+        self.writing.set()
+        self.gate.wait(60)
+        return super().write_packages(query, out_dir, request_id, documents_per_package)

@@ -16,7 +16,7 @@ import pytest
 
 from etl.sandbox import SandboxServer
 from etl.sat import DocumentStatus, Fiel, QueryParameters, RequestBuilder, RequestType
-from tests.etl.sandbox.catalogs import FixtureCatalog
+from tests.etl.sandbox.catalogs import FixtureCatalog, GatedCatalog
 from tests.etl.sandbox.envelopes import fixture_signer
 from tests.etl.sandbox.soap import post, result_attributes
 from tests.paths import SAT_FIXTURES
@@ -194,3 +194,24 @@ def test_state_and_download_counts_survive_a_restart_of_the_server(
     )  # fmt: skip
     assert session.download(package_id)[0] == "5000"
     assert session.download(package_id)[0] == "5008"
+
+
+def test_a_stop_while_packages_are_written_is_prompt_and_the_next_server_writes_them_again(
+    sandbox_factory: Callable[..., SandboxServer],
+) -> None:
+    catalog = GatedCatalog(1)
+    first = sandbox_factory(catalog=catalog)
+    session = _Session(first.base_url)
+    request_id = session.query(_ISSUED_XML)["IdSolicitud"]
+    assert catalog.writing.wait(30)
+    started = time.monotonic()
+    first.stop()
+    assert time.monotonic() - started < 5
+    catalog.gate.set()  # the cut-short attempt finishes writing; nothing records it
+
+    second = sandbox_factory(catalog=FixtureCatalog(1), data_dir=first.data_dir)
+    session.base_url = second.base_url
+    result, [package_id] = session.wait_until_done(request_id)
+    assert result["EstadoSolicitud"] == "3"
+    assert session.download(package_id) == ("5000", (SAT_FIXTURES / "packages" / "cfdi.zip").read_bytes())
+    assert not list((first.data_dir / "packages").glob("*.partial*"))
