@@ -345,22 +345,16 @@ class Load:
             f"CASE WHEN {feed.cancelled} THEN {ident(feed.cancelled_at)} END AS fecha_cancelacion "
             f"FROM {ident(feed.table)} WHERE {_WHERE}{self._ours()}"
         )
-        # New to the history: a vigente UUID never seen, or a cancellation not yet recorded. Two plain
-        # anti-joins on the UUID are much cheaper than one join with an OR in its condition.
+        # New to the history: a UUID never seen, or a cancellation not yet recorded. Only the history
+        # rows of this load's UUIDs are looked at (a semi-join that builds on the load's side), so the
+        # cost follows the load, not the size of the history.
         self.con.execute(
             f"INSERT INTO {history} ({column_list(HISTORY.names)}) "  # noqa: S608
-            f"SELECT m.uuid, m.estatus, m.fecha_cancelacion, ?, ?, ?, ? FROM ({seen}) m "
-            f"WHERE m.estatus = 'vigente' AND m.uuid NOT IN (SELECT uuid FROM {history}) "
-            "UNION ALL "
-            f"SELECT m.uuid, m.estatus, m.fecha_cancelacion, ?, ?, ?, ? FROM ({seen}) m "
-            f"WHERE m.estatus = 'cancelado' AND m.uuid NOT IN "
-            f"(SELECT uuid FROM {history} WHERE estatus = 'cancelado')",
-            [
-                *(loaded_at, self.load_id, self.partition.rfc, self.partition.direction),
-                *self._partition(),
-                *(loaded_at, self.load_id, self.partition.rfc, self.partition.direction),
-                *self._partition(),
-            ],
+            f"WITH m AS ({seen}), known AS (SELECT h.uuid, bool_or(h.estatus = 'cancelado') AS cancelado "
+            f"FROM {history} h SEMI JOIN m ON h.uuid = m.uuid GROUP BY h.uuid) "
+            "SELECT m.uuid, m.estatus, m.fecha_cancelacion, ?, ?, ?, ? FROM m "
+            "LEFT JOIN known k ON k.uuid = m.uuid WHERE k.uuid IS NULL OR (m.estatus = 'cancelado' AND NOT k.cancelado)",
+            [*self._partition(), loaded_at, self.load_id, self.partition.rfc, self.partition.direction],
         )
 
     def commit(self) -> LoadReport:

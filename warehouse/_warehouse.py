@@ -116,9 +116,11 @@ class Warehouse:
     ) -> Iterator[Load]:
         """Replace the dataset's tables for one partition with what is appended inside the block.
 
-        On leaving the block normally, every batch is de-duplicated on UUID and swapped in in one
-        transaction (a load with no batches empties the partition: SAT said there was nothing). If the
-        block raises, nothing changes and the attempt is recorded in `loads` as failed.
+        The load is one transaction: the partition's rows of the dataset are deleted as it opens, each
+        batch is written as it is appended, and on leaving the block normally the rows are de-duplicated
+        on UUID and committed (a load with no batches empties the partition: SAT said there was
+        nothing). If the block raises, everything rolls back and the attempt is recorded in `loads` as
+        failed.
 
         `merge=True` replaces only the documents (by UUID) and rejects (by key) appended, keeping the
         partition's other rows: for files a user brings, which are rarely a whole partition.
