@@ -16,9 +16,11 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import re
+import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
 from typing import Protocol
@@ -151,12 +153,12 @@ def _chunks(entries: Iterable[tuple[str, bytes]], size: int) -> Iterator[list[tu
 
 def iter_parsed_batches(
     entries: Iterable[tuple[str, bytes]], batch_size: int = 2_000, processes: int = 1
-) -> Iterator[ParsedBatch]:
+) -> Generator[ParsedBatch, None, None]:
     """Parse entries in batches of `batch_size`, in order, on `processes` worker processes (1: in this one).
 
     Entries are read lazily and at most two batches per process are in flight, so memory is bounded by the
-    batch size, not by the number of entries. Workers are spawned, not forked: forking a process that has
-    imported Polars can deadlock.
+    batch size, not by the number of entries. Workers are spawned, not forked (forking a process that has
+    imported Polars can deadlock), once per process count, and reused by later calls.
     """
     if batch_size < 1 or processes < 1:
         raise ValueError("batch_size and processes must be at least 1")
@@ -164,12 +166,40 @@ def iter_parsed_batches(
     if processes == 1:
         yield from map(parse_documents, chunks)
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        pending: deque[Future[ParsedBatch]] = deque()
+    pool = _pool(processes)
+    pending: deque[Future[ParsedBatch]] = deque()
+    try:
         for chunk in chunks:
             pending.append(pool.submit(parse_documents, chunk))
             if len(pending) >= 2 * processes:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BrokenProcessPool:
+        _forget_pool(processes, pool)  # a worker died (killed, out of memory): the next call starts afresh
+        raise
+    finally:
+        for future in pending:  # the caller stopped early: do not parse what nobody will read
+            future.cancel()
+
+
+_pools: dict[int, ProcessPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool(processes: int) -> ProcessPoolExecutor:
+    """Worker pools live as long as this process: starting a worker (it imports Polars and lxml) takes about
+    a second, which every package of a few thousand documents would otherwise pay again."""
+    with _pools_lock:
+        pool = _pools.get(processes)
+        if pool is None:
+            pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"))
+            _pools[processes] = pool
+        return pool
+
+
+def _forget_pool(processes: int, pool: ProcessPoolExecutor) -> None:
+    with _pools_lock:
+        if _pools.get(processes) is pool:
+            del _pools[processes]
+    pool.shutdown(wait=False, cancel_futures=True)

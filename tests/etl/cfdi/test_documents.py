@@ -70,6 +70,17 @@ def test_two_processes_give_the_same_rows_as_one_in_the_same_batches() -> None:
         assert _combined([b.frames[table] for b in one]).equals(_combined([b.frames[table] for b in two]))
 
 
+@pytest.mark.slow
+def test_a_caller_stopping_early_leaves_the_worker_pool_usable_for_the_next_call() -> None:
+    entries = ENTRIES * 4
+    first = iter_parsed_batches(entries, batch_size=3, processes=2)
+    assert next(first).documents == 3
+    first.close()
+    again = list(iter_parsed_batches(entries, batch_size=18, processes=2))
+    assert [b.documents for b in again] == [18] * 4
+    assert sum(b.rejected for b in again) == 4  # the malformed fixture, four times
+
+
 def test_entries_are_read_lazily_one_batch_at_a_time() -> None:
     taken: list[int] = []
 
