@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -9,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from etl.sandbox.corpus import CFDI_METADATA_HEADER, RETENCIONES_METADATA_HEADER
+from tests.paths import REPO_ROOT
 
 from ._helpers import RFCS, TFD, attr, corpus_for, metadata_rows, parse, query, xml_entries
 
@@ -21,6 +25,33 @@ def test_the_same_seed_writes_the_same_bytes_and_another_seed_does_not(tmp_path:
     assert [p.sha256 for p in first] == [p.sha256 for p in again]
     assert [p.path.read_bytes() for p in first] == [p.path.read_bytes() for p in again]
     assert {p.sha256 for p in first}.isdisjoint(p.sha256 for p in other)
+
+
+_IN_ANOTHER_PROCESS = """
+import sys
+from datetime import datetime
+from pathlib import Path
+from etl.sandbox.corpus import Corpus, CorpusConfig, CorpusQuery
+corpus = Corpus(CorpusConfig(seed=5, rfcs=("EKU9003173C9", "M&A010101AB1"), documents_per_month=80))
+q = CorpusQuery("cfdi", "EKU9003173C9", "emitidos", datetime(2025, 1, 1), datetime(2025, 3, 31, 23, 59, 59),
+                "xml", status="Todos")
+print(" ".join(p.sha256 for p in corpus.write_packages(q, Path(sys.argv[1]), "REQ", 50)))
+"""
+
+
+def test_another_process_with_another_hash_seed_writes_the_same_bytes(tmp_path: Path) -> None:
+    q = query("emitidos", "xml", status="Todos")
+    here = [p.sha256 for p in corpus_for(seed=5).write_packages(q, tmp_path / "here", "REQ", 50)]
+    environment = {**os.environ, "PYTHONHASHSEED": "12345"}
+    done = subprocess.run(
+        [sys.executable, "-c", _IN_ANOTHER_PROCESS, str(tmp_path / "there")],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=REPO_ROOT,
+    )
+    assert done.stdout.split() == here
 
 
 @pytest.mark.parametrize(
