@@ -348,12 +348,13 @@ class Load:
         # New to the history: a UUID never seen, or a cancellation not yet recorded. Only the history
         # rows of this load's UUIDs are looked at (a semi-join that builds on the load's side), so the
         # cost follows the load, not the size of the history.
+        new = "SELECT m.uuid, m.estatus, m.fecha_cancelacion, ?, ?, ?, ? FROM m "
+        new += "LEFT JOIN known k ON k.uuid = m.uuid"
         self.con.execute(
             f"INSERT INTO {history} ({column_list(HISTORY.names)}) "  # noqa: S608
-            f"WITH m AS ({seen}), known AS (SELECT h.uuid, bool_or(h.estatus = 'cancelado') AS cancelado "
-            f"FROM {history} h SEMI JOIN m ON h.uuid = m.uuid GROUP BY h.uuid) "
-            "SELECT m.uuid, m.estatus, m.fecha_cancelacion, ?, ?, ?, ? FROM m "
-            "LEFT JOIN known k ON k.uuid = m.uuid WHERE k.uuid IS NULL OR (m.estatus = 'cancelado' AND NOT k.cancelado)",
+            f"WITH m AS ({seen}), known AS (SELECT h.uuid, bool_or(h.estatus = 'cancelado') "
+            f"AS cancelado FROM {history} h SEMI JOIN m ON h.uuid = m.uuid GROUP BY h.uuid) "
+            f"{new} WHERE k.uuid IS NULL OR (m.estatus = 'cancelado' AND NOT k.cancelado)",
             [*self._partition(), loaded_at, self.load_id, self.partition.rfc, self.partition.direction],
         )
 
