@@ -12,7 +12,7 @@ from types import TracebackType
 import duckdb
 import polars as pl
 
-from warehouse._catalog import LOADS, Catalog
+from warehouse._catalog import HISTORY, LOADS, Catalog
 from warehouse._ddl import first_row, ident
 from warehouse._errors import LoadError, WarehouseError
 from warehouse._export import export
@@ -26,7 +26,9 @@ __all__ = ["Warehouse", "default_path", "published_path"]
 _WAL_BEFORE_CHECKPOINT = "256MB"
 # Columns that differ between two loads of the same input by nature (when, which load), left out of
 # content checksums.
-_VOLATILE = frozenset({"load_id", "loaded_at", "visto_desde"})
+_VOLATILE = frozenset({"load_id", "loaded_at"})
+# The history's first sighting (when, by which load, in whose metadata) depends on which load came first.
+_FIRST_SEEN = frozenset({"visto_desde", "load_id", "rfc", "direction"})
 
 
 def default_path() -> Path:
@@ -165,7 +167,8 @@ class Warehouse:
         return frame
 
     def checksums(self) -> dict[str, str]:
-        """Per table, `rows:sum-of-row-hashes` over its content (not which load wrote it, nor when).
+        """Per table, `rows:sum-of-row-hashes` over its content (not which load wrote it, nor when; for the
+        status history, not where and when each status was first seen).
 
         Independent of row order; two warehouses with equal checksums hold the same rows.
         """
@@ -174,7 +177,8 @@ class Warehouse:
             if table is LOADS:
                 continue
             columns = self._stored_column_names(table.name)
-            hashed = ", ".join(ident(c) for c in columns if c not in _VOLATILE)
+            volatile = _FIRST_SEEN if table is HISTORY else _VOLATILE
+            hashed = ", ".join(ident(c) for c in columns if c not in volatile)
             row = first_row(
                 self._con,
                 f"SELECT count(*), coalesce(sum(hash({hashed})::HUGEINT), 0) FROM {ident(table.name)}",  # noqa: S608

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
-from tests.warehouse._example import CATALOG, RECHAZOS, documents, rejects, uuid_of
+from tests.warehouse._example import CATALOG, RECHAZOS, documents, rejects, statuses, uuid_of
 from warehouse import LoadError, Warehouse
 
 RFC = "EKU9003173C9"
@@ -102,6 +102,14 @@ def _load_all(wh: Warehouse, order: list[int]) -> None:
         with wh.load(rfc, month, direction, "cfdi") as load:
             for frames, name in batches:
                 load.append(frames, name, name.replace(".zip", "").ljust(64, "0"))
+    # Metadata of both sides of documents 0-2, the issuer's listing 1 as cancelled since.
+    metadata = {
+        (RFC, "emitidos"): statuses([(0, None), (1, datetime(2024, 2, 3)), (2, None)]),
+        (OTHER, "recibidos"): statuses([(0, None), (1, datetime(2024, 2, 3)), (2, None)]),
+    }
+    for rfc, direction in sorted(metadata, reverse=order[0] != 0):
+        with wh.load(rfc, JAN, direction, "metadata") as load:
+            load.append(metadata[rfc, direction], f"{rfc}-meta.zip", "f" * 64)
 
 
 def test_loading_the_same_input_twice_or_in_another_order_leaves_identical_contents(tmp_path: Path) -> None:
@@ -116,6 +124,7 @@ def test_loading_the_same_input_twice_or_in_another_order_leaves_identical_conte
         _load_all(reordered, [3, 2, 1, 0])
         assert reordered.checksums() == expected
     assert expected["documentos"].startswith("15:")  # 9 + 3 + 3 documents
+    assert expected["estatus_historial"].startswith("3:")  # 0 and 2 vigente, 1 first seen cancelado
 
 
 def test_a_load_that_fails_leaves_the_previous_contents_and_is_recorded(wh: Warehouse) -> None:
