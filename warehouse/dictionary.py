@@ -68,7 +68,8 @@ DuckDB `UUID`. SAT's timestamps are Mexico local wall-clock with no zone; the wa
   rows in every table; the batch is chosen by its source (`source_sha256`, then `source_package`), never by
   arrival order. Rows repeating a table's key inside one batch are kept once, chosen by content. Reject
   tables keep one row per key. So loading the same input twice, or in another order, leaves the same
-  table contents (everything but `load_id` and `loaded_at`).
+  table contents, all but `load_id` and `loaded_at` and, in `estatus_historial`, where and when each status
+  was first seen (`Warehouse.checksums()` compares exactly that).
 - **Merge.** `cfdi-etl load-files` loads files a user has, which are rarely a whole partition: its loads
   replace only the documents (by UUID) and rejects (by key) they bring and keep the partition's other
   rows (`loads.mode = 'merge'`). Each document is filed under its month of emission and its side for
