@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -136,3 +137,14 @@ def test_export_writes_each_name_as_hive_partitioned_parquet(tmp_path: Path, hom
     partitions = {p.parent.parent.name for p in (tmp_path / "out" / "comprobantes").rglob("*.parquet")}
     assert partitions == {f"rfc={ISSUER}"}
     assert any((tmp_path / "out" / "ingresos_egresos_mensuales").rglob("month=*/*.parquet"))
+
+
+def test_a_package_of_xml_documents_loads_with_the_zip_as_its_lineage(home: Path) -> None:
+    package = SAT_FIXTURES / "packages" / "cfdi.zip"
+    result = _run("load-files", str(package), "--rfc", "AAA010101AAA")
+    assert result.exit_code == 0, result.output
+    with Warehouse.open(home, read_only=True) as wh:
+        rows = wh.query("SELECT direction, source_package, source_sha256 FROM comprobantes").rows()
+    digest = hashlib.sha256(package.read_bytes()).hexdigest()
+    # The decoys (__MACOSX, an empty file, a text file, a second copy as .xml.xml) are not documents.
+    assert rows == [("emitidos", str(package), digest)]
