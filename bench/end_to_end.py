@@ -86,12 +86,17 @@ def _pipeline(work: Path, base_url: str, processes: int) -> dict[str, float]:
                 selection=[asset],
             )
             figures[f"{asset.key.to_user_string()}_s"] = time.perf_counter() - started
+            # The peak so far, after each step: the step that raises it is the one holding the memory.
+            figures[f"{asset.key.to_user_string()}_peak_mb"] = _peak_mb()
             if not result.success:
                 raise SystemExit(f"step {asset.key.to_user_string()} failed")
-    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    figures["peak_rss_mb"] = max(usage, children)
+    figures["peak_rss_mb"] = _peak_mb()
     return figures
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
 def _parser_alone(packages: Path, processes: int) -> dict[str, float]:
@@ -155,7 +160,8 @@ def measure(documents: int, processes: int) -> None:
     print(f"{count:,.0f} documents, one month, issued CFDI (metadata and XML), {processes} parse process(es)")
     for name, seconds in pipeline.items():
         if name.endswith("_s"):
-            print(f"  {name[:-2]:<22} {seconds:8.2f} s")
+            peak = pipeline[f"{name[:-2]}_peak_mb"]
+            print(f"  {name[:-2]:<22} {seconds:8.2f} s   peak so far {peak:7,.0f} MB")
     print(f"  {'(waiting for SAT)':<22} {sat_wait:8.2f} s  — the sandbox preparing packages, not our work")
     rate, parse_rate = count / ours, count / parser["parse_s"]
     print(f"end to end (without SAT's wait): {ours:8.2f} s  {rate:10,.0f} documents/s")
