@@ -1,8 +1,10 @@
-"""SAT's metadata text as records of string fields, remembering where each record started.
+"""SAT's metadata text as rows of string fields, one per physical line, and how to mend split records.
 
 SAT's format: a header, `~` between fields, no quoting, CRLF between records (the last may lack it).
-A bare LF inside a CRLF file is a line break that was inside a name: it belongs to the value and is
-deleted (as SAT's reference client does), so the record is whole again.
+The reader ends a row at every LF, so a row's index is its physical line and line numbers need no
+bookkeeping. A bare LF inside a CRLF file is a line break that was inside a name: it splits a record
+over several rows, which `split_records` finds so that they can be read again as one record, the LF
+deleted (as SAT's reference client does).
 """
 
 from __future__ import annotations
@@ -26,24 +28,20 @@ class MetadataError(ValueError):
 
 @dataclass(slots=True)
 class Records:
-    """The records of one file, read lazily: `scan()` gives one String column per header field (f0, f1,
-    ...; null when empty or missing), the record's index (RECORD; the header is record 0, blank lines
-    count) and OVERFLOW, non-null when a record has more fields than the header."""
+    """The records of one file, read lazily by `scan()`: one String column per header field (f0, f1,
+    ...; null when empty or missing), RECORD (the physical line after the header, from 1) and OVERFLOW,
+    non-null when a row has more fields than the header."""
 
     header: list[str]
     crlf: bool
-    # (record index, reason) of records refused before splitting, e.g. invalid UTF-8.
+    # (physical line after the header, reason) of lines refused before splitting, e.g. invalid UTF-8.
     unreadable: list[tuple[int, str]] = field(default_factory=list)
     _original: bytes = field(default=b"", repr=False)
     _text: bytes = field(default=b"", repr=False)
     _header_end: int = field(default=0, repr=False)
-    # Record index of every deleted bare LF, sorted: each one shifts later records one physical line down.
-    _bare_lf_records: list[int] = field(default_factory=list, repr=False)
+    # First line -> the record as written (bare LFs kept), of each record bare LFs split over lines.
+    _whole: dict[int, bytes] = field(default_factory=dict, repr=False)
     _lines: list[bytes] | None = field(default=None, repr=False)
-
-    @property
-    def _terminator(self) -> bytes:
-        return b"\r\n" if self.crlf else b"\n"
 
     def scan(self) -> pl.LazyFrame:
         # One column more than the header catches records with too many fields; truncating only drops
@@ -64,44 +62,68 @@ class Records:
             row_index_offset=1,
         ).with_columns(pl.col(RECORD).cast(pl.Int64()))
 
-    def has_split_records(self) -> bool:
-        """True when bare LFs sit inside CRLF records: the reader ended a row at each of them."""
-        if not self.crlf or self._bare_lf_records:
-            return False
-        return self._text.count(b"\n", self._header_end) != self._text.count(b"\r\n", self._header_end)
-
-    def join_split_records(self) -> None:
-        """Delete the bare LFs inside records, remembering where they were for the line numbers."""
-        records = self._text[self._header_end :].split(b"\r\n")
-        for index in [i for i, record in enumerate(records) if b"\n" in record]:
-            self._bare_lf_records.extend([index + 1] * records[index].count(b"\n"))
-            records[index] = records[index].replace(b"\n", b"")
-        self._text = self._text[: self._header_end] + b"\r\n".join(records)
-
     def blank_invalid_utf8(self) -> None:
-        """Empty every record that is not valid UTF-8 (keeping record positions) and say why."""
-        lines = self._text[self._header_end :].split(self._terminator)
+        """Empty every line that is not valid UTF-8 (keeping line positions) and say why."""
+        lines = self._text[self._header_end :].split(b"\n")
         for index, line in enumerate(lines):
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError as error:
                 self.unreadable.append((index + 1, f"not valid UTF-8 (byte {error.start + 1} of the line)"))
-                lines[index] = b""
-        self._text = self._text[: self._header_end] + self._terminator.join(lines)
+                lines[index] = b"\r" if line.endswith(b"\r") else b""
+        self._text = self._text[: self._header_end] + b"\n".join(lines)
 
-    def line_numbers(self, record_index: pl.Expr) -> pl.Expr:
-        """Physical line (from 1) of the file where each record starts."""
-        line = record_index + 1
-        if not self._bare_lf_records:
-            return line
-        shifts = pl.lit(pl.Series("shifts", self._bare_lf_records, dtype=pl.Int64))
-        return line + shifts.search_sorted(record_index, side="left").cast(pl.Int64)
+    def split_records(self) -> list[list[int]]:
+        """The lines (RECORD values) of each record that bare LFs split, in a CRLF file; [] otherwise.
+        The header's line ending decides what the file is, as SAT's reference client does."""
+        if not self.crlf:
+            return []
+        text = self._text
+        # With every CRLF masked, the LFs left are the bare ones: found at C speed, and they are few.
+        masked = text.replace(b"\r\n", b"\r\r")
+        bare: list[int] = []
+        position = masked.find(b"\n", self._header_end)
+        while position >= 0:
+            bare.append(position)
+            position = masked.find(b"\n", position + 1)
+        del masked
+        groups: list[list[int]] = []
+        spans: list[tuple[int, int]] = []  # byte where each split record starts, its last bare LF
+        line, counted = 1, self._header_end
+        for position in bare:
+            line += text.count(b"\n", counted, position)  # the line this bare LF ends
+            counted = position
+            if groups and groups[-1][-1] == line:
+                groups[-1].append(line + 1)
+                spans[-1] = (spans[-1][0], position)
+            else:
+                groups.append([line, line + 1])
+                spans.append((text.rfind(b"\n", 0, position) + 1, position))
+        for group, (start, last) in zip(groups, spans, strict=True):
+            end = text.find(b"\n", last + 1)
+            self._whole[group[0]] = text[start : len(text) if end < 0 else end].removesuffix(b"\r")
+        return groups
 
-    def raw_text(self, record_index: int) -> str:
-        """A record as SAT wrote it (bare LFs kept), for the rejects frame; split only when asked."""
+    def mended(self, groups: list[list[int]]) -> Records:
+        """The split records, each joined into one CRLF record (bare LFs deleted), as a file of their own
+        with this file's header; its RECORD i is the record that starts on line `groups[i - 1][0]`."""
+        joined = [self._whole[group[0]].replace(b"\n", b"") for group in groups]
+        header = self._text[: self._header_end].removeprefix(_BOM)
+        text = header + b"\r\n".join(joined)
+        return Records(header=self.header, crlf=True, _original=text, _text=text, _header_end=len(header))
+
+    @staticmethod
+    def line_numbers(record: pl.Expr) -> pl.Expr:
+        """The physical line of the file (header = 1) where each record starts."""
+        return record + 1
+
+    def raw_text(self, record: int) -> str:
+        """A record as SAT wrote it (a split one with its bare LFs), for the rejects; split when asked."""
+        if record in self._whole:
+            return self._whole[record].decode("utf-8", errors="replace")
         if self._lines is None:
-            self._lines = self._original[self._header_end :].split(self._terminator)
-        return self._lines[record_index - 1].decode("utf-8", errors="replace")
+            self._lines = self._original[self._header_end :].split(b"\n")
+        return self._lines[record - 1].removesuffix(b"\r").decode("utf-8", errors="replace")
 
 
 def records_of(data: bytes) -> Records:
@@ -119,6 +141,11 @@ def records_of(data: bytes) -> Records:
     )
 
 
+def header_key(name: str) -> str:
+    """How header names are compared: SAT's spelling has varied in letter case and separators."""
+    return name.strip().lower().replace("_", "").replace(" ", "")
+
+
 def _header(line: bytes) -> list[str]:
     try:
         text = line.decode("utf-8").rstrip("\r\n")
@@ -130,8 +157,3 @@ def _header(line: bytes) -> list[str]:
     if len(names) < 2 or "uuid" not in map(header_key, names):
         raise MetadataError(f"the header has no Uuid column: this is not SAT metadata ({text[:60]!r})")
     return names
-
-
-def header_key(name: str) -> str:
-    """How header names are compared: SAT's spelling has varied in letter case and separators."""
-    return name.strip().lower().replace("_", "").replace(" ", "")

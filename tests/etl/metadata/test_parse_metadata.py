@@ -311,3 +311,13 @@ def test_retenciones_metadata_fills_its_own_columns_by_header_name() -> None:
         "05",
     )
     assert (row["efecto_comprobante"], row["estatus"], row["columnas_extra"]) == (None, "cancelado", None)
+
+
+def test_a_refused_record_that_a_line_break_split_is_reported_whole_at_its_first_line() -> None:
+    broken = record(UUID_2, nombre="RAZON\nSOCIAL", monto="12,50")
+    result = parse(f"{HEADER}\r\n{record(UUID_1)}\r\n{broken}\r\n{record(UUID_3)}\r\n")
+
+    assert result.record_count == 3
+    assert result.frame["numero_linea"].to_list() == [2, 5]
+    assert result.rejects.select("numero_linea", "texto").rows() == [(3, broken)]
+    assert result.rejects["motivo"][0].startswith("Monto 12,50 is not an amount")
