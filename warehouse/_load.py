@@ -191,32 +191,36 @@ class Load:
     def _refusal(self, table: Table, frame: pl.DataFrame) -> str | None:
         """Why DuckDB would refuse some row of the frame (a null where none may be, text that is no UUID
         or no JSON), or None; checked before writing because a failed write ends the whole transaction."""
-        nulls = frame.select(pl.col(c.name).null_count() for c in table.columns if not c.nullable).row(0)
-        for column, count in zip((c.name for c in table.columns if not c.nullable), nulls, strict=True):
-            if count:
-                return f"{count} row(s) have no {column}, which every row needs"
+        counts = frame.select(pl.col(c.name).null_count() for c in table.columns).row(0, named=True)
+        for column in table.columns:
+            if not column.nullable and counts[column.name]:
+                return f"{counts[column.name]} row(s) have no {column.name}, which every row needs"
+        # One pass over the batch for every UUID and JSON column that holds any value.
         checks = {
             c.name: f"TRY_CAST({ident(c.name)} AS UUID) IS NULL"
             if c.kind.duckdb == "UUID"
             else f"NOT json_valid({ident(c.name)})"
             for c in table.columns
-            if c.kind.duckdb in {"UUID", "JSON"}
+            if c.kind.duckdb in {"UUID", "JSON"} and counts[c.name] < frame.height
         }
         if not checks:
             return None
+        failing = {name: f"{ident(name)} IS NOT NULL AND {bad}" for name, bad in checks.items()}
+        figures = ", ".join(
+            f"count(*) FILTER (WHERE {test}), any_value({ident(name)}) FILTER (WHERE {test})"
+            for name, test in failing.items()
+        )
         self.con.register("_wh_batch", frame)
         try:
-            for column, bad in checks.items():
-                row = first_row(
-                    self.con,
-                    f"SELECT count(*), any_value({ident(column)}) FROM _wh_batch "  # noqa: S608
-                    f"WHERE {ident(column)} IS NOT NULL AND {bad}",
-                )
-                if row and int(str(row[0])):
-                    kind = table.column(column).kind.duckdb
-                    return f"{row[0]} value(s) of {column} are not {kind}, e.g. {str(row[1])[:80]!r}"
+            row = first_row(self.con, f"SELECT {figures} FROM _wh_batch")  # noqa: S608
         finally:
             self.con.unregister("_wh_batch")
+        assert row is not None
+        for k, name in enumerate(failing):
+            bad, example = row[2 * k], row[2 * k + 1]
+            if int(str(bad)):
+                kind = table.column(name).kind.duckdb
+                return f"{bad} value(s) of {name} are not {kind}, e.g. {str(example)[:80]!r}"
         return None
 
     def _write(self, table: Table, frame: pl.DataFrame, package: str, sha256: str, where: str) -> None:
@@ -365,7 +369,7 @@ class Load:
         try:
             dropped = self._deduplicate()
             replaced = self._replaced + (self._merge_away_older_rows() if self.merge else 0)
-            rows = {t.name: self._stored(t) for t in self.dataset.tables}
+            rows = {t.name: self._stored(t, counted=not dropped) for t in self.dataset.tables}
             self._feed_status(loaded_at)
             report = LoadReport(
                 load_id=self.load_id,
@@ -391,9 +395,10 @@ class Load:
         self.report = report
         return report
 
-    def _stored(self, table: Table) -> int:
-        if not self._inserted.get(table.name):
-            return 0
+    def _stored(self, table: Table, counted: bool) -> int:
+        """Rows of the table this load keeps: as written when nothing was dropped, else counted again."""
+        if counted or not self._inserted.get(table.name):
+            return self._inserted.get(table.name, 0)
         return self._count(
             f"SELECT count(*) FROM {ident(table.name)} WHERE {_WHERE}{self._ours()}",  # noqa: S608
             self._partition(),

@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from schemas.cfdi import CFDI_TABLES
 from schemas.metadata import METADATA
-from warehouse import Warehouse, default_path
+from warehouse import LoadError, Warehouse, default_path
 from warehouse._datasets import DATASETS
 
 
@@ -40,3 +41,22 @@ def test_every_view_is_created_and_its_documented_example_runs(tmp_path: Path) -
         for view in wh.catalog.views:
             assert view.name in view.example
             wh.query(view.example)
+
+
+def test_a_metadata_batch_with_text_that_is_no_json_is_refused_whole(tmp_path: Path) -> None:
+    row = dict.fromkeys(METADATA.names) | {
+        "uuid": "00000000-0000-4000-8000-000000000001",
+        "estatus": "vigente",
+        "source": "m_01.txt",
+        "numero_linea": 2,
+    }
+    good = pl.DataFrame([row], schema=METADATA.schema)
+    bad = good.with_columns(pl.lit("{not json").alias("columnas_extra"))
+    with Warehouse.open(tmp_path / "wh.duckdb") as wh:
+        with wh.load("EKU9003173C9", date(2024, 1, 1), "emitidos", "metadata") as load:
+            with pytest.raises(
+                LoadError, match=r"1 value\(s\) of columnas_extra are not JSON, e.g. '\{not json'"
+            ):
+                load.append({"metadata": bad}, "bad.zip", "1" * 64)
+            load.append({"metadata": good}, "good.zip", "2" * 64)
+        assert wh.query("SELECT source_package FROM metadata").rows() == [("good.zip",)]
