@@ -40,6 +40,7 @@ __all__ = [
     "DOCUMENT_TABLES",
     "DocumentCollector",
     "ParsedBatch",
+    "close_worker_pools",
     "iter_parsed_batches",
     "parse_documents",
 ]
@@ -196,6 +197,16 @@ def _pool(processes: int) -> ProcessPoolExecutor:
             pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"))
             _pools[processes] = pool
         return pool
+
+
+def close_worker_pools() -> None:
+    """Stop the worker processes kept for later calls (they also stop by themselves when this process
+    exits)."""
+    with _pools_lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.shutdown(wait=True)
 
 
 def _forget_pool(processes: int, pool: ProcessPoolExecutor) -> None:
