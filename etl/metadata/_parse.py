@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from etl.metadata._records import OVERFLOW, RECORD, MetadataError, Records, header_key, records_of
+from etl.metadata._records import OVERFLOW, RECORD, MetadataError, Records, header_key, read_rows, records_of
 from etl.metadata._typed import FIELDS, type_records
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 
@@ -124,13 +124,13 @@ def _join_terceros(frame: pl.DataFrame, source: str, data: bytes) -> tuple[pl.Da
         raise MetadataError(f"{source}: the third-party file has no column for {', '.join(missing)}")
     written_uuid = pl.col(f"f{position['uuid']}")
     uuid = written_uuid.str.to_lowercase()
-    rows = (
-        records.scan()
-        .select(
+
+    def query(lines: Records) -> pl.LazyFrame:
+        return lines.scan().select(
             uuid.alias("uuid"),
             pl.col(f"f{position['rfc_a_cuenta_terceros']}").alias("rfc"),
             pl.col(f"f{position['nombre_a_cuenta_terceros']}").alias("nombre"),
-            records.line_numbers(pl.col(RECORD)).alias("numero_linea"),
+            lines.line_numbers(pl.col(RECORD)).alias("numero_linea"),
             pl.col(RECORD),
             pl.coalesce(
                 pl.when(pl.col(OVERFLOW).is_not_null()).then(pl.lit("more fields than the header")),
@@ -138,11 +138,11 @@ def _join_terceros(frame: pl.DataFrame, source: str, data: bytes) -> tuple[pl.Da
                     pl.format("third party for Uuid {}, which no metadata record lists", written_uuid)
                 ),
             ).alias("motivo"),
-            pl.all_horizontal(pl.col(f"f{i}").is_null() for i in range(len(records.header))).alias("_blank"),
+            pl.all_horizontal(pl.col(f"f{i}").is_null() for i in range(len(lines.header))).alias("_blank"),
         )
-        .filter(~pl.col("_blank"))
-        .collect()
-    )
+
+    # The third-party file is small: always look for names a line break split.
+    rows = read_rows(records, query, suspect=lambda _: True).filter(~pl.col("_blank"))
     refused = rows.filter(pl.col("motivo").is_not_null())
     rejects = pl.concat(
         [

@@ -9,11 +9,12 @@ deleted (as SAT's reference client does).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
 
-__all__ = ["OVERFLOW", "RECORD", "MetadataError", "Records", "header_key", "records_of"]
+__all__ = ["OVERFLOW", "RECORD", "MetadataError", "Records", "header_key", "read_rows", "records_of"]
 
 # Names of the two bookkeeping columns next to the positional field columns f0, f1, ...
 RECORD = "__record"
@@ -139,6 +140,44 @@ def records_of(data: bytes) -> Records:
         _text=data,
         _header_end=header_end,
     )
+
+
+def read_rows(
+    records: Records,
+    query: Callable[[Records], pl.LazyFrame],
+    *,
+    suspect: Callable[[pl.DataFrame], bool],
+) -> pl.DataFrame:
+    """The rows `query` makes of the records, in line order: lines that are not UTF-8 set aside (see
+    `unreadable`), and, when `suspect` says the rows may hold parts of records split by bare LFs,
+    those records read whole in place of their parts. `query` must keep RECORD and set
+    `numero_linea` from it."""
+    rows = _collect(records, query)
+    groups = records.split_records() if suspect(rows) else []
+    if not groups:
+        return rows
+    starts = [group[0] for group in groups]
+    where = pl.col(RECORD).replace_strict(range(1, len(starts) + 1), starts, return_dtype=pl.Int64())
+    whole = _collect(records.mended(groups), query).with_columns(where.alias(RECORD))
+    whole = whole.with_columns(records.line_numbers(pl.col(RECORD)).alias("numero_linea"))
+    # Slices, so nothing else is copied; line n is row n - 1.
+    pieces: list[pl.DataFrame] = []
+    done = 0
+    for index, group in enumerate(groups):
+        pieces += [rows.slice(done, group[0] - 1 - done), whole.slice(index, 1)]
+        done = group[-1]
+    pieces.append(rows.slice(done))
+    return pl.concat(pieces)
+
+
+def _collect(records: Records, query: Callable[[Records], pl.LazyFrame]) -> pl.DataFrame:
+    try:
+        return query(records).collect()
+    except pl.exceptions.ComputeError as error:
+        if "utf-8" not in str(error).lower():
+            raise
+    records.blank_invalid_utf8()
+    return query(records).collect()
 
 
 def header_key(name: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from etl.metadata._records import OVERFLOW, RECORD, Records, header_key
+from etl.metadata._records import OVERFLOW, RECORD, Records, header_key, read_rows
 from schemas.metadata import ESTATUS, METADATA
 
 __all__ = ["FIELDS", "TypedRecords", "type_records"]
@@ -74,12 +74,9 @@ class TypedRecords:
 
 def type_records(records: Records, source: str) -> TypedRecords:
     """Type one file's records: cast every column, then split good records from refused ones."""
-    typed = _collect(records, source)
     # A record split by a bare LF always leaves a bad row (its second part has no UUID first), so
-    # clean files never pay for looking; split ones are read again joined, and replace their parts.
-    groups = records.split_records() if typed[_BAD].any() else []
-    if groups:
-        typed = _mend(records, typed, groups, source)
+    # clean files never pay for looking.
+    typed = read_rows(records, lambda r: _typed_query(r, source), suspect=lambda rows: bool(rows[_BAD].any()))
 
     blank_count = int(typed[_BLANK].sum())
     record_count = typed.height - blank_count + len(records.unreadable)
@@ -90,33 +87,6 @@ def type_records(records: Records, source: str) -> TypedRecords:
         "source", "numero_linea", _reason(len(records.header)).alias("motivo"), RECORD
     )
     return TypedRecords(good, refused, record_count)
-
-
-def _mend(records: Records, typed: pl.DataFrame, groups: list[list[int]], source: str) -> pl.DataFrame:
-    """Rows of `typed` (one per physical line, in order) with the lines of each split record replaced
-    by that record read whole; slices, so nothing else is copied."""
-    starts = [group[0] for group in groups]
-    where = pl.col(RECORD).replace_strict(range(1, len(starts) + 1), starts, return_dtype=pl.Int64())
-    whole = _collect(records.mended(groups), source).with_columns(where.alias(RECORD))
-    whole = whole.with_columns(records.line_numbers(pl.col(RECORD)).alias("numero_linea"))
-    pieces: list[pl.DataFrame] = []
-    done = 0  # lines of `typed` already taken; line n is row n - 1
-    for index, group in enumerate(groups):
-        pieces += [typed.slice(done, group[0] - 1 - done), whole.slice(index, 1)]
-        done = group[-1]
-    pieces.append(typed.slice(done))
-    return pl.concat(pieces)
-
-
-def _collect(records: Records, source: str) -> pl.DataFrame:
-    try:
-        return _typed_query(records, source).collect()
-    except pl.exceptions.ComputeError as error:
-        if "utf-8" not in str(error).lower():
-            raise
-    # Some line is not UTF-8: set those lines aside (as rejects) and read the rest.
-    records.blank_invalid_utf8()
-    return _typed_query(records, source).collect()
 
 
 def _typed_query(records: Records, source: str) -> pl.LazyFrame:

@@ -321,3 +321,12 @@ def test_a_refused_record_that_a_line_break_split_is_reported_whole_at_its_first
     assert result.frame["numero_linea"].to_list() == [2, 5]
     assert result.rejects.select("numero_linea", "texto").rows() == [(3, broken)]
     assert result.rejects["motivo"][0].startswith("Monto 12,50 is not an amount")
+
+
+def test_a_third_party_name_with_a_line_break_joins_whole() -> None:
+    tercero = "Uuid~RfcACuentaTerceros~NombreACuentaTerceros\r\n"
+    tercero += f"{UUID_1}~AAAA010101AA1~PERSONA\nFISICA UNO\r\n{UUID_2}~BBBB010101BB2~DOS"
+    result = parse(f"{HEADER}\r\n{record(UUID_1)}\r\n{record(UUID_2)}\r\n", tercero=tercero)
+
+    assert result.rejects.is_empty()
+    assert result.frame["nombre_a_cuenta_terceros"].to_list() == [["PERSONAFISICA UNO"], ["DOS"]]
