@@ -84,7 +84,7 @@ def sat_packages_ready(
         if report.stuck:
             raise dg.Failure("requests stuck at SAT:\n" + "\n".join(problems))
         return
-    if problems:
+    if report.unusable:
         raise dg.Failure(
             "SAT could not complete every request of this partition; nothing was loaded for it:\n"
             + "\n".join(problems)

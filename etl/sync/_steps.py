@@ -56,6 +56,7 @@ class PollReport:
     empty: list[LedgerEntry] = field(default_factory=list)
     pending: list[LedgerEntry] = field(default_factory=list)
     stuck: list[LedgerEntry] = field(default_factory=list)
+    unusable: list[LedgerEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +196,14 @@ class Sync:
             report.empty.append(entry)
         elif entry.state is RequestState.SUBMITTED:
             waiting.append(entry)
+        else:
+            # Failed, exhausted or never answered: loading the rest would replace rows with a partial set.
+            report.unusable.append(entry)
+            self._problem(
+                entry.spec,
+                f"this request is {entry.state.value} (SAT's last answer: {entry.last_code} "
+                f"{entry.last_message!r}); the partition waits until it is asked again and finished",
+            )
 
     def _verify(self, entry: LedgerEntry, report: PollReport, waiting: list[LedgerEntry]) -> None:
         assert entry.id_solicitud is not None
@@ -205,6 +214,7 @@ class Sync:
             self._problem(
                 entry.spec, f"SAT does not know request {entry.id_solicitud}: {answer.code} {answer.message}"
             )
+            report.unusable.append(self._reread(key))
         elif state == _STATE_FINISHED:
             self.ledger.record_package_ids(key, list(answer.package_ids))
             self._record(key, RequestState.FINISHED, answer)
@@ -231,6 +241,7 @@ class Sync:
                 f"SAT ended request {entry.id_solicitud} in state {state} ({state_code} {answer.message}); "
                 "the next run asks again within SAT's lifetime maximum.",
             )
+            report.unusable.append(self._reread(key))
 
     # -- download -------------------------------------------------------------------------------------
 
