@@ -60,8 +60,13 @@ class Stage:
         return grouped
 
     def frames(self, package: StagedPackage) -> Iterator[dict[str, pl.DataFrame]]:
+        """The package's frames per table, its parse batches read together (one load batch per package)."""
+        files: dict[str, list[Path]] = {}
         for batch in package.batches:
-            yield {table: pl.read_parquet(self.root / name) for table, name in batch.items()}
+            for table, name in batch.items():
+                files.setdefault(table, []).append(self.root / name)
+        if files:
+            yield {table: pl.read_parquet(paths) for table, paths in files.items()}
 
     @classmethod
     def read(cls, root: Path) -> Stage:
