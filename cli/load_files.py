@@ -142,11 +142,11 @@ def _split(
     return split
 
 
-def _foreign_rejects(
-    rfc: str, header: pl.DataFrame, where: pl.DataFrame, entries: dict[str, tuple[str, int]]
-) -> pl.DataFrame:
+def _foreign_rejects(rfc: str, header: pl.DataFrame, entries: dict[str, tuple[str, int]]) -> pl.DataFrame:
     """Documents neither issued nor received by `rfc`: refused, saying whose they are."""
-    foreign = header.join(where, on="uuid", how="anti")
+    foreign = header.filter(
+        (pl.col("rfc_emisor") != rfc).fill_null(True) & (pl.col("rfc_receptor") != rfc).fill_null(True)
+    )
     rows = [
         (
             row["source"],
@@ -171,8 +171,8 @@ def _batch_origin(entries: dict[str, tuple[str, int]]) -> tuple[str, str]:
 class _Loader:
     """Sends parsed frames to the partitions they belong to, one merge load per partition and batch."""
 
-    def __init__(self, wh: Warehouse, rfc: str, tally: _Tally) -> None:
-        self.wh, self.rfc, self.tally = wh, rfc, tally
+    def __init__(self, wh: Warehouse, rfc: str, tally: _Tally, processes: int) -> None:
+        self.wh, self.rfc, self.tally, self.processes = wh, rfc, tally, processes
         today = datetime.now(UTC).date()
         self.undated = (date(today.year, today.month, 1), _UNDATED_DIRECTION)
 
@@ -193,7 +193,8 @@ class _Loader:
         self, entries: Iterable[tuple[str, bytes]], package: tuple[str, str] | None, progress: Progress
     ) -> None:
         """Parse and load XML entries in batches; `package` is the zip's lineage, None for loose files."""
-        # Per source in the batch: sha256 and size, to refuse a document whole and to name a batch.
+        # Per source read and not yet loaded (several batches are in flight with --processes): sha256 and
+        # size, to refuse a document whole and to name a batch.
         seen: dict[str, tuple[str, int]] = {}
 
         def measured() -> Iterator[tuple[str, bytes]]:
@@ -201,22 +202,23 @@ class _Loader:
                 seen[source] = (hashlib.sha256(data).hexdigest(), len(data))
                 yield source, data
 
-        for batch in iter_parsed_batches(measured(), batch_size=_BATCH):
+        for batch in iter_parsed_batches(measured(), batch_size=_BATCH, processes=self.processes):
             frames = dict(batch.frames)
             headers = [frames[name] for name, _ in _HEADERS if name in frames]
+            sources = {s for frame in (*headers, frames[DOCUMENTOS_RECHAZADOS.name]) for s in frame["source"]}
+            mine = {source: seen.pop(source) for source in sources if source in seen}
             where = pl.concat(
                 [_partitions(self.rfc, frames[name], column) for name, column in _HEADERS if name in frames]
             )
-            foreign = [_foreign_rejects(self.rfc, header, where, seen) for header in headers]
+            foreign = [_foreign_rejects(self.rfc, header, mine) for header in headers]
             rejects = pl.concat([frames[DOCUMENTOS_RECHAZADOS.name], *foreign])
-            origin = package or _batch_origin(seen)
+            origin = package or _batch_origin(mine)
             for partition, parts in _split(frames, where, {DOCUMENTOS_RECHAZADOS.name}).items():
                 self._load("cfdi", partition, parts, origin)
             if rejects.height:
                 self._load("cfdi", self.undated, {DOCUMENTOS_RECHAZADOS.name: rejects}, origin)
                 self.tally.rejects += [(r["source"], r["motivo"]) for r in rejects.iter_rows(named=True)]
             progress.advance(progress.task_ids[0], batch.documents)
-            seen.clear()
 
     def metadata(self, result: MetadataResult, origin: tuple[str, str]) -> None:
         frame = result.frame
@@ -297,7 +299,14 @@ def _summary(console: Console, tally: _Tally, published: Path) -> None:
     default=None,
     help="The DuckDB warehouse file [default: $CFDI_ETL_HOME/warehouse/cfdi.duckdb].",
 )
-def load_files(paths: tuple[Path, ...], rfc: str, warehouse_path: Path | None) -> None:
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes parsing XML side by side (one per spare core pays off from a few thousand files).",
+)
+def load_files(paths: tuple[Path, ...], rfc: str, warehouse_path: Path | None, processes: int) -> None:
     """Load CFDI XML files, folders and zips (documents or SAT metadata) a user already has.
 
     Each document goes to the month it was issued in, as issued or received by --rfc; documents already
@@ -328,7 +337,7 @@ def load_files(paths: tuple[Path, ...], rfc: str, warehouse_path: Path | None) -
             with Progress(*columns, console=console, transient=False) as progress:
                 total = sum(_documents_in(i) for i in items)
                 task = progress.add_task("documents", total=total)
-                _read(_Loader(wh, rfc, tally), items, progress)
+                _read(_Loader(wh, rfc, tally, processes), items, progress)
                 progress.update(task, completed=total)
             published = wh.publish()
     except WarehouseError as error:
