@@ -142,16 +142,18 @@ def _split(
     return split
 
 
-def _foreign_rejects(rfc: str, header: pl.DataFrame, entries: dict[str, tuple[str, int]]) -> pl.DataFrame:
+def _ours(rfc: str) -> pl.Expr:
+    """A header row of a document `rfc` issued or received (judged by the row itself, never by UUID alone)."""
+    return ((pl.col("rfc_emisor") == rfc) | (pl.col("rfc_receptor") == rfc)).fill_null(False)
+
+
+def _foreign_rejects(rfc: str, foreign: pl.DataFrame, entries: dict[str, tuple[str, int]]) -> pl.DataFrame:
     """Documents neither issued nor received by `rfc`: refused, saying whose they are."""
-    foreign = header.filter(
-        (pl.col("rfc_emisor") != rfc).fill_null(True) & (pl.col("rfc_receptor") != rfc).fill_null(True)
-    )
     rows = [
         (
             row["source"],
             *entries[row["source"]],
-            "cfdi" if "fecha" in header.columns else "retenciones",
+            "cfdi" if "fecha" in foreign.columns else "retenciones",
             row["uuid"],
             f"neither issued nor received by {rfc} (issuer {row['rfc_emisor']}, receiver "
             f"{row['rfc_receptor']}): load it with --rfc set to one of them",
@@ -207,10 +209,14 @@ class _Loader:
             headers = [frames[name] for name, _ in _HEADERS if name in frames]
             sources = {s for frame in (*headers, frames[DOCUMENTOS_RECHAZADOS.name]) for s in frame["source"]}
             mine = {source: seen.pop(source) for source in sources if source in seen}
+            ours = _ours(self.rfc)
+            foreign = [_foreign_rejects(self.rfc, header.filter(~ours), mine) for header in headers]
+            for name, _ in _HEADERS:
+                if name in frames:
+                    frames[name] = frames[name].filter(ours)
             where = pl.concat(
                 [_partitions(self.rfc, frames[name], column) for name, column in _HEADERS if name in frames]
             )
-            foreign = [_foreign_rejects(self.rfc, header, mine) for header in headers]
             rejects = pl.concat([frames[DOCUMENTOS_RECHAZADOS.name], *foreign])
             origin = package or _batch_origin(mine)
             for partition, parts in _split(frames, where, {DOCUMENTOS_RECHAZADOS.name}).items():
