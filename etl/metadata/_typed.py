@@ -49,7 +49,7 @@ _HEADER_OF = {
     "estatus": "Estatus",
 }
 
-_UUID = r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 # SAT writes amounts with '.', at most six decimals; DECIMAL(18,6) leaves twelve integer digits.
 _MONEY = r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"
 _TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -76,12 +76,13 @@ def type_records(records: Records, source: str) -> TypedRecords:
     """Type one file's records: cast every column, then split good records from refused ones."""
     # A record split by a bare LF always leaves a bad row (its second part has no UUID first), so
     # clean files never pay for looking.
-    typed = read_rows(records, lambda r: _typed_query(r, source), suspect=lambda rows: bool(rows[_BAD].any()))
+    typed = read_rows(records, lambda r: _typed_query(r, source), suspect=_may_hold_bad_rows)
 
     blank_count = int(typed[_BLANK].sum())
     record_count = typed.height - blank_count + len(records.unreadable)
-    if blank_count == 0 and not typed[_BAD].any():
+    if not _may_hold_bad_rows(typed):
         return TypedRecords(typed.select(*METADATA.names, RECORD), _no_refusals(), record_count)
+    typed = typed.with_columns(_is_bad().alias(_BAD))
     good = typed.filter(~pl.col(_BAD) & ~pl.col(_BLANK)).select(*METADATA.names, RECORD)
     refused = typed.filter(pl.col(_BAD) & ~pl.col(_BLANK)).select(
         "source", "numero_linea", _reason(len(records.header)).alias("motivo"), RECORD
@@ -135,13 +136,14 @@ def _typed_query(records: Records, source: str) -> pl.LazyFrame:
             pl.col(RECORD),
             pl.col(OVERFLOW),
             *(written(c).alias(_written(c)) for c in _CHECKED),
-            written("uuid").str.contains(_UUID).alias("__uuid_ok"),
             # SAT checked each RFC's form when the document was stamped; what can still go wrong here is
             # a shifted column, which the length shows at a tenth of the cost of a pattern.
             *(written(c).str.len_chars().is_between(12, 13).alias(f"__{c}_ok") for c in _RFCS),
+            written("efecto_comprobante").is_in(_EFECTOS).alias("__efecto_ok"),
             pl.all_horizontal(pl.col(f"f{i}").is_null() for i in range(width)).alias(_BLANK),
         )
-        .with_columns(_is_bad().alias(_BAD))
+        # Checked once lower-cased: a case-sensitive pattern is the cheaper one.
+        .with_columns(pl.col("uuid").str.contains(_UUID).alias("__uuid_ok"))
     )
 
 
@@ -155,6 +157,19 @@ def _written(column: str) -> str:
     return f"__written_{column}"
 
 
+def _may_hold_bad_rows(rows: pl.DataFrame) -> bool:
+    """Whether any row breaks a rule of _is_bad, told from whole columns: null counts are kept with
+    the data and an all-true flag is a scan of bits, so a clean file never builds the row-wise test."""
+    flags = ("__uuid_ok", *(f"__{c}_ok" for c in _RFCS), "__efecto_ok")
+    return (
+        rows[OVERFLOW].null_count() < rows.height
+        or rows["uuid"].null_count() > 0
+        or rows["estatus"].null_count() > 0
+        or not all(rows[flag].all() for flag in flags)
+        or any(rows[c].null_count() > rows[_written(c)].null_count() for c in (*_TIMESTAMPS, *_AMOUNTS))
+    )
+
+
 def _is_bad() -> pl.Expr:
     """True when a record cannot load; booleans only (a null check means the value is absent: fine)."""
     return pl.any_horizontal(
@@ -164,7 +179,7 @@ def _is_bad() -> pl.Expr:
         pl.col("estatus").is_null(),
         *(~pl.col(f"__{c}_ok") for c in _RFCS),
         *(pl.col(c).is_null() & pl.col(_written(c)).is_not_null() for c in (*_TIMESTAMPS, *_AMOUNTS)),
-        ~pl.col("efecto_comprobante").is_in(_EFECTOS),
+        ~pl.col("__efecto_ok"),
     ).fill_null(value=False)
 
 
@@ -223,7 +238,7 @@ def _reason(width: int) -> pl.Expr:
     ]
     checks += [
         (
-            ~pl.col("efecto_comprobante").is_in(_EFECTOS),
+            ~pl.col("__efecto_ok"),
             pl.format("EfectoComprobante {} is not one of I, E, T, N, P", written["efecto_comprobante"]),
         ),
     ]
