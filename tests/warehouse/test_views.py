@@ -258,12 +258,11 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
             ),
         },
     )
-    listed = [(1, "1160"), (2, "116"), (3, "116"), (6, "50")]
-    _meta(wh, [*(_metadata(n, A, B, m, None) for n, m in listed), _metadata(4, A, B, "580", None)])
-    _meta(
-        wh,
-        [*(_metadata(n, A, B, m, None) for n, m in listed), _metadata(4, A, B, "580", datetime(2024, 3, 1))],
-    )
+    listed = [_metadata(n, A, B, m, None) for n, m in ((1, "1160"), (2, "116"), (3, "116"), (6, "50"))]
+    # 10 was already cancelled when the month's statuses were first loaded; 4 is cancelled afterwards.
+    listed.append(_metadata(10, A, B, "70", datetime(2024, 1, 20)))
+    _meta(wh, [*listed, _metadata(4, A, B, "580", None)])
+    _meta(wh, [*listed, _metadata(4, A, B, "580", datetime(2024, 3, 1))])
     return wh
 
 
@@ -326,11 +325,12 @@ def test_payroll_is_summed_per_month_and_employee(book: Warehouse) -> None:
     )  # fmt: skip
 
 
-def test_a_cancellation_seen_after_the_month_was_loaded_is_flagged(book: Warehouse) -> None:
+def test_only_a_cancellation_seen_after_the_months_statuses_were_loaded_is_flagged(book: Warehouse) -> None:
     rows = book.query(
-        "SELECT rfc, uuid::VARCHAR, fecha_cancelacion, cancelado_despues_de_cargar FROM cancelaciones"
+        "SELECT rfc, uuid::VARCHAR, fecha_cancelacion, cancelado_despues_de_cargar FROM cancelaciones "
+        "ORDER BY uuid"
     ).rows()
-    assert rows == [(A, _uuid(4), datetime(2024, 3, 1), True)]
+    assert rows == [(A, _uuid(4), datetime(2024, 3, 1), True), (A, _uuid(10), datetime(2024, 1, 20), False)]
 
 
 def test_reconciliation_lists_metadata_without_xml_and_xml_without_metadata(book: Warehouse) -> None:

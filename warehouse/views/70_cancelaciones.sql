@@ -1,14 +1,15 @@
 -- meaning: Every cancelled document, one row per UUID for each loaded RFC whose metadata lists it: when
 -- SAT cancelled it, when the warehouse first saw the cancellation (cancelacion_vista_desde), and when
--- its month was first loaded for that RFC. cancelado_despues_de_cargar is true when the cancellation
--- was seen after the month had been loaded, i.e. figures taken from that month before then counted it.
+-- the statuses of its month were first loaded for that RFC and side (the first metadata load,
+-- mes_cargado_desde). cancelado_despues_de_cargar is true when the cancellation was seen after that,
+-- i.e. figures taken from that month before then counted the document as vigente.
 -- Answers "what was cancelled since my last close?".
 -- example: SELECT rfc, uuid, month, fecha_cancelacion, monto FROM cancelaciones
 -- WHERE cancelacion_vista_desde > TIMESTAMP '2024-01-31 23:59:59' ORDER BY cancelacion_vista_desde
 WITH primera_carga AS (
     SELECT rfc, month, direction, min(finished_at) AS mes_cargado_desde
     FROM loads
-    WHERE status = 'committed'
+    WHERE status = 'committed' AND dataset = 'metadata'
     GROUP BY rfc, month, direction
 )
 SELECT
