@@ -1,6 +1,6 @@
--- meaning: Reconciliation of metadata and XML per loaded RFC and side: one row per UUID that SAT's
--- metadata lists with no XML loaded (falta = 'xml'), or whose XML is loaded with no metadata
--- (falta = 'metadata'). Documents cancelled per metadata are not expected as XML and are left out.
+-- meaning: Reconciliation of metadata and XML (CFDI and Retenciones) per loaded RFC and side: one row
+-- per UUID that SAT's metadata lists with no XML loaded (falta = 'xml'), or whose XML is loaded with no
+-- metadata (falta = 'metadata'). Documents cancelled per metadata are not expected as XML and are left out.
 -- An empty view means every listed document arrived and every document is listed.
 -- example: SELECT rfc, direction, month, falta, count(*) AS documentos
 -- FROM conciliacion GROUP BY ALL ORDER BY ALL
@@ -11,7 +11,11 @@ WITH metadatos AS (
 ),
 xml AS (
     SELECT DISTINCT ON (rfc, direction, uuid) rfc, direction, month, uuid, fecha, total
-    FROM comprobantes
+    FROM (
+        SELECT rfc, direction, month, uuid, fecha, total FROM comprobantes
+        UNION ALL
+        SELECT rfc, direction, month, uuid, fecha_exp, monto_tot_operacion FROM retenciones
+    )
     ORDER BY rfc, direction, uuid, month
 )
 SELECT m.rfc, m.direction, m.month, m.uuid, 'xml' AS falta, m.fecha_emision AS fecha, m.monto AS importe
