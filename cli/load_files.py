@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -147,20 +147,25 @@ def _ours(rfc: str) -> pl.Expr:
     return ((pl.col("rfc_emisor") == rfc) | (pl.col("rfc_receptor") == rfc)).fill_null(False)
 
 
-def _foreign_rejects(rfc: str, foreign: pl.DataFrame, entries: dict[str, tuple[str, int]]) -> pl.DataFrame:
-    """Documents neither issued nor received by `rfc`: refused, saying whose they are."""
+def _refused(
+    refused: pl.DataFrame, entries: dict[str, tuple[str, int]], reason: Callable[[Mapping[str, object]], str]
+) -> pl.DataFrame:
+    """`documentos_rechazados` rows for header rows the load cannot file, each with its reason."""
     rows = [
         (
             row["source"],
             *entries[row["source"]],
-            "cfdi" if "fecha" in foreign.columns else "retenciones",
+            "cfdi" if "fecha" in refused.columns else "retenciones",
             row["uuid"],
-            f"neither issued nor received by {rfc} (issuer {row['rfc_emisor']}, receiver "
-            f"{row['rfc_receptor']}): load it with --rfc set to one of them",
+            reason(row),
         )
-        for row in foreign.iter_rows(named=True)
+        for row in refused.iter_rows(named=True)
     ]
     return pl.DataFrame(rows or None, schema=DOCUMENTOS_RECHAZADOS.schema, orient="row")
+
+
+def _undated(row: Mapping[str, object]) -> str:
+    return "has no date of issue, so no month to file it under"
 
 
 def _batch_origin(entries: dict[str, tuple[str, int]]) -> tuple[str, str]:
@@ -191,6 +196,12 @@ class _Loader:
         assert load.report is not None
         self.tally.add(dataset, month, direction, load.report.total_rows - load.report.rejects)
 
+    def _foreign(self, row: Mapping[str, object]) -> str:
+        return (
+            f"neither issued nor received by {self.rfc} (issuer {row['rfc_emisor']}, receiver "
+            f"{row['rfc_receptor']}): load it with --rfc set to one of them"
+        )
+
     def documents(
         self, entries: Iterable[tuple[str, bytes]], package: tuple[str, str] | None, progress: Progress
     ) -> None:
@@ -209,15 +220,18 @@ class _Loader:
             headers = [frames[name] for name, _ in _HEADERS if name in frames]
             sources = {s for frame in (*headers, frames[DOCUMENTOS_RECHAZADOS.name]) for s in frame["source"]}
             mine = {source: seen.pop(source) for source in sources if source in seen}
-            ours = _ours(self.rfc)
-            foreign = [_foreign_rejects(self.rfc, header.filter(~ours), mine) for header in headers]
-            for name, _ in _HEADERS:
-                if name in frames:
-                    frames[name] = frames[name].filter(ours)
+            refused: list[pl.DataFrame] = []
+            for name, column in _HEADERS:
+                if name not in frames:
+                    continue
+                header, ours, dated = frames[name], _ours(self.rfc), pl.col(column).is_not_null()
+                refused.append(_refused(header.filter(~ours), mine, self._foreign))
+                refused.append(_refused(header.filter(ours & ~dated), mine, _undated))
+                frames[name] = header.filter(ours & dated)
             where = pl.concat(
                 [_partitions(self.rfc, frames[name], column) for name, column in _HEADERS if name in frames]
             )
-            rejects = pl.concat([frames[DOCUMENTOS_RECHAZADOS.name], *foreign])
+            rejects = pl.concat([frames[DOCUMENTOS_RECHAZADOS.name], *refused])
             origin = package or _batch_origin(mine)
             for partition, parts in _split(frames, where, {DOCUMENTOS_RECHAZADOS.name}).items():
                 self._load("cfdi", partition, parts, origin)
