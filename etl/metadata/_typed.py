@@ -2,7 +2,8 @@
 
 One lazy query reads and casts in the same pass. Every cast is strict in effect: a value that does not
 convert sends its record to the refused rows with the first reason found, instead of becoming null or
-failing the whole file. Reasons are written only for refused rows; good rows pay for booleans alone.
+failing the whole file. Whether any row is bad is first told from whole columns (null counts, flags);
+only then are rows tested one by one, and reasons are written for the refused rows alone.
 """
 
 from __future__ import annotations
