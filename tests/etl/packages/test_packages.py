@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -228,3 +229,26 @@ def test_entries_are_handed_out_one_at_a_time(tmp_path: Path) -> None:
 
     assert first.name == "0.xml"
     assert [e.uuid for e in entries] == [f"{i:08d}{UUID[8:]}".lower() for i in (1, 2)]
+
+
+def test_a_package_is_read_one_entry_at_a_time_never_held_whole(tmp_path: Path) -> None:
+    # 200 distinct documents of ~100 KB each: 20 MB inflated, far more than one entry.
+    padding = b"<!--" + b"x" * 100_000 + b"-->"
+    documents = {
+        f"{i}.xml": STAMPED.replace(UUID.encode(), f"{i:08d}{UUID[8:]}".encode()) + padding
+        for i in range(200)
+    }
+    path = make_zip(tmp_path / "big.zip", documents)
+
+    tracemalloc.start()
+    try:
+        count = 0
+        for entry in iter_entries(path):
+            count += 1
+            del entry
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert count == 200
+    assert peak < 2_000_000  # a few entries' worth, not the 20 MB of the package
