@@ -6,7 +6,7 @@ from dagster import AssetCheckExecutionContext
 from assets._assets import documents_parsed
 from assets._partitions import PARTITIONS, split_key
 from assets._resources import SyncResource
-from etl.sync import Stage, count_mismatches, missing_xml, stage_root, unbalanced_documents
+from etl.sync import Stage, count_mismatches, duplicate_uuids, missing_xml, stage_root, unbalanced_documents
 
 __all__ = ["CHECKS"]
 
@@ -92,4 +92,31 @@ def rejects_counted(context: AssetCheckExecutionContext, sync: SyncResource) -> 
     )
 
 
-CHECKS = (metadata_count_matches_sat, vigente_metadata_has_its_xml, totals_reconcile, rejects_counted)
+@dg.asset_check(asset=documents_parsed, partitions_def=PARTITIONS)
+def no_duplicate_uuid(context: AssetCheckExecutionContext, sync: SyncResource) -> dg.AssetCheckResult:
+    """No UUID arrives twice in a partition (per side and table); the loader keeps one row of each."""
+    where, stage = _stage(sync, context.partition_key)
+    found = duplicate_uuids(stage)
+    total = sum(len(v) for v in found.values())
+    return dg.AssetCheckResult(
+        passed=total == 0,
+        description=f"{where}: {total:,} UUID(s) arrived more than once; the warehouse keeps one row of each"
+        if total
+        else f"{where}: every UUID arrived once",
+        metadata={
+            "duplicated": total,
+            **{
+                k.replace(" ", "_"): ", ".join(v[:_SHOWN]) + (" …" if len(v) > _SHOWN else "")
+                for k, v in found.items()
+            },
+        },
+    )
+
+
+CHECKS = (
+    metadata_count_matches_sat,
+    vigente_metadata_has_its_xml,
+    no_duplicate_uuid,
+    totals_reconcile,
+    rejects_counted,
+)

@@ -3,7 +3,13 @@
 Plain Python: no Dagster, no warehouse. `assets/` drives these steps; the CLI and tests can too.
 """
 
-from etl.sync._checks import CountMismatch, count_mismatches, missing_xml, unbalanced_documents
+from etl.sync._checks import (
+    CountMismatch,
+    count_mismatches,
+    duplicate_uuids,
+    missing_xml,
+    unbalanced_documents,
+)
 from etl.sync._home import SyncPaths
 from etl.sync._ledger import Ledger, LedgerEntry, PackageRecord, RequestState
 from etl.sync._periods import PeriodTooSmallError, month_period, refresh_period, split_period
@@ -44,6 +50,7 @@ __all__ = [
     "VerifyAnswer",
     "count_mismatches",
     "default_password_variable",
+    "duplicate_uuids",
     "missing_xml",
     "month_period",
     "plan_partition",

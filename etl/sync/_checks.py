@@ -11,7 +11,7 @@ from etl.sat import RequestType
 from etl.sync._ledger import LedgerEntry, RequestState
 from etl.sync._staging import Stage
 
-__all__ = ["CountMismatch", "count_mismatches", "missing_xml", "unbalanced_documents"]
+__all__ = ["CountMismatch", "count_mismatches", "duplicate_uuids", "missing_xml", "unbalanced_documents"]
 
 # SAT validates totals to the cent; more than this is not rounding.
 _TOLERANCE = Decimal("0.01")
@@ -65,7 +65,7 @@ def missing_xml(stage: Stage, leaves: list[LedgerEntry]) -> dict[str, list[str]]
         expected = metadata.filter(pl.col("estatus") == "vigente").select("uuid").unique()
         seen = [
             frame.select("uuid").drop_nulls()
-            for name in ("comprobantes", "documentos_rechazados")
+            for name in ("comprobantes", "retenciones", "documentos_rechazados")
             if (frame := _table(stage, "cfdi", direction, name)) is not None
         ]
         arrived = pl.concat(seen).unique() if seen else pl.DataFrame(schema={"uuid": pl.String()})
@@ -73,6 +73,23 @@ def missing_xml(stage: Stage, leaves: list[LedgerEntry]) -> dict[str, list[str]]
         if absent:
             missing[direction] = absent
     return missing
+
+
+def duplicate_uuids(stage: Stage) -> dict[str, list[str]]:
+    """Per direction and table (`emitidos comprobantes`, ...), UUIDs SAT sent more than once in the partition.
+
+    The loader keeps one row per UUID; a duplicate still says something about what SAT sent.
+    """
+    found: dict[str, list[str]] = {}
+    for dataset, table in (("cfdi", "comprobantes"), ("cfdi", "retenciones"), ("metadata", "metadata")):
+        for direction in sorted({p.direction for p in stage.packages if p.dataset == dataset}):
+            frame = _table(stage, dataset, direction, table)
+            if frame is None:
+                continue
+            twice = frame.group_by("uuid").len().filter(pl.col("len") > 1).sort("uuid")["uuid"].to_list()
+            if twice:
+                found[f"{direction} {table}"] = twice
+    return found
 
 
 def unbalanced_documents(stage: Stage) -> pl.DataFrame:

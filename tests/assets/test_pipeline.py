@@ -47,19 +47,22 @@ def test_a_rerun_sends_nothing_to_sat_and_leaves_every_table_identical(pipeline:
     assert _checksums(pipeline) == before
 
 
-def test_the_checks_pass_on_a_clean_cfdi_partition_and_say_what_they_counted(pipeline: Pipeline) -> None:
-    # CFDI only: Retenciones XML is not parsed yet (etl.documents rejects it), which the XML check reports.
-    cfdi_only = type(pipeline.resource)(**{**pipeline.resource.model_dump(), "services": ["cfdi"]})
+def test_the_checks_pass_on_a_clean_partition_and_say_what_they_counted(pipeline: Pipeline) -> None:
     result = dg.materialize(
         [*PIPELINE, *CHECKS],
         partition_key=str(partition_key(RFC, MONTH)),
         instance=pipeline.instance,
-        resources={"sync": cfdi_only},
+        resources={"sync": pipeline.resource},
     )
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert set(evaluations) == {
         c.check_specs_by_output_name[n].name for c in CHECKS for n in c.check_specs_by_output_name
     }
-    for name in ("metadata_count_matches_sat", "vigente_metadata_has_its_xml", "totals_reconcile"):
+    for name in (
+        "metadata_count_matches_sat",
+        "vigente_metadata_has_its_xml",
+        "no_duplicate_uuid",
+        "totals_reconcile",
+    ):
         assert evaluations[name].passed, evaluations[name].description
     assert evaluations["vigente_metadata_has_its_xml"].metadata["missing"] == dg.IntMetadataValue(0)
