@@ -7,7 +7,7 @@ from dagster import AssetExecutionContext
 
 from assets._partitions import PARTITIONS, split_key
 from assets._resources import SyncResource
-from etl.sat._params import mexico_now
+from etl.sat import mexico_now
 from etl.sync import RequestState, Stage, plan_partition, stage_partition, stage_root
 from warehouse import Warehouse
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import dagster as dg
 
-from etl.sat._params import check_rfc, mexico_now
+from etl.sat import check_rfc, mexico_now
 
 __all__ = ["MONTHS", "PARTITIONS", "RFCS", "add_rfc", "month_of", "partition_key", "split_key"]
 

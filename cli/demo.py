@@ -38,7 +38,7 @@ def demo(months: int) -> None:
     from assets.registration import register_rfc
     from assets.runner import PartitionRunError, run_partitions
     from etl.sandbox import SandboxConfig, SandboxServer, generate_test_fiel
-    from etl.sat._params import mexico_now
+    from etl.sat import mexico_now
     from etl.sync import Ledger, default_password_variable
     from warehouse import published_path
 

@@ -38,7 +38,7 @@ def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> No
     from assets._instance import local_instance
     from assets._resources import SyncResource
     from assets.runner import PartitionRunError, months_between, run_partitions
-    from etl.sat._params import mexico_now
+    from etl.sat import mexico_now
 
     today = mexico_now().date()
     end = _month(last) if last else today.replace(day=1)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from etl.sat import Endpoints, Fiel, Service
-from etl.sat._client import SatClient
+from etl.sat import Endpoints, Fiel, SatClient, Service
 from etl.sync._sat_port import DownloadAnswer, SubmitAnswer, VerifyAnswer
 from etl.sync._spec import RequestSpec
 

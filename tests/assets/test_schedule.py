@@ -8,7 +8,7 @@ import pytest
 from assets._assets import REFRESH_METADATA_TAG
 from assets._automation import daily_incremental
 from assets._partitions import add_rfc
-from etl.sat._params import mexico_now
+from etl.sat import mexico_now
 
 
 def test_the_daily_schedule_asks_for_each_rfc_this_month_and_rereads_the_metadata_of_recent_ones(
