@@ -83,3 +83,26 @@ def test_http_500s_404_codes_and_an_expired_token_are_survived(pipeline: Pipelin
         leaves = ledger.partition_leaves(RFC, MONTH)
         assert ledger.sat_requests_sent() == 8
         assert all(p.sha256 for leaf in leaves for p in ledger.packages(leaf.key))
+
+
+def test_a_request_stuck_at_sat_beyond_the_configured_time_fails_the_run_and_stays_in_the_ledger(
+    pipeline: Pipeline,
+) -> None:
+    pipeline.sandbox.faults.inject(Fault.STUCK, operation=Operation.QUERY, times=1)
+    impatient = type(pipeline.resource)(
+        **{**pipeline.resource.model_dump(), "poll_wait_seconds": 1.5, "stuck_after_hours": 1 / 3600}
+    )
+    result = dg.materialize(
+        SAT_STEPS,
+        partition_key=str(partition_key(RFC, MONTH)),
+        instance=pipeline.instance,
+        resources={"sync": impatient},
+        raise_on_error=False,
+    )
+    failure = result.failure_data_for_node("sat_packages_ready")
+    assert failure is not None
+    assert failure.error is not None
+    assert "has been pending at SAT since" in failure.error.message
+    with Ledger(pipeline.resource.paths.ledger) as ledger:
+        states = [e.state for e in ledger.partition_leaves(RFC, MONTH)]
+    assert states.count(RequestState.SUBMITTED) == 1
