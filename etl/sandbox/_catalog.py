@@ -80,4 +80,5 @@ def _corpus_query(query: Query) -> CorpusQuery:
         counterpart_rfcs=query.counterpart_rfcs,
         third_party_rfc=query.third_party_rfc,
         complement=query.complement,
+        as_of=None if query.as_of is None else dt.datetime.fromisoformat(query.as_of),
     )

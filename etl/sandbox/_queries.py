@@ -56,11 +56,16 @@ class Query:
     complement: str | None = None
     counterpart_rfcs: tuple[str, ...] = ()
     uuid: str | None = None
+    # SAT's "now" when the request was accepted (Mexico wall-clock, ISO): what existed and what was already
+    # cancelled then. Not part of the identity: the same parameters asked later are the same request.
+    as_of: str | None = None
 
     @property
     def key(self) -> str:
         """The identity SAT uses for duplicates (5005) and the lifetime count (5002)."""
-        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+        fields = asdict(self)
+        del fields["as_of"]
+        return json.dumps(fields, sort_keys=True, ensure_ascii=False)
 
     @classmethod
     def from_key(cls, key: str) -> Query:

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -82,6 +82,8 @@ class DownloadAnswer:
 
 
 _PREPARERS = 2
+# SAT keeps Mexico City time, which has had no daylight saving since 2022.
+_MEXICO = dt.timezone(dt.timedelta(hours=-6), "America/Mexico_City")
 _OUTCOME_READY, _OUTCOME_EMPTY, _OUTCOME_TOO_MANY, _OUTCOME_ERROR = "ready", "empty", "too-many", "error"
 
 
@@ -169,7 +171,7 @@ class Service:
         self._check_caller(service, authorization, request)
         now = time.time()
         try:
-            query = read_query(service, kind, request, dt.datetime.fromtimestamp(now).date())
+            query = read_query(service, kind, request, dt.datetime.fromtimestamp(now, _MEXICO).date())
         except QueryRejectedError as rejected:
             return QueryAnswer(rejected.code, rejected.message)
         with self._submit_lock:
@@ -277,7 +279,8 @@ class Service:
         row = self._store.request(request_id)
         if row is None or row.outcome is not None:
             return
-        query = Query.from_key(row.query_key)
+        accepted = dt.datetime.fromtimestamp(row.created_at, _MEXICO).replace(tzinfo=None)
+        query = replace(Query.from_key(row.query_key), as_of=accepted.isoformat())
         final = self._packages_dir / request_id
         # A fresh directory per attempt: an attempt cut short by a stop never mixes files with the next one.
         partial = self._packages_dir / f"{request_id}.partial-{uuid.uuid4().hex[:8]}"
