@@ -152,8 +152,8 @@ def warehouse_tables(context: AssetExecutionContext, sync: SyncResource) -> dg.M
         for (direction, dataset), packages in sorted(stage.groups().items()):
             with warehouse.load(rfc, month, direction, dataset) as load:
                 for package in packages:
-                    for frames in stage.frames(package):
-                        load.append(frames, package.package_id, package.sha256)
+                    # Straight from the staged Parquet: DuckDB streams it; frames would hold a package twice.
+                    load.append_parquet(stage.files(package), package.package_id, package.sha256)
             assert load.report is not None
             for table, count in load.report.rows.items():
                 rows[table] = rows.get(table, 0) + count

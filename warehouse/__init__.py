@@ -4,6 +4,7 @@
 wh = Warehouse.open(path)
 with wh.load(rfc, month, direction, "cfdi") as load:
     load.append(frames, source_package, source_sha256)   # as many batches as needed
+    load.append_parquet({table: [paths]}, source_package, source_sha256)  # or from Parquet files
 report = load.report
 wh.publish()
 ```

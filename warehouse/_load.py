@@ -13,9 +13,10 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -168,68 +169,117 @@ class Load:
         A batch with a value the warehouse cannot store raises LoadError having written nothing of it;
         the load can go on without it.
         """
-        if self._state != "open":
-            raise LoadError(f"load {self.load_id} is {self._state}; start a new load")
-        where = f"{self.dataset.name} load of {self.partition}, source {source_package}"
+        where = self._where(source_package)
         tables: list[tuple[Table, pl.DataFrame]] = []
         for name, frame in frames.items():
+            table = self._table(name, where)
             try:
-                table = self.dataset.table(name)
                 table.check(frame)
-            except (KeyError, ContractError) as error:
+            except ContractError as error:
                 raise LoadError(f"{where}: {error.args[0]}") from None
             if frame.height:
                 tables.append((table, frame))
-        for table, frame in tables:
-            problem = self._refusal(table, frame)
+        names = [f"_wh_batch_{k}" for k in range(len(tables))]
+        for name, (_, frame) in zip(names, tables, strict=True):
+            self.con.register(name, frame)
+        try:
+            self._append(
+                [(t, n) for (t, _), n in zip(tables, names, strict=True)], source_package, source_sha256
+            )
+        finally:
+            for name in names:
+                self.con.unregister(name)
+
+    def append_parquet(
+        self, files: Mapping[str, Sequence[Path]], source_package: str, source_sha256: str
+    ) -> None:
+        """`append` for a batch already on disk as Parquet (per table, the files that hold its rows).
+
+        DuckDB reads the files straight into the tables, a row group at a time: no frames in memory.
+        The same contract, the same checks, the same all-or-nothing batch as `append`.
+        """
+        where = self._where(source_package)
+        tables: list[tuple[Table, str]] = []
+        for name, paths in files.items():
+            table = self._table(name, where)
+            for path in paths:
+                try:
+                    table.check(pl.DataFrame(schema=pl.read_parquet_schema(path)))
+                except ContractError as error:
+                    raise LoadError(f"{where}: {path.name}: {error.args[0]}") from None
+                except (OSError, pl.exceptions.ComputeError) as error:
+                    raise LoadError(f"{where}: {path} is not a readable Parquet file: {error}") from None
+            if paths:
+                listed = ", ".join(literal(str(p)) for p in paths)
+                tables.append((table, f"read_parquet([{listed}])"))
+        self._append(tables, source_package, source_sha256)
+
+    def _where(self, source_package: str) -> str:
+        if self._state != "open":
+            raise LoadError(f"load {self.load_id} is {self._state}; start a new load")
+        return f"{self.dataset.name} load of {self.partition}, source {source_package}"
+
+    def _table(self, name: str, where: str) -> Table:
+        try:
+            return self.dataset.table(name)
+        except KeyError as error:
+            raise LoadError(f"{where}: {error.args[0]}") from None
+
+    def _append(self, tables: list[tuple[Table, str]], package: str, sha256: str) -> None:
+        """Write each table from its source (a registered frame or a Parquet scan), all checked first."""
+        where = self._where(package)
+        for table, source in tables:
+            problem = self._refusal(table, source)
             if problem:
                 raise LoadError(f"{where}: table {table.name}: {problem}")
-        for table, frame in tables:
-            self._write(table, frame, source_package, source_sha256, where)
-        self._batches.append(_Batch(source_package, source_sha256))
+        for table, source in tables:
+            self._write(table, source, package, sha256, where)
+        self._batches.append(_Batch(package, sha256))
 
-    def _refusal(self, table: Table, frame: pl.DataFrame) -> str | None:
-        """Why DuckDB would refuse some row of the frame (a null where none may be, text that is no UUID
-        or no JSON), or None; checked before writing because a failed write ends the whole transaction."""
-        counts = frame.select(pl.col(c.name).null_count() for c in table.columns).row(0, named=True)
-        for column in table.columns:
-            if not column.nullable and counts[column.name]:
-                return f"{counts[column.name]} row(s) have no {column.name}, which every row needs"
-        # One pass over the batch for every UUID and JSON column that holds any value.
+    def _refusal(self, table: Table, source: str) -> str | None:
+        """Why DuckDB would refuse some row of the source (a null where none may be, text that is no UUID
+        or no JSON), or None; checked before writing because a failed write ends the whole transaction.
+        One pass over the source for every check."""
         checks = {
-            c.name: f"TRY_CAST({ident(c.name)} AS UUID) IS NULL"
-            if c.kind.duckdb == "UUID"
-            else f"NOT json_valid({ident(c.name)})"
+            f"{c.name} is null": (c.name, f"{ident(c.name)} IS NULL") for c in table.columns if not c.nullable
+        }
+        checks |= {
+            f"{c.name} bad": (
+                c.name,
+                f"{ident(c.name)} IS NOT NULL AND "
+                + (
+                    f"TRY_CAST({ident(c.name)} AS UUID) IS NULL"
+                    if c.kind.duckdb == "UUID"
+                    else f"NOT json_valid({ident(c.name)})"
+                ),
+            )
             for c in table.columns
-            if c.kind.duckdb in {"UUID", "JSON"} and counts[c.name] < frame.height
+            if c.kind.duckdb in {"UUID", "JSON"}
         }
         if not checks:
             return None
-        failing = {name: f"{ident(name)} IS NOT NULL AND {bad}" for name, bad in checks.items()}
         figures = ", ".join(
             f"count(*) FILTER (WHERE {test}), any_value({ident(name)}) FILTER (WHERE {test})"
-            for name, test in failing.items()
+            for name, test in checks.values()
         )
-        self.con.register("_wh_batch", frame)
-        try:
-            row = first_row(self.con, f"SELECT {figures} FROM _wh_batch")  # noqa: S608
-        finally:
-            self.con.unregister("_wh_batch")
+        row = first_row(self.con, f"SELECT {figures} FROM {source}")  # noqa: S608
         assert row is not None
-        for k, name in enumerate(failing):
-            bad, example = row[2 * k], row[2 * k + 1]
-            if int(str(bad)):
-                kind = table.column(name).kind.duckdb
-                return f"{bad} value(s) of {name} are not {kind}, e.g. {str(example)[:80]!r}"
+        for k, (check, (name, _)) in enumerate(checks.items()):
+            bad, example = int(str(row[2 * k])), row[2 * k + 1]
+            if not bad:
+                continue
+            if check.endswith("is null"):
+                return f"{bad} row(s) have no {name}, which every row needs"
+            kind = table.column(name).kind.duckdb
+            return f"{bad} value(s) of {name} are not {kind}, e.g. {str(example)[:80]!r}"
         return None
 
-    def _write(self, table: Table, frame: pl.DataFrame, package: str, sha256: str, where: str) -> None:
-        self.con.register("_wh_batch", frame)
+    def _write(self, table: Table, source: str, package: str, sha256: str, where: str) -> None:
         try:
             written = self._count(
                 f"INSERT INTO {ident(table.name)} BY NAME SELECT ? AS rfc, ? AS month, ? AS direction, "  # noqa: S608
                 f"{column_list(table.names)}, ? AS load_id, ? AS source_package, ? AS source_sha256, "
-                "? AS loaded_at FROM _wh_batch",
+                f"? AS loaded_at FROM {source}",
                 [*self._partition(), self.load_id, package, sha256, self._started_at],
             )
         except duckdb.Error as error:
@@ -238,8 +288,6 @@ class Load:
             raise LoadError(
                 f"{where}: table {table.name} could not be written, the load is void: {error}"
             ) from None
-        finally:
-            self.con.unregister("_wh_batch")
         self._inserted[table.name] = self._inserted.get(table.name, 0) + written
 
     # -- de-duplication and merge, at the end --------------------------------------------------------

@@ -59,12 +59,17 @@ class Stage:
             grouped.setdefault((package.direction, package.dataset), []).append(package)
         return grouped
 
-    def frames(self, package: StagedPackage) -> Iterator[dict[str, pl.DataFrame]]:
-        """The package's frames per table, its parse batches read together (one load batch per package)."""
+    def files(self, package: StagedPackage) -> dict[str, list[Path]]:
+        """The package's Parquet files per table, every parse batch (one load batch per package)."""
         files: dict[str, list[Path]] = {}
         for batch in package.batches:
             for table, name in batch.items():
                 files.setdefault(table, []).append(self.root / name)
+        return files
+
+    def frames(self, package: StagedPackage) -> Iterator[dict[str, pl.DataFrame]]:
+        """The package's frames per table, its parse batches read together (one load batch per package)."""
+        files = self.files(package)
         if files:
             yield {table: pl.read_parquet(paths) for table, paths in files.items()}
 
