@@ -214,6 +214,9 @@ class CfdiCollector:
         typed[IMPUESTOS.name] = typed_as(IMPUESTOS, self._impuestos(conceptos))
         for table, fields, attribute, positions in _TUPLE_TABLES:
             child_rows: list[Row] = getattr(rows, attribute)
+            if not child_rows:  # most batches have no payments or payroll: nothing to type
+                typed[table.name] = pl.DataFrame(schema={DOC: pl.Int64(), **table.schema})
+                continue
             typed[table.name] = typed_as(table, string_frame(table, fields, child_rows, positions))
         typed[IMPUESTOS_LOCALES.name] = typed[IMPUESTOS_LOCALES.name].with_columns(
             (pl.col("tasa") / 100).cast(_DECIMAL)
