@@ -24,6 +24,29 @@ def test_a_batch_has_a_frame_matching_its_contract_for_every_table() -> None:
     assert batch.rejected == batch.rejects.height
 
 
+@pytest.mark.parametrize(
+    "kept",
+    ["Comprobante", "Retenciones", "nothing", "only rejects"],
+)
+def test_a_batch_of_one_family_or_none_still_has_every_table_with_its_rows(kept: str) -> None:
+    if kept == "nothing":
+        entries: list[tuple[str, bytes]] = []
+    elif kept == "only rejects":
+        entries = [("roto.xml", b"<Comprobante"), ("otro.xml", b"<Factura/>")]
+    else:
+        entries = [(name, data) for name, data in ENTRIES if f":{kept} ".encode() in data[:4096]]
+        assert entries, f"no shared fixture is a {kept}"
+    batch = parse_documents(entries)
+    assert set(batch.frames) == {table.name for table in DOCUMENT_TABLES}
+    for table in DOCUMENT_TABLES:
+        table.check(batch.frames[table.name])
+    cfdi, retenciones = batch.frames["comprobantes"].height, batch.frames["retenciones"].height
+    assert cfdi + retenciones + batch.rejected == len(entries)
+    assert (cfdi > 0, retenciones > 0) == (kept == "Comprobante", kept == "Retenciones")
+    if kept == "only rejects":
+        assert batch.rejects["source"].to_list() == ["roto.xml", "otro.xml"]
+
+
 def test_every_shared_fixture_loads_cfdi_and_retenciones_alike_but_the_malformed_one() -> None:
     batch = parse_documents(ENTRIES)
     assert batch.rejects["source"].to_list() == [DIRTY]
