@@ -14,6 +14,7 @@ by one and each batch is finished into frames.
 from __future__ import annotations
 
 import hashlib
+import io
 import multiprocessing
 import re
 import threading
@@ -179,20 +180,45 @@ def iter_parsed_batches(
         yield from map(parse_documents, chunks)
         return
     pool = _pool(processes)
-    pending: deque[Future[ParsedBatch]] = deque()
+    pending: deque[Future[_Shipped]] = deque()
     try:
         for chunk in chunks:
-            pending.append(pool.submit(parse_documents, chunk))
+            pending.append(pool.submit(_parse_in_worker, chunk))
             if len(pending) >= 2 * processes:
-                yield pending.popleft().result()
+                yield _received(pending.popleft().result())
         while pending:
-            yield pending.popleft().result()
+            yield _received(pending.popleft().result())
     except BrokenProcessPool:
         _forget_pool(processes, pool)  # a worker died (killed, out of memory): the next call starts afresh
         raise
     finally:
         for future in pending:  # the caller stopped early: do not parse what nobody will read
             future.cancel()
+
+
+# A batch as a worker sends it back: documents, rejected, and each frame as Arrow IPC. Writing IPC costs a
+# worker less than pickling the frames (measured: 2 workers' CPU per document 1.27-1.34x one process' with
+# pickled frames, 1.24-1.25x with IPC, 1.12-1.15x returning nothing).
+_Shipped = tuple[int, int, dict[str, bytes]]
+
+
+def _parse_in_worker(entries: list[tuple[str, bytes]]) -> _Shipped:
+    batch = parse_documents(entries)
+    shipped: dict[str, bytes] = {}
+    for name, frame in batch.frames.items():
+        buffer = io.BytesIO()
+        frame.write_ipc(buffer, compression="uncompressed")
+        shipped[name] = buffer.getvalue()
+    return batch.documents, batch.rejected, shipped
+
+
+def _received(shipped: _Shipped) -> ParsedBatch:
+    documents, rejected, frames = shipped
+    return ParsedBatch(
+        frames={name: pl.read_ipc(io.BytesIO(data)) for name, data in frames.items()},
+        documents=documents,
+        rejected=rejected,
+    )
 
 
 _pools: dict[int, ProcessPoolExecutor] = {}
