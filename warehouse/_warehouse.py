@@ -24,6 +24,10 @@ from warehouse._views import create_views
 __all__ = ["Warehouse", "default_path", "published_path"]
 
 _WAL_BEFORE_CHECKPOINT = "256MB"
+# The writer's memory: above it DuckDB evicts the load's uncommitted row groups (already written to the
+# file optimistically) and spills big intermediates to `<file>.tmp` beside the warehouse. Its default, 80%
+# of RAM, let a 200,000-document partition's transaction keep ~500 MB of them resident.
+_WRITER_MEMORY = "1GB"
 # Columns that differ between two loads of the same input by nature (when, which load), left out of
 # content checksums.
 _VOLATILE = frozenset({"load_id", "loaded_at"})
@@ -90,6 +94,7 @@ class Warehouse:
                 # or on close, not inside a load's commit (DuckDB's default 16 MB made partition
                 # reloads pay for a checkpoint each).
                 con.execute(f"SET checkpoint_threshold = '{_WAL_BEFORE_CHECKPOINT}'")
+                con.execute(f"SET memory_limit = '{_WRITER_MEMORY}'")
                 warehouse.migrations = migrate(con, catalog, path)
                 create_views(con, catalog.views)
         except BaseException:
