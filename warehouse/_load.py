@@ -230,7 +230,15 @@ class Load:
         """Write each table from its source (a registered frame or a Parquet scan), all checked first."""
         where = self._where(package)
         for table, source in tables:
-            problem = self._refusal(table, source)
+            try:
+                problem = self._refusal(table, source)
+            except duckdb.Error as error:
+                # A Parquet file whose footer read well but whose data does not: DuckDB has aborted the
+                # transaction, so the load cannot go on; it will roll back.
+                self._state = "broken"
+                raise LoadError(
+                    f"{where}: table {table.name} could not be read, the load is void: {error}"
+                ) from None
             if problem:
                 raise LoadError(f"{where}: table {table.name}: {problem}")
         for table, source in tables:

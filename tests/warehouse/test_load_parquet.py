@@ -99,3 +99,28 @@ def test_a_parquet_file_that_breaks_its_contract_is_refused_naming_file_and_colu
                 load.append_parquet(missing, "gone.zip", "2" * 64)
         assert _count(wh, "SELECT count(*) FROM documentos") == 0
         assert wh.query("SELECT status FROM loads").rows() == [("committed",)]
+
+
+def test_a_parquet_file_with_unreadable_data_voids_the_load_and_keeps_the_previous_contents(
+    tmp_path: Path,
+) -> None:
+    with Warehouse.open(tmp_path / "wh.duckdb", catalog=CATALOG) as wh:
+        with wh.load(RFC, JAN, "emitidos", "cfdi") as load:
+            load.append(documents([1]), "before.zip", "1" * 64)
+        files = _staged(tmp_path / "s", "corrupt", documents(range(2, 2000)), parts=1)
+        [path] = files["lineas"]
+        data = bytearray(path.read_bytes())
+        data[100 : len(data) // 2] = b"\xff" * (len(data) // 2 - 100)  # data pages, not the footer
+        path.write_bytes(bytes(data))
+        with (
+            pytest.raises(LoadError, match=r"table lineas could not be read, the load is void"),
+            wh.load(RFC, JAN, "emitidos", "cfdi") as load,
+        ):
+            load.append_parquet(files, "corrupt.zip", "2" * 64)
+        assert wh.query("SELECT uuid::VARCHAR, source_package FROM documentos").rows() == [
+            (uuid_of(1), "before.zip")
+        ]
+        assert wh.query("SELECT status FROM loads ORDER BY started_at").rows() == [
+            ("committed",),
+            ("failed",),
+        ]
