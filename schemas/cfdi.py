@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from schemas._contract import Column, Table
 from schemas._kinds import (
-    BOOL,
     DATE,
     INT,
     MONEY,
@@ -21,6 +20,7 @@ from schemas._kinds import (
     TIMESTAMP,
     UUID,
 )
+from schemas._stamp import STAMP_AND_SOURCE_COLUMNS
 
 __all__ = [
     "CFDI_RELACIONADOS",
@@ -91,15 +91,7 @@ COMPROBANTES = Table(
         Column("informacion_global_meses", TEXT, "4.0 global invoice: Meses"),
         Column("informacion_global_anio", TEXT, "4.0 global invoice: Año"),
         Column("no_certificado", TEXT, "issuer's certificate number (CSD)"),
-        Column("version_timbre", TEXT, "TimbreFiscalDigital version: 1.1 or 1.0"),
-        Column("rfc_prov_certif", TEXT, "RFC of the PAC that stamped it (TFD 1.1 only)"),
-        Column("no_certificado_sat", TEXT, "SAT certificate number in the stamp"),
-        Column("complementos", TEXT_LIST, "local names of the complements present, in document order"),
-        Column("tiene_addenda", BOOL, "whether the document carries an Addenda (kept in complementos_raw)"),
-        Column(
-            "reparaciones", TEXT_LIST, "defects of the file that were repaired to read it (empty if none)"
-        ),
-        Column("source", TEXT, "file or zip entry name the document was read from", nullable=False),
+        *STAMP_AND_SOURCE_COLUMNS,
     ),
     key=("uuid",),
 )

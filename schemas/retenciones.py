@@ -8,7 +8,8 @@ MontoTotOperacion / MontoRet, and tax codes 01/02/03 become 001/002/003.
 from __future__ import annotations
 
 from schemas._contract import Column, Table
-from schemas._kinds import BOOL, INT, MONEY, TEXT, TEXT_LIST, TIMESTAMP, UUID
+from schemas._kinds import BOOL, INT, MONEY, TEXT, TIMESTAMP, UUID
+from schemas._stamp import STAMP_AND_SOURCE_COLUMNS
 
 __all__ = ["RETENCIONES", "RETENCIONES_IMPUESTOS", "RETENCIONES_TABLES"]
 
@@ -49,15 +50,7 @@ RETENCIONES = Table(
         Column("tipo_relacion", TEXT, "relation to an earlier document (2.0 CfdiRetenRelacionados)"),
         Column("uuid_relacionado", UUID, "the related document's UUID, lower case"),
         Column("fecha_timbrado", TIMESTAMP, "when the PAC stamped it, Mexico local time"),
-        Column("version_timbre", TEXT, "TimbreFiscalDigital version: 1.1 or 1.0"),
-        Column("rfc_prov_certif", TEXT, "RFC of the PAC that stamped it (TFD 1.1 only)"),
-        Column("no_certificado_sat", TEXT, "SAT certificate number in the stamp"),
-        Column("complementos", TEXT_LIST, "local names of the complements present, in document order"),
-        Column("tiene_addenda", BOOL, "whether the document carries an Addenda (kept in complementos_raw)"),
-        Column(
-            "reparaciones", TEXT_LIST, "defects of the file that were repaired to read it (empty if none)"
-        ),
-        Column("source", TEXT, "file or zip entry name the document was read from", nullable=False),
+        *STAMP_AND_SOURCE_COLUMNS,
         Column("sha256", TEXT, "sha256 of the document's bytes", nullable=False),
     ),
     key=("uuid",),
