@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -173,11 +174,8 @@ def _load_key(data: bytes, password: str | bytes | None, name: str) -> rsa.RSAPr
                     f"{name} is encrypted and no password was given: give the e.firma's password.",
                 ) from None
             key = load(data, None)
-    except (ValueError, UnsupportedAlgorithm) as error:
-        # cryptography tells a wrong password from unreadable data only in its message.
-        if isinstance(error, ValueError) and (
-            "password" in str(error).lower() or "decrypt" in str(error).lower()
-        ):
+    except (ValueError, UnsupportedAlgorithm):
+        if secret and _is_encrypted_key(load, data):
             raise FielError(
                 FielProblem.WRONG_PASSWORD,
                 f"Wrong password for {name}: give the password of this e.firma's private key.",
@@ -189,6 +187,22 @@ def _load_key(data: bytes, password: str | bytes | None, name: str) -> rsa.RSAPr
     if not isinstance(key, rsa.RSAPrivateKey):
         raise FielError(FielProblem.NOT_A_KEY, f"{name} is not an RSA key; an e.firma's key always is.")
     return key
+
+
+def _is_encrypted_key(load: Callable[[bytes, bytes | None], object], data: bytes) -> bool:
+    """Whether `data` is an encrypted private key, by its structure.
+
+    A wrong password cannot be told from unreadable data by cryptography's message: about one wrong
+    password in 256 decrypts to bytes with valid padding, and then fails later as a malformed key.
+    Loading without a password says it structurally: an encrypted key raises TypeError.
+    """
+    try:
+        load(data, None)
+    except TypeError:
+        return True
+    except (ValueError, UnsupportedAlgorithm):
+        return False
+    return False
 
 
 def _rfc_of(certificate: x509.Certificate) -> str:

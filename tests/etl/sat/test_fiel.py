@@ -120,6 +120,16 @@ def test_a_wrong_password_is_refused_saying_so_without_the_password() -> None:
     assert refused.value.__suppress_context__, "the library's error is not chained into the user's traceback"
 
 
+def test_a_wrong_password_whose_decryption_looks_valid_is_still_called_a_wrong_password() -> None:
+    # With this password the decrypted bytes happen to end in valid padding (about 1 in 256 wrong
+    # passwords do), so cryptography fails later, parsing the key, with no word of a password.
+    cer, key, _ = credential_paths("fiel")
+    with pytest.raises(FielError) as refused:
+        Fiel.from_files(cer, key, "wrong-31")
+    assert refused.value.problem is FielProblem.WRONG_PASSWORD
+    assert "Wrong password" in str(refused.value)
+
+
 def test_a_missing_password_for_an_encrypted_key_is_refused() -> None:
     cer, key, _ = credential_paths("fiel")
     with pytest.raises(FielError) as refused:
