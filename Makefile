@@ -13,7 +13,8 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-.venv/.synced: $(UV) pyproject.toml uv.lock
+# setup.py and the C source too: uv rebuilds the compiled CFDI extractor when they change
+.venv/.synced: $(UV) pyproject.toml uv.lock setup.py etl/cfdi/_extract.c
 	$(UV) sync --locked --python $(PYTHON)
 	touch $@
 
@@ -38,4 +39,4 @@ bench: setup
 	$(RUN) python -m bench
 
 clean:
-	rm -rf $(TOOLS) .venv .mypy_cache .ruff_cache
+	rm -rf $(TOOLS) .venv .mypy_cache .ruff_cache build *.egg-info etl/cfdi/*.so

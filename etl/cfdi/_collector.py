@@ -11,6 +11,7 @@ from lxml import etree
 
 from etl._xml import DocumentRejectedError, Rejection, parse_repaired, parse_tree, secure_parser
 from etl.cfdi._events import CfdiEvents, NeedsTreeError
+from etl.cfdi._native import native_extractor
 from etl.cfdi._raw import raw_rows
 from etl.cfdi._rows import (
     CONCEPTO_KEYS,
@@ -112,33 +113,65 @@ def _position_in(group: str) -> pl.Expr:
 class CfdiCollector:
     """Parses CFDI documents one by one into row buffers; `finish` turns them into typed frames.
 
+    Three ways in, one result: with the compiled extractor (`_native`), each document is parsed into a
+    tree and the extractor reads it, declining to CfdiEvents fed from the same tree what it does not
+    handle; without it, CfdiEvents runs as an lxml target (no tree) and falls back to a tree for repairs.
     Not thread-safe (it owns an lxml parser); use one per thread or process.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, compiled: bool = True) -> None:
         self._attempts = 0
         self._rows = Rows()
         self._events = CfdiEvents(self._rows)
         self._parser = secure_parser(target=cast("etree.ParserTarget", self._events))
+        self._native = native_extractor() if compiled else None
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the compiled extractor reads the documents it can (see `_native`)."""
+        return self._native is not None
 
     def add(self, source: str, data: bytes) -> None:
         """Parse one document, or raise DocumentRejectedError having kept nothing of it."""
         rows = self._rows
         marks = rows.marks()
         doc = len(rows.uuids)
+        self._events.forget_stamp()  # a document refused before CfdiEvents saw it gets no stale UUID
         try:
-            repairs = self._parse(doc, marks, data)
-            self._close(source, data, marks, repairs)
+            if self._native is not None:
+                repairs = self._parse_compiled(doc, marks, data)
+            else:
+                repairs = self._parse(doc, marks, data)
+            if repairs is not None:
+                self._close(source, data, marks, repairs)
+            else:
+                self._close_compiled(source, data, marks)
         except DocumentRejectedError as rejected:
             rows.truncate(marks)
             if rejected.uuid is None and self._events.uuid is not None:
                 rejected.uuid = self._events.uuid
             raise
 
+    def _parse_compiled(self, doc: int, marks: tuple[int, ...], data: bytes) -> list[str] | None:
+        """The document's repairs when CfdiEvents read it; None when the compiled extractor did (its
+        stamp and repairs are then waiting in `_compiled`)."""
+        assert self._native is not None
+        root, repairs = parse_tree(data)
+        added = self._native.add(root, doc)
+        if added is None:
+            return self._from_tree(doc, root, list(repairs))
+        uuid, needs_raw = added
+        if needs_raw:
+            self._rows.complementos_raw.extend(raw_rows(doc, root))
+        self._compiled = (uuid, list(repairs))
+        return None
+
     def _parse(self, doc: int, marks: tuple[int, ...], data: bytes) -> list[str]:
         events = self._events
         self._attempts = 0
-        if b"xmlns:schemaLocation" not in data:  # that defect is invisible to a target parser: go via a tree
+        # Via a tree when the target parser would be wrong: it cannot see the xmlns:schemaLocation defect,
+        # and with entities unresolved it hands over '&' in attribute values as '&#38;' (lxml 6.1.3).
+        if b"xmlns:schemaLocation" not in data and b"&" not in data:
             try:
                 _, repairs = parse_repaired(data, lambda fixed: self._fast(doc, marks, fixed))
             except NeedsTreeError:
@@ -149,11 +182,15 @@ class CfdiCollector:
                     self._rows.complementos_raw.extend(raw_rows(doc, root))
                 return list(repairs)
         root, tree_repairs = parse_tree(data)
+        return self._from_tree(doc, root, list(tree_repairs))
+
+    def _from_tree(self, doc: int, root: etree._Element, repairs: list[str]) -> list[str]:
+        events = self._events
         events.begin(doc, fast=False)
         events.feed_tree(root)
         if events.needs_raw:
             self._rows.complementos_raw.extend(raw_rows(doc, root))
-        return list(tree_repairs)
+        return repairs
 
     def _fast(self, doc: int, marks: tuple[int, ...], data: bytes) -> None:
         if self._attempts:
@@ -173,9 +210,20 @@ class CfdiCollector:
         if events.timbre_duplicado:
             repairs.append("timbre_duplicado")
         rows.headers.append(events.header)
-        rows.uuids.append(uuid)
+        rows.header_docs.append(len(rows.uuids))
         rows.complementos.append(events.complementos)
         rows.tiene_addenda.append(events.tiene_addenda)
+        self._accept(source, data, marks, uuid, repairs)
+
+    def _close_compiled(self, source: str, data: bytes, marks: tuple[int, ...]) -> None:
+        uuid, repairs = self._compiled
+        self._accept(source, data, marks, uuid, repairs)
+
+    def _accept(
+        self, source: str, data: bytes, marks: tuple[int, ...], uuid: str, repairs: list[str]
+    ) -> None:
+        rows = self._rows
+        rows.uuids.append(uuid)
         rows.reparaciones.append(repairs)
         rows.sources.append(source)
         rows.data.append(data)
@@ -184,6 +232,9 @@ class CfdiCollector:
     def finish(self) -> tuple[dict[str, pl.DataFrame], list[Rejection]]:
         """Typed frames for every CFDI table and complementos_raw, and the documents refused in typing."""
         rows = self._rows
+        text = self._text_frames()
+        if self._native is not None:
+            text = _merged(text, self._native.text_frames())
         uuids = pl.Series("uuid", rows.uuids, dtype=pl.String())
         problems: dict[int, str] = {}
         typed: dict[str, pl.DataFrame] = {}
@@ -196,10 +247,8 @@ class CfdiCollector:
                 problems.setdefault(doc, reason)
             return frame
 
-        header = _dict_frame(COMPROBANTES, HEADER_KEYS, rows.headers).with_columns(
-            pl.Series(DOC, range(len(rows.uuids)), dtype=pl.Int64()),
-            _text_list("complementos", rows.complementos),
-            pl.Series("tiene_addenda", rows.tiene_addenda, dtype=pl.Boolean()),
+        # one header per accepted document, in ordinal order: the per-document lists line up with it
+        header = text[COMPROBANTES.name].with_columns(
             _text_list("reparaciones", rows.reparaciones),
             pl.Series("source", rows.sources, dtype=pl.String()),
         )
@@ -207,17 +256,18 @@ class CfdiCollector:
             (pl.col(name) * pl.col("tipo_cambio").fill_null(_ONE)).cast(_DECIMAL).alias(f"{name}_mxn")
             for name in _MXN
         )
-        conceptos = _dict_frame(CONCEPTOS, CONCEPTO_KEYS, rows.conceptos)
-        conceptos = conceptos.with_columns(_owner(rows.starts(rows.conceptos), conceptos.height))
-        conceptos = conceptos.with_columns(_position_in(DOC))
-        typed[CONCEPTOS.name] = typed_as(CONCEPTOS, conceptos)
-        typed[IMPUESTOS.name] = typed_as(IMPUESTOS, self._impuestos(conceptos))
-        for table, fields, attribute, positions in _TUPLE_TABLES:
-            child_rows: list[Row] = getattr(rows, attribute)
-            if not child_rows:  # most batches have no payments or payroll: nothing to type
+        typed[CONCEPTOS.name] = typed_as(CONCEPTOS, text[CONCEPTOS.name])
+        # line-item taxes by line, transferred before withheld, then the document's own summary
+        order = [DOC, pl.col("nivel") == "comprobante", "concepto_numero", pl.col("tipo") == "retencion"]
+        impuestos = text[IMPUESTOS.name].sort(order, maintain_order=True, nulls_last=True)
+        impuestos = impuestos.with_columns(_position_in(DOC))
+        typed[IMPUESTOS.name] = typed_as(IMPUESTOS, impuestos)
+        for table, *_ in _TUPLE_TABLES:
+            frame = text.get(table.name)
+            if frame is None or frame.height == 0:  # most batches have no payments or payroll
                 typed[table.name] = pl.DataFrame(schema={DOC: pl.Int64(), **table.schema})
                 continue
-            typed[table.name] = typed_as(table, string_frame(table, fields, child_rows, positions))
+            typed[table.name] = typed_as(table, frame)
         typed[IMPUESTOS_LOCALES.name] = typed[IMPUESTOS_LOCALES.name].with_columns(
             (pl.col("tasa") / 100).cast(_DECIMAL)
         )
@@ -242,8 +292,28 @@ class CfdiCollector:
         rows.clear()
         return frames, rejections
 
+    def _text_frames(self) -> dict[str, pl.DataFrame]:
+        """What the Python parser read, as text frames: every column as written (lists as lists), plus the
+        document ordinal `doc` and the position columns, before typing."""
+        rows = self._rows
+        text: dict[str, pl.DataFrame] = {}
+        text[COMPROBANTES.name] = _dict_frame(COMPROBANTES, HEADER_KEYS, rows.headers).with_columns(
+            pl.Series(DOC, rows.header_docs, dtype=pl.Int64()),
+            _text_list("complementos", rows.complementos),
+            pl.Series("tiene_addenda", rows.tiene_addenda, dtype=pl.Boolean()),
+        )
+        conceptos = _dict_frame(CONCEPTOS, CONCEPTO_KEYS, rows.conceptos)
+        conceptos = conceptos.with_columns(_owner(rows.starts(rows.conceptos), conceptos.height))
+        text[CONCEPTOS.name] = conceptos.with_columns(_position_in(DOC))
+        text[IMPUESTOS.name] = self._impuestos(text[CONCEPTOS.name])
+        for table, fields, attribute, positions in _TUPLE_TABLES:
+            child_rows: list[Row] = getattr(rows, attribute)
+            if child_rows:
+                text[table.name] = string_frame(table, fields, child_rows, positions)
+        return text
+
     def _impuestos(self, conceptos: pl.DataFrame) -> pl.DataFrame:
-        """All tax lines of the batch, line-item taxes first, numbered per document."""
+        """All tax lines the Python parser read, unnumbered: line-item taxes, then document-level ones."""
         rows = self._rows
         parts = []
         for tipo, taxes, starts in (
@@ -269,10 +339,20 @@ class CfdiCollector:
                     tipo=pl.lit(tipo),
                 )
             )
-        # line-item taxes by line, transferred before withheld, then the document's own summary
-        order = [DOC, pl.col("nivel") == "comprobante", "concepto_numero", pl.col("tipo") == "retencion"]
-        return (
-            pl.concat(parts, how="diagonal")
-            .sort(order, maintain_order=True, nulls_last=True)
-            .with_columns(_position_in(DOC))
-        )
+        return pl.concat(parts, how="diagonal")
+
+
+def _merged(python: dict[str, pl.DataFrame], compiled: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Both paths' text frames of a batch as one per table, rows in document order (each document's rows
+    come from one path, in its own order)."""
+    merged: dict[str, pl.DataFrame] = {}
+    for name in python.keys() | compiled.keys():
+        ours, theirs = python.get(name), compiled.get(name)
+        if ours is None or ours.height == 0:
+            merged[name] = theirs if theirs is not None else pl.DataFrame()
+        elif theirs is None or theirs.height == 0:
+            merged[name] = ours
+        else:
+            both = pl.concat([ours, theirs.select(ours.columns).cast(ours.schema)])
+            merged[name] = both.sort(DOC, maintain_order=True)
+    return merged

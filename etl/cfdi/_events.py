@@ -328,6 +328,9 @@ class CfdiEvents:
         self.complementos: list[str] = []
         self.tiene_addenda = False
 
+    def forget_stamp(self) -> None:
+        self.uuid = None
+
     def begin(self, doc: int, *, fast: bool) -> None:
         self.fast = fast
         self._reset(doc)

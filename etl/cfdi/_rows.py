@@ -219,11 +219,13 @@ class Rows:
     """Everything parsed so far in a batch. A rejected document's rows are cut off with `truncate`."""
 
     def __init__(self) -> None:
-        # one entry per accepted document, by ordinal
+        # one entry per accepted document read by the Python parser (header_docs: its ordinal)
         self.headers: list[Attributes] = []
-        self.uuids: list[str] = []
+        self.header_docs: list[int] = []
         self.complementos: list[list[str]] = []
         self.tiene_addenda: list[bool] = []
+        # one entry per accepted document, by ordinal, whichever path read it
+        self.uuids: list[str] = []
         self.reparaciones: list[list[str]] = []
         self.sources: list[str] = []
         self.data: list[bytes] = []

@@ -10,7 +10,16 @@ from etl._xml import DocumentRejectedError, Rejection
 from etl.cfdi import CfdiCollector
 from tests.paths import CFDI_FIXTURES
 
-__all__ = ["Parsed", "fixture", "parse"]
+__all__ = ["PATHS", "Parsed", "fixture", "parse", "use_path"]
+
+# The parser's two ways through a document (see etl/cfdi/_collector.py); conftest.py runs every test that
+# parses through `parse` on each, so both are held to the same behaviour.
+PATHS = ("compiled", "python")
+_path = {"compiled": True}
+
+
+def use_path(name: str) -> None:
+    _path["compiled"] = name == "compiled"
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,9 @@ def fixture(name: str) -> bytes:
 
 
 def parse(*documents: tuple[str, bytes]) -> Parsed:
-    collector = CfdiCollector()
+    collector = CfdiCollector(compiled=_path["compiled"])
+    if _path["compiled"]:
+        assert collector.compiled, "the compiled extractor was not built: is there a C compiler?"
     rejected: dict[str, str] = {}
     for source, data in documents:
         try:

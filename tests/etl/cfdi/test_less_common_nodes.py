@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from etl.cfdi import CfdiCollector
 from tests.etl.cfdi._helpers import fixture, parse
+
+pytestmark = pytest.mark.usefixtures("parser_path")  # each test on both parser paths
 
 UUID_40 = "c2832671-da6d-11ef-a83d-00155d012007"
 UUID_32 = "80824f3b-323e-407b-8f8e-40d83fe2e69f"

@@ -11,6 +11,8 @@ import pytest
 from tests.etl.cfdi._helpers import Parsed, fixture, parse
 from tests.paths import CFDI_FIXTURES
 
+pytestmark = pytest.mark.usefixtures("parser_path")  # each test on both parser paths
+
 CFDI_FILES = sorted(
     p.name
     for p in CFDI_FIXTURES.glob("*.xml")

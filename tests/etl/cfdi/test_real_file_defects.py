@@ -6,8 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import polars as pl
+import pytest
 
 from tests.etl.cfdi._helpers import fixture, parse
+
+pytestmark = pytest.mark.usefixtures("parser_path")  # each test on both parser paths
 
 UUID = "c2832671-da6d-11ef-a83d-00155d012007"
 BASE = fixture("CfdiUtils-cfdi40-real.xml")
