@@ -14,13 +14,9 @@ by one and each batch is finished into frames.
 from __future__ import annotations
 
 import hashlib
-import io
-import multiprocessing
 import re
-import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
@@ -28,6 +24,7 @@ from typing import Protocol
 
 import polars as pl
 
+from etl._workers import Shipment, close_worker_pools, forget_worker_pool, worker_pool
 from etl._xml import DocumentRejectedError, Rejection
 from etl.cfdi import CfdiCollector
 from etl.retenciones import RetencionesCollector
@@ -167,11 +164,15 @@ def _chunks(entries: Iterable[tuple[str, bytes]], size: int) -> Iterator[list[tu
 def iter_parsed_batches(
     entries: Iterable[tuple[str, bytes]], batch_size: int = 2_000, processes: int = 1
 ) -> Generator[ParsedBatch, None, None]:
-    """Parse entries in batches of `batch_size`, in order, on `processes` worker processes (1: in this one).
+    """Parse entries in batches of `batch_size`, in order, on `processes` processes, this one included.
 
-    Entries are read lazily and at most two batches per process are in flight, so memory is bounded by the
-    batch size, not by the number of entries. Workers are spawned, not forked (forking a process that has
-    imported Polars can deadlock), once per process count, and reused by later calls.
+    With several processes this one parses every `processes`-th batch itself and `processes - 1` worker
+    processes (`etl._workers`) the others. A parent that only shipped batches out and frames back would
+    idle a core (two workers and an idle parent: 1.30x one process on two cores); one that parsed whenever
+    a worker was busy would ship more batches than it must, and shipping costs the parent too (1.58x
+    against 1.63-1.70x taking turns; `python -m bench.parse_xml`, 20,000 documents). Entries are read
+    lazily and at most two batches per process are in flight, so memory is bounded by the batch size, not
+    by the number of entries.
     """
     if batch_size < 1 or processes < 1:
         raise ValueError("batch_size and processes must be at least 1")
@@ -179,75 +180,24 @@ def iter_parsed_batches(
     if processes == 1:
         yield from map(parse_documents, chunks)
         return
-    pool = _pool(processes)
-    pending: deque[Future[_Shipped]] = deque()
+    pool = worker_pool(processes - 1)
+    # in batch order: a worker's shipment, or a batch this process parses when its turn comes
+    pending: deque[Shipment[ParsedBatch] | list[tuple[str, bytes]]] = deque()
     try:
-        for chunk in chunks:
-            pending.append(pool.submit(_parse_in_worker, chunk))
+        for index, chunk in enumerate(chunks):
+            pending.append(chunk if index % processes == 0 else pool.submit(parse_documents, chunk))
             if len(pending) >= 2 * processes:
-                yield _received(pending.popleft().result())
+                yield _next(pending.popleft())
         while pending:
-            yield _received(pending.popleft().result())
+            yield _next(pending.popleft())
     except BrokenProcessPool:
-        _forget_pool(processes, pool)  # a worker died (killed, out of memory): the next call starts afresh
+        forget_worker_pool(pool)
         raise
     finally:
-        for future in pending:  # the caller stopped early: do not parse what nobody will read
-            future.cancel()
+        for item in pending:  # the caller stopped early: do not parse what nobody will read
+            if isinstance(item, Shipment):
+                item.discard()
 
 
-# A batch as a worker sends it back: documents, rejected, and each frame as Arrow IPC. Writing IPC costs a
-# worker less than pickling the frames (measured: 2 workers' CPU per document 1.27-1.34x one process' with
-# pickled frames, 1.24-1.25x with IPC, 1.12-1.15x returning nothing).
-_Shipped = tuple[int, int, dict[str, bytes]]
-
-
-def _parse_in_worker(entries: list[tuple[str, bytes]]) -> _Shipped:
-    batch = parse_documents(entries)
-    shipped: dict[str, bytes] = {}
-    for name, frame in batch.frames.items():
-        buffer = io.BytesIO()
-        frame.write_ipc(buffer, compression="uncompressed")
-        shipped[name] = buffer.getvalue()
-    return batch.documents, batch.rejected, shipped
-
-
-def _received(shipped: _Shipped) -> ParsedBatch:
-    documents, rejected, frames = shipped
-    return ParsedBatch(
-        frames={name: pl.read_ipc(io.BytesIO(data)) for name, data in frames.items()},
-        documents=documents,
-        rejected=rejected,
-    )
-
-
-_pools: dict[int, ProcessPoolExecutor] = {}
-_pools_lock = threading.Lock()
-
-
-def _pool(processes: int) -> ProcessPoolExecutor:
-    """Worker pools live as long as this process: starting a worker (it imports Polars and lxml) takes about
-    a second, which every package of a few thousand documents would otherwise pay again."""
-    with _pools_lock:
-        pool = _pools.get(processes)
-        if pool is None:
-            pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"))
-            _pools[processes] = pool
-        return pool
-
-
-def close_worker_pools() -> None:
-    """Stop the worker processes kept for later calls (they also stop by themselves when this process
-    exits)."""
-    with _pools_lock:
-        pools = list(_pools.values())
-        _pools.clear()
-    for pool in pools:
-        pool.shutdown(wait=True)
-
-
-def _forget_pool(processes: int, pool: ProcessPoolExecutor) -> None:
-    with _pools_lock:
-        if _pools.get(processes) is pool:
-            del _pools[processes]
-    pool.shutdown(wait=False, cancel_futures=True)
+def _next(item: Shipment[ParsedBatch] | list[tuple[str, bytes]]) -> ParsedBatch:
+    return item.result() if isinstance(item, Shipment) else parse_documents(item)
