@@ -32,7 +32,7 @@ class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     stuck_after_hours: float = 72.0
     lifetime_limit: int = 2
     allow_repeat: bool = False
-    parse_processes: int = 1  # worker processes parsing XML
+    parse_processes: int = 1  # processes parsing XML, this one included
     services: list[str] = Field(default_factory=lambda: [s.value for s in Service])
     directions: list[str] = Field(default_factory=lambda: [d.value for d in Direction])
     request_types: list[str] = Field(default_factory=lambda: [t.value for t in RequestType])
