@@ -53,7 +53,7 @@ def parse_files(files: Sequence[tuple[str, bytes]], terceros: Sequence[tuple[str
         rejects.append(
             part.select("source", "numero_linea", "motivo", pl.Series("texto", texts, dtype=pl.String()))
         )
-    frame = frame.drop(RECORD)
+    frame = frame[METADATA.names]  # by name: dropping a column would realign the chunks
     for source, data in terceros:
         frame, tercero_rejects = _join_terceros(frame, source, data)
         rejects.append(tercero_rejects)
@@ -141,8 +141,8 @@ def _join_terceros(frame: pl.DataFrame, source: str, data: bytes) -> tuple[pl.Da
             pl.all_horizontal(pl.col(f"f{i}").is_null() for i in range(len(lines.header))).alias("_blank"),
         )
 
-    # The third-party file is small: always look for names a line break split.
-    rows = read_rows(records, query, suspect=lambda _: True).filter(~pl.col("_blank"))
+    # The third-party file is small: every line break that split a name is looked for.
+    rows = read_rows(records, query).filter(~pl.col("_blank"))
     refused = rows.filter(pl.col("motivo").is_not_null())
     rejects = pl.concat(
         [

@@ -3,13 +3,16 @@
 SAT's format: a header, `~` between fields, no quoting, CRLF between records (the last may lack it).
 The reader ends a row at every LF, so a row's index is its physical line and line numbers need no
 bookkeeping. A bare LF inside a CRLF file is a line break that was inside a name: it splits a record
-over several rows, which `split_records` finds so that they can be read again as one record, the LF
-deleted (as SAT's reference client does).
+over several rows, which are found so that they can be read again as one record, the LF deleted (as
+SAT's reference client does). Either every bare LF of the text is found (`split_records`), or only
+those next to given lines (`split_records_near`): a line is found in the text from the Uuid of the row
+before it, which is quick, instead of by counting every line break before it, which is not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -21,6 +24,8 @@ RECORD = "__record"
 OVERFLOW = "__overflow"
 
 _BOM = b"\xef\xbb\xbf"
+_CR, _LF, _TILDE = b"\r"[0], b"\n"[0], b"~"[0]
+_BARE_LF = re.compile(b"\n(?<!\r\n)")
 
 
 class MetadataError(ValueError):
@@ -77,21 +82,16 @@ class Records:
     def split_records(self) -> list[list[int]]:
         """The lines (RECORD values) of each record that bare LFs split, in a CRLF file; [] otherwise.
         The header's line ending decides what the file is, as SAT's reference client does."""
+        self._whole.clear()
         if not self.crlf:
             return []
         text = self._text
-        # With every CRLF masked, the LFs left are the bare ones: found at C speed, and they are few.
-        masked = text.replace(b"\r\n", b"\r\r")
-        bare: list[int] = []
-        position = masked.find(b"\n", self._header_end)
-        while position >= 0:
-            bare.append(position)
-            position = masked.find(b"\n", position + 1)
-        del masked
         groups: list[list[int]] = []
         spans: list[tuple[int, int]] = []  # byte where each split record starts, its last bare LF
         line, counted = 1, self._header_end
-        for position in bare:
+        # Bare LFs are few: the pattern skips from LF to LF at C speed, and lines are counted in between.
+        for match in _BARE_LF.finditer(text, self._header_end):
+            position = match.start()
             line += text.count(b"\n", counted, position)  # the line this bare LF ends
             counted = position
             if groups and groups[-1][-1] == line:
@@ -104,6 +104,80 @@ class Records:
             end = text.find(b"\n", last + 1)
             self._whole[group[0]] = text[start : len(text) if end < 0 else end].removesuffix(b"\r")
         return groups
+
+    def split_records_near(self, lines: Sequence[int], uuids: pl.Series) -> list[list[int]] | None:
+        """What `split_records` finds, for the records that take in at least one of `lines` (RECORD
+        values, ascending): a bare LF with no such line on either side is not looked for. `uuids` holds
+        the Uuid field of every row as written. None when a line cannot be found for certain (the row
+        before it has no Uuid, or one that another row has too): then only `split_records` can tell."""
+        self._whole.clear()
+        if not self.crlf:
+            return []
+        # Lines are found from the Uuid of the row before them, which must be on that row only (every
+        # line is a row): then wherever it stands as a line's Uuid field, that line is the row.
+        suspects = set(lines)
+        before = sorted({line - 1 for line in suspects if line > 1} - suspects)
+        written = uuids.gather([line - 1 for line in before])
+        unique = written.null_count() == 0 and written.n_unique() == len(before)
+        if not unique or uuids.is_in(written.implode()).sum() != len(before):
+            return None
+        keys = dict(zip(before, (value.encode() for value in written), strict=True))
+        text, header_end, field_index = self._text, self._header_end, self.uuid_field
+        line_bytes = (len(text) - header_end) / max(len(uuids), 1)
+        groups: list[list[int]] = []
+        line, start = 1, header_end  # every line before `line`, which begins at byte `start`, is settled
+        for suspect in lines:
+            if suspect < line:
+                continue  # part of the record just read
+            if suspect > line:
+                # Looked for first a little before where lines of average length would put it.
+                key = keys[suspect - 1]
+                guess = max(start, start + int((suspect - 1 - line) * line_bytes * 0.98) - 4096)
+                found = self._uuid_line(key, field_index, start, guess, len(text))
+                if found is None:
+                    found = self._uuid_line(key, field_index, start, start, guess + len(key))
+                if found is None:
+                    return None
+                start, line = text.find(b"\n", found) + 1, suspect
+            first, first_start = line, start
+            while first > 1 and text[first_start - 2] != _CR:  # the line before ends in a bare LF
+                previous = text.rfind(b"\n", header_end, first_start - 1)
+                first, first_start = first - 1, header_end if previous < 0 else previous + 1
+            end = text.find(b"\n", start)
+            while end >= 0 and text[end - 1] != _CR:
+                line += 1
+                end = text.find(b"\n", end + 1)
+            if first < line:
+                groups.append(list(range(first, line + 1)))
+                self._whole[first] = text[first_start : len(text) if end < 0 else end].removesuffix(b"\r")
+            if end < 0:
+                break
+            line, start = line + 1, end + 1
+        return groups
+
+    def _uuid_line(self, key: bytes, field_index: int, start: int, low: int, high: int) -> int | None:
+        """Where the line whose field `field_index` is `key` begins, if that field lies between bytes
+        `low` and `high`; `start` is where a line at or before it begins."""
+        text = self._text
+        found = text.find(key, low, high)
+        while found >= 0:
+            previous = text.rfind(b"\n", start, found)
+            begins = start if previous < 0 else previous + 1
+            after = found + len(key)
+            if (
+                text.count(b"~", begins, found) == field_index
+                and (found == begins if field_index == 0 else text[found - 1] == _TILDE)
+                and after < len(text)
+                and (text[after] in (_TILDE, _LF) or text[after : after + 2] == b"\r\n")
+            ):
+                return begins
+            found = text.find(key, found + 1, high)
+        return None
+
+    @property
+    def uuid_field(self) -> int:
+        """Where the (first) Uuid field is in a line; records_of made sure there is one."""
+        return [header_key(name) for name in self.header].index("uuid")
 
     def mended(self, groups: list[list[int]]) -> Records:
         """The split records, each joined into one CRLF record (bare LFs deleted), as a file of their own
@@ -146,14 +220,22 @@ def read_rows(
     records: Records,
     query: Callable[[Records], pl.LazyFrame],
     *,
-    suspect: Callable[[pl.DataFrame], bool],
+    suspects: Callable[[pl.DataFrame], tuple[list[int], pl.Series]] | None = None,
 ) -> pl.DataFrame:
     """The rows `query` makes of the records, in line order: lines that are not UTF-8 set aside (see
-    `unreadable`), and, when `suspect` says the rows may hold parts of records split by bare LFs,
-    those records read whole in place of their parts. `query` must keep RECORD and set
-    `numero_linea` from it."""
+    `unreadable`), and records split by bare LFs read whole in place of their parts. `query` must keep
+    RECORD and set `numero_linea` from it.
+
+    Without `suspects` every bare LF is looked for. With it, only those next to the lines it gives:
+    given the rows, it says which lines (RECORD, ascending) may be parts of split records, at least
+    one of each, and what every row's Uuid field is as written (to find lines in the text by)."""
     rows = _collect(records, query)
-    groups = records.split_records() if suspect(rows) else []
+    if suspects is None:
+        groups = records.split_records()
+    else:
+        lines, uuids = suspects(rows)
+        near = records.split_records_near(lines, uuids) if lines else []
+        groups = records.split_records() if near is None else near
     if not groups:
         return rows
     starts = [group[0] for group in groups]

@@ -75,14 +75,13 @@ class TypedRecords:
 
 def type_records(records: Records, source: str) -> TypedRecords:
     """Type one file's records: cast every column, then split good records from refused ones."""
-    # A record split by a bare LF always leaves a bad row (its second part has no UUID first), so
-    # clean files never pay for looking.
-    typed = read_rows(records, lambda r: _typed_query(r, source), suspect=_may_hold_bad_rows)
+    typed = read_rows(records, lambda r: _typed_query(r, source), suspects=_bad_lines)
 
     blank_count = int(typed[_BLANK].sum())
     record_count = typed.height - blank_count + len(records.unreadable)
     if not _may_hold_bad_rows(typed):
-        return TypedRecords(typed.select(*METADATA.names, RECORD), _no_refusals(), record_count)
+        # Taking columns by name copies nothing; a select realigns a frame read in many chunks.
+        return TypedRecords(typed[[*METADATA.names, RECORD]], _no_refusals(), record_count)
     typed = typed.with_columns(_is_bad().alias(_BAD))
     good = typed.filter(~pl.col(_BAD) & ~pl.col(_BLANK)).select(*METADATA.names, RECORD)
     refused = typed.filter(pl.col(_BAD) & ~pl.col(_BLANK)).select(
@@ -169,6 +168,14 @@ def _may_hold_bad_rows(rows: pl.DataFrame) -> bool:
         or not all(rows[flag].all() for flag in flags)
         or any(rows[c].null_count() > rows[_written(c)].null_count() for c in (*_TIMESTAMPS, *_AMOUNTS))
     )
+
+
+def _bad_lines(rows: pl.DataFrame) -> tuple[list[int], pl.Series]:
+    """The lines of the rows that cannot load, and the Uuid field of every row as written. A record
+    split by a bare LF always leaves such a row (a part lacks fields or has them shifted: no Uuid, or
+    something else where it goes), so a clean file never pays for looking."""
+    bad = rows.select(pl.col(RECORD).filter(_is_bad()))[RECORD].to_list() if _may_hold_bad_rows(rows) else []
+    return bad, rows[_written("uuid")]
 
 
 def _is_bad() -> pl.Expr:
