@@ -63,6 +63,7 @@ class Records:
             quote_char=None,
             schema=schema,
             truncate_ragged_lines=True,
+            extra_columns="ignore",
             missing_columns="insert",
             row_index_name=RECORD,
             row_index_offset=1,

@@ -330,3 +330,124 @@ def test_a_third_party_name_with_a_line_break_joins_whole() -> None:
 
     assert result.rejects.is_empty()
     assert result.frame["nombre_a_cuenta_terceros"].to_list() == [["PERSONAFISICA UNO"], ["DOS"]]
+
+
+def test_two_broken_records_in_a_row_load_whole_and_later_lines_keep_their_numbers() -> None:
+    first = record(UUID_1, nombre="RAZON\nSOCIAL")
+    second = record(UUID_2, nombre="OTRA\nRAZON\nSOCIAL")
+    result = parse(f"{HEADER}\r\n{first}\r\n{second}\r\n{record(UUID_3, monto='x')}\r\n")
+
+    assert result.record_count == 3
+    assert result.frame.select("uuid", "nombre_emisor", "numero_linea").rows() == [
+        (UUID_1.lower(), "RAZONSOCIAL", 2),
+        (UUID_2.lower(), "OTRARAZONSOCIAL", 4),
+    ]
+    assert result.rejects.select("numero_linea", "texto").rows() == [(7, record(UUID_3, monto="x"))]
+
+
+def test_a_broken_record_on_the_last_line_without_crlf_loads_whole() -> None:
+    broken = record(UUID_2, nombre="RAZON\nSOCIAL")
+    result = parse(f"{HEADER}\r\n{record(UUID_1)}\r\n{broken}")
+
+    assert result.record_count == 2
+    assert result.rejects.is_empty()
+    assert result.frame.select("nombre_emisor", "numero_linea").rows() == [
+        ("EMPRESA SA", 2),
+        ("RAZONSOCIAL", 3),
+    ]
+
+
+def test_a_name_broken_before_the_uuid_column_is_read_whole() -> None:
+    header = "NombreEmisor~Estatus~Uuid~Monto"
+    lines = [f"UNO~1~{UUID_1}~1.00", f"DOS\nPARTES~1~{UUID_2}~2.00", f"TRES~0~{UUID_3}~3.00", "X~1~nope~1"]
+    result = parse(header + "\r\n" + "\r\n".join(lines))
+
+    assert result.record_count == 4
+    assert result.frame.select("nombre_emisor", "uuid", "numero_linea").rows() == [
+        ("UNO", UUID_1.lower(), 2),
+        ("DOSPARTES", UUID_2.lower(), 3),
+        ("TRES", UUID_3.lower(), 5),
+    ]
+    assert result.rejects.select("numero_linea", "motivo").rows() == [(6, "Uuid nope is not a UUID")]
+
+
+def test_a_broken_record_deep_in_a_file_of_short_then_long_lines_is_found() -> None:
+    # Lines of average length would put it further on than it is.
+    names = ["A", "EMPRESA MUY LARGA DE NOMBRE " * 8]
+    lines = [record(f"{i:08x}-0000-4000-8000-000000000000", nombre=names[i >= 1500]) for i in range(3000)]
+    lines[2400] = record("00000960-0000-4000-8000-000000000000", nombre="PARTIDA\nEN DOS")
+    result = parse(HEADER + "\r\n" + "\r\n".join(lines) + "\r\n")
+
+    assert result.record_count == 3000
+    assert result.rejects.is_empty()
+    rows = result.frame.filter(pl.col("numero_linea").is_between(2401, 2404))
+    assert rows.select("nombre_emisor", "numero_linea").rows() == [
+        (names[1], 2401),
+        ("PARTIDAEN DOS", 2402),
+        (names[1], 2404),
+    ]
+
+
+def test_a_broken_record_next_to_a_repeated_uuid_still_loads_whole() -> None:
+    broken = record(UUID_3, nombre="RAZON\nSOCIAL")
+    lines = [record(UUID_1), record(UUID_2), record(UUID_2), broken, record(UUID_1)]
+    result = parse(HEADER + "\r\n" + "\r\n".join(lines))
+
+    assert result.record_count == 5
+    assert result.frame.select("uuid", "nombre_emisor", "numero_linea").rows() == [
+        (UUID_1.lower(), "EMPRESA SA", 2),
+        (UUID_2.lower(), "EMPRESA SA", 3),
+        (UUID_3.lower(), "RAZONSOCIAL", 5),
+    ]
+    assert result.rejects.select("numero_linea", "motivo").rows() == [
+        (4, "Uuid repeated: first listed in m_01.txt line 3"),
+        (7, "Uuid repeated: first listed in m_01.txt line 2"),
+    ]
+
+
+def test_a_uuid_written_inside_an_earlier_name_does_not_mislead_the_search() -> None:
+    broken = record(UUID_3, nombre="RAZON\nSOCIAL")
+    text = f"{HEADER}\r\n{record(UUID_1, nombre=f'VER {UUID_2}')}\r\n{record(UUID_2)}\r\n{broken}\r\n"
+    result = parse(text)
+
+    assert result.rejects.is_empty()
+    assert result.frame.select("nombre_emisor", "numero_linea").rows() == [
+        (f"VER {UUID_2}", 2),
+        ("EMPRESA SA", 3),
+        ("RAZONSOCIAL", 4),
+    ]
+
+
+def test_a_record_cut_short_by_a_bare_lf_before_a_blank_line_is_refused_whole() -> None:
+    text = f"{HEADER}\r\n{record(UUID_1)}\r\n{UUID_2}~AAA010101AAA~RAZON\n\r\n{record(UUID_3)}\r\n"
+    result = parse(text)
+
+    assert result.record_count == 3
+    assert result.frame["numero_linea"].to_list() == [2, 5]
+    ((line, motivo, texto),) = result.rejects.select("numero_linea", "motivo", "texto").rows()
+    assert (line, motivo, texto) == (3, "Estatus is empty", f"{UUID_2}~AAA010101AAA~RAZON\n")
+
+
+def test_a_bare_lf_between_two_records_that_load_on_their_own_leaves_both_loaded() -> None:
+    text = f"{HEADER}\r\n{record(UUID_1)}\n{record(UUID_2)}\r\n{record(UUID_3, monto='x')}\r\n"
+    result = parse(text)
+
+    assert result.frame.select("uuid", "numero_linea").rows() == [(UUID_1.lower(), 2), (UUID_2.lower(), 3)]
+    assert result.rejects.select("numero_linea").rows() == [(4,)]
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_a_record_with_two_fields_too_many_is_refused_even_first_or_split_and_the_rest_loads(
+    first: bool,
+) -> None:
+    # Polars refuses a whole file whose first row read has more than one field beyond the schema; a
+    # split record is read again as the first row of a file of its own.
+    wide = record(UUID_2, nombre="RAZON SOCIAL" if first else "RAZON\nSOCIAL") + "~extra~más"
+    lines = [wide, record(UUID_1), record(UUID_3)] if first else [record(UUID_1), wide, record(UUID_3)]
+    result = parse(HEADER + "\r\n" + "\r\n".join(lines))
+
+    assert result.record_count == 3
+    assert result.frame["uuid"].to_list() == [UUID_1.lower(), UUID_3.lower()]
+    ((line, motivo, texto),) = result.rejects.select("numero_linea", "motivo", "texto").rows()
+    assert (line, texto) == (2 if first else 3, wide)
+    assert motivo.startswith("more fields than the 12 of the header")
