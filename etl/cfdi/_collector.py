@@ -198,6 +198,10 @@ class CfdiCollector:
         self._attempts += 1
         self._events.begin(doc, fast=True)
         etree.fromstring(data, self._parser)
+        if self._parser.error_log:
+            # namespace errors (an undeclared attribute prefix, a namespace that is not a URI) that the tree
+            # parser raises and a target parser only logs: read the document as a tree, as the rest are
+            raise NeedsTreeError(self._parser.error_log[0].message)
 
     def _close(self, source: str, data: bytes, marks: tuple[int, ...], repairs: list[str]) -> None:
         events, rows = self._events, self._rows
