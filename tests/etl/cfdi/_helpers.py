@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
+from hypothesis import strategies as st
 
 from etl._xml import DocumentRejectedError, Rejection
 from etl.cfdi import CfdiCollector
 from tests.paths import CFDI_FIXTURES
 
-__all__ = ["PATHS", "Parsed", "fixture", "parse", "use_path"]
+__all__ = ["PATHS", "Parsed", "damaged_copies", "fixture", "parse", "use_path"]
 
 # The parser's two ways through a document (see etl/cfdi/_collector.py); conftest.py runs every test that
 # parses through `parse` on each, so both are held to the same behaviour.
@@ -56,3 +57,17 @@ def parse(*documents: tuple[str, bytes]) -> Parsed:
     frames, late = collector.finish()
     rejected.update({r.source: r.motivo for r in late if isinstance(r, Rejection)})
     return Parsed(frames, rejected)
+
+
+def damaged_copies(document: bytes) -> st.SearchStrategy[bytes]:
+    """The document cut short (or not), then one byte overwritten (or not)."""
+
+    @st.composite
+    def damaged(draw: st.DrawFn) -> bytes:
+        copy = bytearray(document[: draw(st.integers(min_value=0, max_value=len(document)))])
+        position = draw(st.integers(min_value=0, max_value=len(document) - 1))
+        if position < len(copy):
+            copy[position] = draw(st.integers(min_value=0, max_value=255))
+        return bytes(copy)
+
+    return damaged()
