@@ -5,14 +5,14 @@ The reader ends a row at every LF, so a row's index is its physical line and lin
 bookkeeping. A bare LF inside a CRLF file is a line break that was inside a name: it splits a record
 over several rows, which are found so that they can be read again as one record, the LF deleted (as
 SAT's reference client does). Either every bare LF of the text is found (`split_records`), or only
-those next to given lines (`split_records_near`): a line is found in the text from the Uuid of the row
-before it, which is quick, instead of by counting every line break before it, which is not.
+those next to given lines (`split_records_near`, the same records): a line is found in the text from
+the Uuid of the row before it, which is quick, instead of by counting every line break before it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -80,9 +80,10 @@ class Records:
                 lines[index] = b"\r" if line.endswith(b"\r") else b""
         self._text = self._text[: self._header_end] + b"\n".join(lines)
 
-    def split_records(self) -> list[list[int]]:
+    def split_records(self, among: Set[int] | None = None) -> list[list[int]]:
         """The lines (RECORD values) of each record that bare LFs split, in a CRLF file; [] otherwise.
-        The header's line ending decides what the file is, as SAT's reference client does."""
+        The header's line ending decides what the file is, as SAT's reference client does. With
+        `among`, only the records that take in at least one of those lines."""
         self._whole.clear()
         if not self.crlf:
             return []
@@ -101,18 +102,23 @@ class Records:
             else:
                 groups.append([line, line + 1])
                 spans.append((text.rfind(b"\n", 0, position) + 1, position))
-        for group, (start, last) in zip(groups, spans, strict=True):
+        kept = [
+            (g, span)
+            for g, span in zip(groups, spans, strict=True)
+            if among is None or not among.isdisjoint(g)
+        ]
+        for group, (start, last) in kept:
             end = text.find(b"\n", last + 1)
             self._whole[group[0]] = text[start : len(text) if end < 0 else end].removesuffix(b"\r")
-        return groups
+        return [group for group, _ in kept]
 
     def split_records_near(self, lines: Sequence[int], uuids: pl.Series) -> list[list[int]] | None:
         """What `split_records` finds, for the records that take in at least one of `lines` (RECORD
         values, ascending): a bare LF with no such line on either side is not looked for. `uuids` holds
         the Uuid field of every row as written. None when a line cannot be found for certain (the row
-        before it has no Uuid, or one that another row has too): then only `split_records` can tell."""
+        before it has no Uuid, or one that another row has too): then `split_records(set(lines))`."""
         self._whole.clear()
-        if not self.crlf:
+        if not self.crlf or not lines:
             return []
         # Lines are found from the Uuid of the row before them, which must be on that row only (every
         # line is a row): then wherever it stands as a line's Uuid field, that line is the row.
@@ -235,8 +241,9 @@ def read_rows(
         groups = records.split_records()
     else:
         lines, uuids = suspects(rows)
-        near = records.split_records_near(lines, uuids) if lines else []
-        groups = records.split_records() if near is None else near
+        # Past about one line in sixteen, one pass over the whole text costs less than finding each.
+        near = records.split_records_near(lines, uuids) if len(lines) * 16 <= rows.height else None
+        groups = records.split_records(set(lines)) if near is None else near
     if not groups:
         return rows
     starts = [group[0] for group in groups]

@@ -451,3 +451,19 @@ def test_a_record_with_two_fields_too_many_is_refused_even_first_or_split_and_th
     ((line, motivo, texto),) = result.rejects.select("numero_linea", "motivo", "texto").rows()
     assert (line, texto) == (2 if first else 3, wide)
     assert motivo.startswith("more fields than the 12 of the header")
+
+
+def test_a_file_where_many_records_are_split_or_refused_reads_each_whole() -> None:
+    # One line in four is suspect: the whole text is searched in one pass instead of line by line.
+    lines = [
+        record(f"{i:08x}-0000-4000-8000-000000000000", nombre="DOS\nPARTES" if i % 4 == 0 else "UNA")
+        for i in range(40)
+    ]
+    result = parse(HEADER + "\r\n" + "\r\n".join(lines))
+
+    assert result.record_count == 40
+    assert result.rejects.is_empty()
+    assert result.frame["nombre_emisor"].to_list() == [
+        "DOSPARTES" if i % 4 == 0 else "UNA" for i in range(40)
+    ]
+    assert result.frame["numero_linea"].to_list()[:5] == [2, 4, 5, 6, 7]
