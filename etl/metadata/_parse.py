@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from etl.metadata._records import OVERFLOW, RECORD, MetadataError, Records, header_key, read_rows, records_of
-from etl.metadata._typed import FIELDS, type_records
+from etl.metadata._typed import FIELDS, UUID_HASH, type_records
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 
 __all__ = ["MetadataResult", "parse_files"]
@@ -67,14 +67,15 @@ def parse_files(files: Sequence[tuple[str, bytes]], terceros: Sequence[tuple[str
 
 
 def _empty_good() -> pl.DataFrame:
-    return METADATA.empty().with_columns(pl.lit(None, dtype=pl.Int64()).alias(RECORD))
+    return METADATA.empty().with_columns(
+        pl.lit(None, dtype=pl.Int64()).alias(RECORD), pl.lit(None, dtype=pl.UInt64()).alias(UUID_HASH)
+    )
 
 
 def _split_repeated_uuids(good: pl.DataFrame, heights: list[int]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Keep the first record of a UUID listed more than once; refuse the others, saying where it was.
     `heights` are the row counts of the files `good` was concatenated from, in order."""
-    # Distinct 64-bit hashes prove distinct UUIDs at a fraction of the cost of comparing strings.
-    if good["uuid"].hash().n_unique() == good.height:
+    if good[UUID_HASH].n_unique() == good.height:
         none = {"source": pl.String(), "numero_linea": pl.Int64(), "motivo": pl.String()}
         return good, pl.DataFrame(schema={**none, RECORD: pl.Int64(), _FILE: pl.Int64()})
     files = pl.concat([pl.repeat(i, n, dtype=pl.Int64(), eager=True) for i, n in enumerate(heights)])

@@ -12,12 +12,22 @@ the Uuid of the row before it, which is quick, instead of by counting every line
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import polars as pl
 
-__all__ = ["OVERFLOW", "RECORD", "MetadataError", "Records", "header_key", "read_rows", "records_of"]
+__all__ = [
+    "OVERFLOW",
+    "RECORD",
+    "MetadataError",
+    "Records",
+    "Suspects",
+    "header_key",
+    "read_rows",
+    "records_of",
+]
 
 # Names of the two bookkeeping columns next to the positional field columns f0, f1, ...
 RECORD = "__record"
@@ -30,6 +40,17 @@ _BARE_LF = re.compile(b"\n(?<!\r\n)")
 
 class MetadataError(ValueError):
     """A whole metadata file cannot be read (not metadata, no header): nothing of it loads."""
+
+
+class Suspects(NamedTuple):
+    """Where records split by bare LFs can be, told from the rows: `lines` (RECORD, ascending) holds
+    at least one line of each; `uuids` is every row's Uuid field as written, to find lines in the text
+    by; `keys` is a value of every row that is equal wherever the Uuid fields are (e.g. a hash of the
+    Uuid lower-cased): a row whose key no other row has is the only one with its Uuid field."""
+
+    lines: list[int]
+    uuids: pl.Series
+    keys: pl.Series
 
 
 @dataclass(slots=True)
@@ -112,23 +133,24 @@ class Records:
             self._whole[group[0]] = text[start : len(text) if end < 0 else end].removesuffix(b"\r")
         return [group for group, _ in kept]
 
-    def split_records_near(self, lines: Sequence[int], uuids: pl.Series) -> list[list[int]] | None:
-        """What `split_records` finds, for the records that take in at least one of `lines` (RECORD
-        values, ascending): a bare LF with no such line on either side is not looked for. `uuids` holds
-        the Uuid field of every row as written. None when a line cannot be found for certain (the row
-        before it has no Uuid, or one that another row has too): then `split_records(set(lines))`."""
+    def split_records_near(self, suspects: Suspects) -> list[list[int]] | None:
+        """What `split_records` finds, for the records that take in at least one of the suspect lines:
+        a bare LF with no such line on either side is not looked for. None when a line cannot be found
+        for certain (the row before it has no Uuid, or one that another row may have too): then
+        `split_records(set(suspects.lines))`."""
         self._whole.clear()
+        lines, uuids = suspects.lines, suspects.uuids
         if not self.crlf or not lines:
             return []
         # Lines are found from the Uuid of the row before them, which must be on that row only (every
         # line is a row): then wherever it stands as a line's Uuid field, that line is the row.
-        suspects = set(lines)
-        before = sorted({line - 1 for line in suspects if line > 1} - suspects)
+        before = sorted({line - 1 for line in lines if line > 1} - set(lines))
         written = uuids.gather([line - 1 for line in before])
-        unique = written.null_count() == 0 and written.n_unique() == len(before)
-        if not unique or uuids.is_in(written.implode()).sum() != len(before):
+        keys = suspects.keys.gather([line - 1 for line in before])
+        unique = written.null_count() == 0 and keys.n_unique() == len(before)
+        if not unique or suspects.keys.is_in(keys.implode()).sum() != len(before):
             return None
-        keys = dict(zip(before, (value.encode() for value in written), strict=True))
+        uuid_of = dict(zip(before, (value.encode() for value in written), strict=True))
         text, header_end, field_index = self._text, self._header_end, self.uuid_field
         line_bytes = (len(text) - header_end) / max(len(uuids), 1)
         groups: list[list[int]] = []
@@ -138,7 +160,7 @@ class Records:
                 continue  # part of the record just read
             if suspect > line:
                 # Looked for first a little before where lines of average length would put it.
-                key = keys[suspect - 1]
+                key = uuid_of[suspect - 1]
                 guess = max(start, start + int((suspect - 1 - line) * line_bytes * 0.98) - 4096)
                 found = self._uuid_line(key, field_index, start, guess, len(text))
                 if found is None:
@@ -227,23 +249,22 @@ def read_rows(
     records: Records,
     query: Callable[[Records], pl.LazyFrame],
     *,
-    suspects: Callable[[pl.DataFrame], tuple[list[int], pl.Series]] | None = None,
+    suspects: Callable[[pl.DataFrame], Suspects] | None = None,
 ) -> pl.DataFrame:
     """The rows `query` makes of the records, in line order: lines that are not UTF-8 set aside (see
     `unreadable`), and records split by bare LFs read whole in place of their parts. `query` must keep
     RECORD and set `numero_linea` from it.
 
-    Without `suspects` every bare LF is looked for. With it, only those next to the lines it gives:
-    given the rows, it says which lines (RECORD, ascending) may be parts of split records, at least
-    one of each, and what every row's Uuid field is as written (to find lines in the text by)."""
+    Without `suspects` every bare LF is looked for. With it, given the rows, only those next to the
+    lines it names."""
     rows = _collect(records, query)
     if suspects is None:
         groups = records.split_records()
     else:
-        lines, uuids = suspects(rows)
+        found = suspects(rows)
         # Past about one line in sixteen, one pass over the whole text costs less than finding each.
-        near = records.split_records_near(lines, uuids) if len(lines) * 16 <= rows.height else None
-        groups = records.split_records(set(lines)) if near is None else near
+        near = records.split_records_near(found) if len(found.lines) * 16 <= rows.height else None
+        groups = records.split_records(set(found.lines)) if near is None else near
     if not groups:
         return rows
     starts = [group[0] for group in groups]

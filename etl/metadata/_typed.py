@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from etl.metadata._records import OVERFLOW, RECORD, Records, header_key, read_rows
+from etl.metadata._records import OVERFLOW, RECORD, Records, Suspects, header_key, read_rows
 from schemas.metadata import ESTATUS, METADATA
 
-__all__ = ["FIELDS", "TypedRecords", "type_records"]
+__all__ = ["FIELDS", "UUID_HASH", "TypedRecords", "type_records"]
 
 # SAT's header names (compared by header_key) -> column of `metadata`.
 FIELDS = {
@@ -62,11 +62,14 @@ _AMOUNTS = ("monto", "monto_tot_ret")
 _CHECKED = ("uuid", *_RFCS, *_TIMESTAMPS, *_AMOUNTS, "efecto_comprobante", "estatus")
 _BLANK = "__blank"
 _BAD = "__bad"
+# A 64-bit hash of the lower-cased Uuid: distinct hashes prove distinct Uuids, and compare cheaply.
+UUID_HASH = "__uuid_hash"
 
 
 @dataclass(frozen=True, slots=True)
 class TypedRecords:
-    """`good` matches schemas.METADATA plus RECORD; `refused` holds source, numero_linea, motivo, RECORD."""
+    """`good` matches schemas.METADATA plus RECORD and UUID_HASH; `refused` holds source, numero_linea,
+    motivo, RECORD."""
 
     good: pl.DataFrame
     refused: pl.DataFrame
@@ -81,9 +84,9 @@ def type_records(records: Records, source: str) -> TypedRecords:
     record_count = typed.height - blank_count + len(records.unreadable)
     if not _may_hold_bad_rows(typed):
         # Taking columns by name copies nothing; a select realigns a frame read in many chunks.
-        return TypedRecords(typed[[*METADATA.names, RECORD]], _no_refusals(), record_count)
+        return TypedRecords(typed[[*METADATA.names, RECORD, UUID_HASH]], _no_refusals(), record_count)
     typed = typed.with_columns(_is_bad().alias(_BAD))
-    good = typed.filter(~pl.col(_BAD) & ~pl.col(_BLANK)).select(*METADATA.names, RECORD)
+    good = typed.filter(~pl.col(_BAD) & ~pl.col(_BLANK)).select(*METADATA.names, RECORD, UUID_HASH)
     refused = typed.filter(pl.col(_BAD) & ~pl.col(_BLANK)).select(
         "source", "numero_linea", _reason(len(records.header)).alias("motivo"), RECORD
     )
@@ -143,7 +146,9 @@ def _typed_query(records: Records, source: str) -> pl.LazyFrame:
             pl.all_horizontal(pl.col(f"f{i}").is_null() for i in range(width)).alias(_BLANK),
         )
         # Checked once lower-cased: a case-sensitive pattern is the cheaper one.
-        .with_columns(pl.col("uuid").str.contains(_UUID).alias("__uuid_ok"))
+        .with_columns(
+            pl.col("uuid").str.contains(_UUID).alias("__uuid_ok"), pl.col("uuid").hash().alias(UUID_HASH)
+        )
     )
 
 
@@ -170,12 +175,12 @@ def _may_hold_bad_rows(rows: pl.DataFrame) -> bool:
     )
 
 
-def _bad_lines(rows: pl.DataFrame) -> tuple[list[int], pl.Series]:
-    """The lines of the rows that cannot load, and the Uuid field of every row as written. A record
-    split by a bare LF always leaves such a row (a part lacks fields or has them shifted: no Uuid, or
-    something else where it goes), so a clean file never pays for looking."""
+def _bad_lines(rows: pl.DataFrame) -> Suspects:
+    """The lines of the rows that cannot load. A record split by a bare LF always leaves such a row (a
+    part lacks fields or has them shifted: no Uuid, or something else where it goes), so a clean file
+    never pays for looking."""
     bad = rows.select(pl.col(RECORD).filter(_is_bad()))[RECORD].to_list() if _may_hold_bad_rows(rows) else []
-    return bad, rows[_written("uuid")]
+    return Suspects(bad, rows[_written("uuid")], rows[UUID_HASH])
 
 
 def _is_bad() -> pl.Expr:
