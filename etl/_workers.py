@@ -40,6 +40,7 @@ Entries = Sequence[tuple[str, bytes]]
 
 # a private folder is made inside it with mkdtemp (0700, unpredictable name)
 _SHARED_MEMORY = Path("/dev/shm")  # noqa: S108
+_SHARED_MEMORY_NEEDED = 1 << 30  # a few batches of a few tens of MB each, with room to spare
 _IOV_MAX = 1_000  # Linux allows 1,024 buffers per writev
 _RESULT = "result.pickle"
 _FRAME = ".arrow"
@@ -79,8 +80,7 @@ class WorkerPool:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        base = _SHARED_MEMORY if _SHARED_MEMORY.is_dir() and os.access(_SHARED_MEMORY, os.W_OK) else None
-        self.folder = Path(tempfile.mkdtemp(prefix="cfdi-etl-batches-", dir=base))
+        self.folder = Path(tempfile.mkdtemp(prefix="cfdi-etl-batches-", dir=_batch_folder_base()))
         self._slots = itertools.count()
         self._free: list[int] = []
         self._lock = threading.Lock()
@@ -123,6 +123,18 @@ class WorkerPool:
     def close(self, *, wait: bool) -> None:
         self._executor.shutdown(wait=wait, cancel_futures=not wait)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _batch_folder_base() -> Path | None:
+    """Shared memory when there is some with room (a container may have 64 MB), else the temp folder."""
+    try:
+        roomy = (
+            os.access(_SHARED_MEMORY, os.W_OK)
+            and shutil.disk_usage(_SHARED_MEMORY).free >= _SHARED_MEMORY_NEEDED
+        )
+    except OSError:
+        return None
+    return _SHARED_MEMORY if roomy else None
 
 
 def _write_all(descriptor: int, pieces: list[bytes]) -> None:
