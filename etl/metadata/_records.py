@@ -4,9 +4,10 @@ SAT's format: a header, `~` between fields, no quoting, CRLF between records (th
 The reader ends a row at every LF, so a row's index is its physical line and line numbers need no
 bookkeeping. A bare LF inside a CRLF file is a line break that was inside a name: it splits a record
 over several rows, which are found so that they can be read again as one record, the LF deleted (as
-SAT's reference client does). Either every bare LF of the text is found (`split_records`), or only
-those next to given lines (`split_records_near`, the same records): a line is found in the text from
-the Uuid of the row before it, which is quick, instead of by counting every line break before it.
+SAT's reference client does). For metadata, only the bare LFs next to a row that cannot load are taken
+for such breaks (a split record always leaves one): `split_records(among=...)` finds them in one pass
+over the text; `split_records_near` finds the same ones by going straight to those rows, each found
+from the Uuid of the row before it, which is quick, instead of by counting the line breaks before it.
 """
 
 from __future__ import annotations

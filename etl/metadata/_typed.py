@@ -145,7 +145,7 @@ def _typed_query(records: Records, source: str) -> pl.LazyFrame:
             written("efecto_comprobante").is_in(_EFECTOS).alias("__efecto_ok"),
             pl.all_horizontal(pl.col(f"f{i}").is_null() for i in range(width)).alias(_BLANK),
         )
-        # Checked once lower-cased: a case-sensitive pattern is the cheaper one.
+        # Checked and hashed once lower-cased: a case-sensitive pattern is the cheaper one.
         .with_columns(
             pl.col("uuid").str.contains(_UUID).alias("__uuid_ok"), pl.col("uuid").hash().alias(UUID_HASH)
         )
@@ -176,9 +176,9 @@ def _may_hold_bad_rows(rows: pl.DataFrame) -> bool:
 
 
 def _bad_lines(rows: pl.DataFrame) -> Suspects:
-    """The lines of the rows that cannot load. A record split by a bare LF always leaves such a row (a
-    part lacks fields or has them shifted: no Uuid, or something else where it goes), so a clean file
-    never pays for looking."""
+    """The lines of the rows that cannot load, with the Uuid fields as written and their hashes. A
+    record split by a bare LF always leaves such a row (a part lacks fields or has them shifted: no
+    Uuid, or something else where it goes), so a clean file never pays for looking."""
     bad = rows.select(pl.col(RECORD).filter(_is_bad()))[RECORD].to_list() if _may_hold_bad_rows(rows) else []
     return Suspects(bad, rows[_written("uuid")], rows[UUID_HASH])
 
