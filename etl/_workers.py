@@ -43,6 +43,7 @@ _SHARED_MEMORY = Path("/dev/shm")  # noqa: S108
 _SHARED_MEMORY_NEEDED = 1 << 30  # a few batches of a few tens of MB each, with room to spare
 _IOV_MAX = 1_000  # Linux allows 1,024 buffers per writev
 _RESULT = "result.pickle"
+_ROWS_WORTH_A_FILE = 1_000
 _FRAME = ".arrow"
 
 
@@ -173,8 +174,8 @@ class _FramePickler(pickle.Pickler):
         self._folder, self._frames = folder, itertools.count()
 
     def persistent_id(self, obj: object) -> str | None:
-        if not isinstance(obj, pl.DataFrame):
-            return None
+        if not isinstance(obj, pl.DataFrame) or obj.height < _ROWS_WORTH_A_FILE:
+            return None  # pickled inline: most tables of most batches are empty
         name = f"{next(self._frames)}{_FRAME}"
         obj.write_ipc(self._folder / name, compression="uncompressed", compat_level=pl.CompatLevel.newest())
         return name

@@ -7,6 +7,7 @@ import signal
 from collections.abc import Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 
+import polars as pl
 import pytest
 
 from etl._workers import WorkerPool
@@ -16,6 +17,11 @@ pytestmark = pytest.mark.slow  # each test starts a worker process (about a seco
 
 def _described(entries: Sequence[tuple[str, bytes]]) -> list[tuple[str, int, bytes]]:
     return [(name, len(data), data[:3]) for name, data in entries]
+
+
+def _frames(entries: Sequence[tuple[str, bytes]]) -> dict[str, pl.DataFrame]:
+    big = pl.DataFrame({"n": range(50_000), "text": [f"{i} ñ" for i in range(50_000)]})
+    return {"big": big, "small": big.head(3), "empty": big.clear()}
 
 
 def _die(entries: Sequence[tuple[str, bytes]]) -> None:
@@ -53,6 +59,16 @@ def test_a_smaller_batch_in_a_reused_slot_reads_only_its_own_bytes(pool: WorkerP
 def test_a_discarded_batch_frees_its_slot(pool: WorkerPool) -> None:
     pool.submit(_described, [("a.xml", b"a")]).discard()
     assert pool.submit(_described, [("b.xml", b"b")]).result() == [("b.xml", 1, b"b")]
+
+
+def test_frames_come_back_equal_and_their_files_are_gone_once_read(pool: WorkerPool) -> None:
+    frames = pool.submit(_frames, []).result()
+    expected = _frames([])
+    for name, frame in expected.items():
+        assert frames[name].equals(frame), name
+        assert frames[name].schema == frame.schema, name
+    assert not list(pool.folder.glob("*/*.arrow"))
+    assert frames["big"]["text"].str.len_chars().sum() > 0  # still readable after its file was unlinked
 
 
 def test_a_worker_killed_mid_batch_is_reported_and_closing_removes_the_folder() -> None:
