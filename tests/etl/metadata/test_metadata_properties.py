@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,15 +30,28 @@ _RECORD = st.tuples(
 )
 
 
+# Plain records before the generated ones: with many, the few lines a split name leaves are looked
+# up one by one; with few, the whole text is searched. Both must find the same records.
+_PADDING = st.integers(min_value=0, max_value=120)
+
+
 @settings(max_examples=60, deadline=None)
-@given(records=st.lists(_RECORD, min_size=1, max_size=30, unique_by=lambda r: r[0]), final_crlf=st.booleans())
+@given(
+    records=st.lists(_RECORD, min_size=1, max_size=30, unique_by=lambda r: r[0]),
+    final_crlf=st.booleans(),
+    padding=_PADDING,
+)
 def test_every_record_loads_with_its_values_and_physical_line(
-    records: list[tuple[object, str, Decimal, str, bool, int, bool]], final_crlf: bool
+    records: list[tuple[object, str, Decimal, str, bool, int, bool]], final_crlf: bool, padding: int
 ) -> None:
+    plain = [
+        (UUID(f"0badcafe-0000-4000-8000-{i:012x}"), "PLANO", Decimal("1.000000"), "I", False, i, False)
+        for i in range(padding)
+    ]
     lines = [HEADER]
     expected = []
     physical = 2
-    for uuid, name, amount, efecto, cancelled, seconds, upper in records:
+    for uuid, name, amount, efecto, cancelled, seconds, upper in [*plain, *records]:
         emitted = datetime(2024, 1, 1) + timedelta(seconds=seconds)
         cancelled_at = emitted + timedelta(days=3) if cancelled else None
         written_uuid = str(uuid).upper() if upper else str(uuid)
@@ -65,7 +79,7 @@ def test_every_record_loads_with_its_values_and_physical_line(
 
     METADATA.check(result.frame)
     assert result.rejects.is_empty()
-    assert result.record_count == len(records)
+    assert result.record_count == padding + len(records)
     got = result.frame.select(
         "uuid", "nombre_emisor", "monto", "efecto_comprobante", "estatus", "fecha_cancelacion", "numero_linea"
     ).rows()
