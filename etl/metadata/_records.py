@@ -13,8 +13,10 @@ from the Uuid of the row before it, which is quick, instead of by counting the l
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Set
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import NamedTuple
 
 import polars as pl
@@ -37,6 +39,8 @@ OVERFLOW = "__overflow"
 _BOM = b"\xef\xbb\xbf"
 _CR, _LF, _TILDE = b"\r"[0], b"\n"[0], b"~"[0]
 _BARE_LF = re.compile(b"\n(?<!\r\n)")
+# Bytes between the checkpoints of the index that finds a line of the original text for the rejects.
+_INDEX_STEP = 1 << 16
 
 
 class MetadataError(ValueError):
@@ -69,7 +73,8 @@ class Records:
     _header_end: int = field(default=0, repr=False)
     # First line -> the record as written (bare LFs kept), of each record bare LFs split over lines.
     _whole: dict[int, bytes] = field(default_factory=dict, repr=False)
-    _lines: list[bytes] | None = field(default=None, repr=False)
+    # Line breaks after the header up to the end of each _INDEX_STEP bytes of the original text.
+    _breaks: list[int] | None = field(default=None, repr=False)
 
     def scan(self) -> pl.LazyFrame:
         # One column more than the header catches records with too many fields; truncating only drops
@@ -223,12 +228,29 @@ class Records:
         return record + 1
 
     def raw_text(self, record: int) -> str:
-        """A record as SAT wrote it (a split one with its bare LFs), for the rejects; split when asked."""
+        """A record as SAT wrote it (a split one with its bare LFs), for the rejects."""
         if record in self._whole:
             return self._whole[record].decode("utf-8", errors="replace")
-        if self._lines is None:
-            self._lines = self._original[self._header_end :].split(b"\n")
-        return self._lines[record - 1].removesuffix(b"\r").decode("utf-8", errors="replace")
+        text = self._original
+        start = self._line_start(record)
+        end = text.find(b"\n", start)
+        line = text[start : len(text) if end < 0 else end]
+        return line.removesuffix(b"\r").decode("utf-8", errors="replace")
+
+    def _line_start(self, record: int) -> int:
+        """Where line `record` begins in the original text. Line breaks are counted once per block of
+        _INDEX_STEP bytes (one pass at C speed), so finding a line reads one block, not every line."""
+        text, header_end = self._original, self._header_end
+        if record == 1:
+            return header_end
+        if self._breaks is None:
+            blocks = range(header_end, len(text), _INDEX_STEP)
+            self._breaks = list(accumulate(text.count(b"\n", b, b + _INDEX_STEP) for b in blocks))
+        block = bisect_left(self._breaks, record - 1)  # the block holding the break before the line
+        position, seen = header_end + block * _INDEX_STEP, self._breaks[block - 1] if block else 0
+        while seen < record - 1:
+            position, seen = text.find(b"\n", position) + 1, seen + 1
+        return position
 
 
 def records_of(data: bytes) -> Records:

@@ -467,3 +467,24 @@ def test_a_file_where_many_records_are_split_or_refused_reads_each_whole() -> No
         "DOSPARTES" if i % 4 == 0 else "UNA" for i in range(40)
     ]
     assert result.frame["numero_linea"].to_list()[:5] == [2, 4, 5, 6, 7]
+
+
+def test_records_refused_deep_in_a_long_file_are_reported_as_written() -> None:
+    lines = [record(f"{i:08x}-0000-4000-8000-000000000000") for i in range(4000)]
+    for i in (0, 999, 2500, 3999):
+        lines[i] = record(f"{i:08x}-0000-4000-8000-000000000000", monto=f"{i},00")
+    data = (HEADER + "\r\n" + "\r\n".join(lines[:3000])).encode()
+    data += b"\r\n" + lines[3000].replace("EMPRESA", "EMPRE\xd1A").encode("latin-1")
+    data += ("\r\n" + "\r\n".join(lines[3001:])).encode()
+    result = parse_metadata(data, "long.txt")
+
+    assert len(data) > 4 * 65_536
+    assert result.record_count == 4000
+    assert result.frame.height == 3995
+    assert result.rejects.select("numero_linea", "texto").rows() == [
+        (2, lines[0]),
+        (1001, lines[999]),
+        (2502, lines[2500]),
+        (3002, lines[3000].replace("EMPRESA", "EMPRE\ufffdA")),
+        (4001, lines[3999]),
+    ]
