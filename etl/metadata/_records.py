@@ -40,7 +40,7 @@ _BOM = b"\xef\xbb\xbf"
 _CR, _LF, _TILDE = b"\r"[0], b"\n"[0], b"~"[0]
 _BARE_LF = re.compile(b"\n(?<!\r\n)")
 # Bytes between the checkpoints of the index that finds a line of the original text for the rejects.
-_INDEX_STEP = 1 << 16
+_INDEX_STEP = 1 << 14
 
 
 class MetadataError(ValueError):
@@ -75,6 +75,8 @@ class Records:
     _whole: dict[int, bytes] = field(default_factory=dict, repr=False)
     # Line breaks after the header up to the end of each _INDEX_STEP bytes of the original text.
     _breaks: list[int] | None = field(default=None, repr=False)
+    _lookups: int = field(default=0, repr=False)
+    _lines: list[bytes] | None = field(default=None, repr=False)
 
     def scan(self) -> pl.LazyFrame:
         # One column more than the header catches records with too many fields; truncating only drops
@@ -228,13 +230,20 @@ class Records:
         return record + 1
 
     def raw_text(self, record: int) -> str:
-        """A record as SAT wrote it (a split one with its bare LFs), for the rejects."""
+        """A record as SAT wrote it (a split one with its bare LFs), for the rejects. A few are found
+        through the line index; past one per index block, splitting the whole text once costs less."""
         if record in self._whole:
             return self._whole[record].decode("utf-8", errors="replace")
         text = self._original
-        start = self._line_start(record)
-        end = text.find(b"\n", start)
-        line = text[start : len(text) if end < 0 else end]
+        self._lookups += 1
+        if self._lines is None and self._lookups * _INDEX_STEP > len(text):
+            self._lines = text[self._header_end :].split(b"\n")
+        if self._lines is not None:
+            line = self._lines[record - 1]
+        else:
+            start = self._line_start(record)
+            end = text.find(b"\n", start)
+            line = text[start : len(text) if end < 0 else end]
         return line.removesuffix(b"\r").decode("utf-8", errors="replace")
 
     def _line_start(self, record: int) -> int:

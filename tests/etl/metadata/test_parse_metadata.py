@@ -488,3 +488,13 @@ def test_records_refused_deep_in_a_long_file_are_reported_as_written() -> None:
         (3002, lines[3000].replace("EMPRESA", "EMPRE\ufffdA")),
         (4001, lines[3999]),
     ]
+
+
+def test_a_long_file_where_every_record_is_refused_reports_each_as_written() -> None:
+    lines = [record(f"{i:08x}-0000-4000-8000-000000000000", monto=f"{i},00") for i in range(3000)]
+    result = parse(HEADER + "\r\n" + "\r\n".join(lines))
+
+    assert result.frame.is_empty()
+    assert result.rejects.height == 3000
+    assert result.rejects["texto"].to_list() == lines
+    assert result.rejects["numero_linea"].to_list() == list(range(2, 3002))
