@@ -53,9 +53,6 @@ class Shipment(Generic[T]):
     def __init__(self, pool: WorkerPool, slot: int, future: Future[None]) -> None:
         self._pool, self._slot, self._future = pool, slot, future
 
-    def done(self) -> bool:
-        return self._future.done()
-
     def result(self) -> T:
         try:
             self._future.result()

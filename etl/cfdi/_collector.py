@@ -139,32 +139,31 @@ class CfdiCollector:
         self._events.forget_stamp()  # a document refused before CfdiEvents saw it gets no stale UUID
         try:
             if self._native is not None:
-                repairs = self._parse_compiled(doc, marks, data)
+                compiled_uuid, repairs = self._parse_compiled(doc, data)
             else:
-                repairs = self._parse(doc, marks, data)
-            if repairs is not None:
+                compiled_uuid, repairs = None, self._parse(doc, marks, data)
+            if compiled_uuid is None:
                 self._close(source, data, marks, repairs)
             else:
-                self._close_compiled(source, data, marks)
+                self._accept(source, data, marks, compiled_uuid, repairs)
         except DocumentRejectedError as rejected:
             rows.truncate(marks)
             if rejected.uuid is None and self._events.uuid is not None:
                 rejected.uuid = self._events.uuid
             raise
 
-    def _parse_compiled(self, doc: int, marks: tuple[int, ...], data: bytes) -> list[str] | None:
-        """The document's repairs when CfdiEvents read it; None when the compiled extractor did (its
-        stamp and repairs are then waiting in `_compiled`)."""
+    def _parse_compiled(self, doc: int, data: bytes) -> tuple[str | None, list[str]]:
+        """The stamp UUID as written when the compiled extractor read the document (None when it declined
+        and CfdiEvents read it from the same tree), and the document's repairs."""
         assert self._native is not None
         root, repairs = parse_tree(data)
         added = self._native.add(root, doc)
         if added is None:
-            return self._from_tree(doc, root, list(repairs))
+            return None, self._from_tree(doc, root, list(repairs))
         uuid, needs_raw = added
         if needs_raw:
             self._rows.complementos_raw.extend(raw_rows(doc, root))
-        self._compiled = (uuid, list(repairs))
-        return None
+        return uuid, list(repairs)
 
     def _parse(self, doc: int, marks: tuple[int, ...], data: bytes) -> list[str]:
         events = self._events
@@ -217,10 +216,6 @@ class CfdiCollector:
         rows.header_docs.append(len(rows.uuids))
         rows.complementos.append(events.complementos)
         rows.tiene_addenda.append(events.tiene_addenda)
-        self._accept(source, data, marks, uuid, repairs)
-
-    def _close_compiled(self, source: str, data: bytes, marks: tuple[int, ...]) -> None:
-        uuid, repairs = self._compiled
         self._accept(source, data, marks, uuid, repairs)
 
     def _accept(

@@ -201,7 +201,7 @@ def _is_encrypted_key(load: Callable[[bytes, bytes | None], object], data: bytes
     except TypeError:
         return True
     except (ValueError, UnsupportedAlgorithm):
-        return False
+        pass
     return False
 
 
