@@ -133,19 +133,19 @@ class _Handler(BaseHTTPRequestHandler):
         _log.debug("%s %s", self.address_string(), format % args)
 
     def do_GET(self) -> None:
-        self._send(_plain(405, "SAT's services answer POST only"))
+        self._refuse(_plain(405, "SAT's services answer POST only"))
 
     def do_POST(self) -> None:
         service, _, path = self.path.lstrip("/").partition("/")
         route = _ROUTES.get("/" + path.split("?")[0])
         if service not in _SERVICES or route is None:
-            self.close_connection = True  # the body was not read: the connection cannot be reused
-            self._send(_plain(404, f"no SAT service at {self.path}"))
+            self._refuse(_plain(404, f"no SAT service at {self.path}"))
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if not 0 < length <= _MAX_REQUEST_BYTES:
-            self.close_connection = True
-            self._send(_plain(411 if length == 0 else 413, "a SOAP request needs a body under 1 MB"))
+        length = self._body_length()
+        if not length:
+            status = 411 if length == 0 or "Transfer-Encoding" in self.headers else 413
+            reply = _plain(status, "a SOAP request needs a body under 1 MB, with Content-Length")
+            self._send(reply, close=True)
             return
         body = self.rfile.read(length)
         with self.server.calls_lock:
@@ -228,10 +228,29 @@ class _Handler(BaseHTTPRequestHandler):
             )
         return _xml(200, authenticate_response(answer))
 
-    def _send(self, reply: _Reply, limit: int | None = None) -> None:
+    def _body_length(self) -> int | None:
+        """The body's declared length; None when it cannot be read whole (chunked, unsound, over 1 MB)."""
+        if "Transfer-Encoding" in self.headers:
+            return None
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            return None
+        return length if 0 <= length <= _MAX_REQUEST_BYTES else None
+
+    def _refuse(self, reply: _Reply) -> None:
+        """Answer without serving; keep the connection for the next call when the body can be skipped."""
+        length = self._body_length()
+        if length:
+            self.rfile.read(length)
+        self._send(reply, close=length is None)
+
+    def _send(self, reply: _Reply, limit: int | None = None, *, close: bool = False) -> None:
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(reply.length))
+        if close:  # said in the answer, so the client does not race the close with its next call
+            self.send_header("Connection", "close")
         self.end_headers()
         sent = 0
         for chunk in reply.chunks:

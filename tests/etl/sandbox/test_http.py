@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import httpx
 
 from etl.sandbox import SandboxServer
@@ -41,3 +43,39 @@ def test_an_entity_in_a_request_is_not_expanded(sandbox: SandboxServer) -> None:
     assert b"root:" not in response.content
     assert response.status_code == 200
     assert b'CodEstatus="301"' in response.content  # no request element: XML mal formado
+
+
+def _exchange(sandbox: SandboxServer, raw: bytes) -> bytes:
+    """Send raw bytes on one connection and read until the server closes it."""
+    host, port = sandbox.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(raw)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    return received
+
+
+def test_a_refused_call_with_a_body_leaves_the_connection_ready_for_the_next_call(
+    sandbox: SandboxServer,
+) -> None:
+    unknown = b"POST /cfdi/Nada.svc HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n<x/>"
+    last = b"GET /cfdi/SolicitaDescargaService.svc HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    answers = _exchange(sandbox, unknown + unknown + last)
+    assert answers.count(b"HTTP/1.1 404 ") == 2
+    assert b"HTTP/1.1 405 " in answers
+    assert b"Connection: close" not in answers.split(b"HTTP/1.1 405 ")[0]
+
+
+def test_a_body_that_cannot_be_read_is_answered_with_connection_close(sandbox: SandboxServer) -> None:
+    query = b"POST /cfdi/SolicitaDescargaService.svc HTTP/1.1\r\nHost: x\r\n"
+    too_large = query + b"Content-Length: 2000000\r\n\r\n"
+    chunked = (
+        b"POST /cfdi/Nada.svc HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n<x/>\r\n0\r\n\r\n"
+    )
+    no_body = query + b"\r\n"
+    for raw, status in ((too_large, b"413"), (chunked, b"404"), (no_body, b"411")):
+        answer = _exchange(sandbox, raw)
+        assert answer.startswith(b"HTTP/1.1 " + status + b" ")
+        assert b"\r\nConnection: close\r\n" in answer
+        assert answer.count(b"HTTP/1.1 ") == 1
