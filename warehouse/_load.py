@@ -1,11 +1,16 @@
 """One load: replace one partition of one dataset, in one transaction, with batches of frames or Parquet.
 
-The transaction opens with the load and commits when it ends. Batches are written straight into their
-tables (one write per row; staging them elsewhere first cost a second full pass), after checks that make
-the write itself unable to fail on bad values, so a bad batch is refused whole and the load goes on.
-Nothing is visible to other connections, and nothing of the previous contents is lost, until the commit;
-any failure rolls everything back. A batch already on disk as Parquet is read by DuckDB straight into
-its tables: a 200,000-document partition loads in well under half the memory its frames would take.
+The transaction opens with the load and commits when it ends. Each batch is checked when it is appended,
+so that a batch with a value DuckDB would refuse is refused whole and the load goes on without it. The
+batches that pass are written together, one INSERT per table, because DuckDB writes a million rows in one
+statement about twice as fast as in five and three times as fast as in a hundred (a statement shorter
+than two row groups leaves partial row groups that are written twice). Each row's lineage (package,
+checksum) is looked up by its batch in a list given with the statement. Parquet batches are written at
+the commit, for they cost no memory while they wait; frames as soon as enough of them wait, so they are
+held only briefly. Every row checked is written, or the load is void. Nothing is visible to other
+connections, and nothing of the previous contents is lost, until the commit; any failure rolls
+everything back. A batch already on disk as Parquet is read by DuckDB straight into its tables: a
+200,000-document partition loads in well under half the memory its frames would take.
 """
 
 from __future__ import annotations
@@ -93,6 +98,23 @@ class _Batch:
     source_sha256: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    """One checked batch's rows for one table, waiting to be written with the others."""
+
+    batch: int  # its place in Load._batches
+    rows: int
+    frame: pl.DataFrame | None = None
+    paths: tuple[Path, ...] = ()
+    stamps: tuple[tuple[int, int], ...] = ()  # each path's size and modification time when checked
+
+
+# A table's waiting frames are written once they hold this many rows (four of DuckDB's row groups: past
+# two, a statement writes at its full rate), or all waiting frames once they take this much memory.
+_WRITE_ROWS = 4 * 122_880
+_WAITING_BYTES = 256 * 1024 * 1024
+
+
 _WHERE = "rfc = ? AND month = ? AND direction = ?"
 
 
@@ -110,6 +132,8 @@ class Load:
     _started_at: datetime = field(init=False)
     _clock: float = field(init=False)
     _batches: list[_Batch] = field(init=False, default_factory=list)
+    _waiting: dict[str, list[_Waiting]] = field(init=False, default_factory=dict)  # by table
+    _waiting_bytes: int = field(init=False, default=0)  # of the waiting frames
     _inserted: dict[str, int] = field(init=False, default_factory=dict)
     _replaced: int = field(init=False, default=0)
     _state: str = field(init=False, default="open")  # open, broken (a write failed), over
@@ -168,7 +192,7 @@ class Load:
         """Add one batch (e.g. one package). Call as often as needed; all batches commit together.
 
         A batch with a value the warehouse cannot store raises LoadError having written nothing of it;
-        the load can go on without it.
+        the load can go on without it. The frames are kept (not copied) until they are written.
         """
         where = self._where(source_package)
         tables: list[tuple[Table, pl.DataFrame]] = []
@@ -180,16 +204,23 @@ class Load:
                 raise LoadError(f"{where}: {error.args[0]}") from None
             if frame.height:
                 tables.append((table, frame))
-        names = [f"_wh_batch_{k}" for k in range(len(tables))]
-        for name, (_, frame) in zip(names, tables, strict=True):
+        for k, (table, frame) in enumerate(tables):
+            name = f"_wh_batch_{k}"
             self.con.register(name, frame)
-        try:
-            self._append(
-                [(t, n) for (t, _), n in zip(tables, names, strict=True)], source_package, source_sha256
-            )
-        finally:
-            for name in names:
+            try:
+                self._check(table, name, where)
+            finally:
                 self.con.unregister(name)
+        batch = self._accept(source_package, source_sha256)
+        for table, frame in tables:
+            self._wait(table, _Waiting(batch, frame.height, frame=frame))
+            self._waiting_bytes += int(frame.estimated_size())
+        for table, _ in tables:
+            if sum(w.rows for w in self._waiting[table.name] if w.frame is not None) >= _WRITE_ROWS:
+                self._write_frames(table)
+        if self._waiting_bytes >= _WAITING_BYTES:
+            for table in self.dataset.tables:
+                self._write_frames(table)
 
     def append_parquet(
         self, files: Mapping[str, Sequence[Path]], source_package: str, source_sha256: str
@@ -197,10 +228,11 @@ class Load:
         """`append` for a batch already on disk as Parquet (per table, the files that hold its rows).
 
         DuckDB reads the files straight into the tables, a row group at a time: no frames in memory.
-        The same contract, the same checks, the same all-or-nothing batch as `append`.
+        The same contract, the same checks, the same all-or-nothing batch as `append`. The files must
+        stay where they are until the load commits.
         """
         where = self._where(source_package)
-        tables: list[tuple[Table, str]] = []
+        tables: list[tuple[Table, tuple[Path, ...]]] = []
         for name, paths in files.items():
             table = self._table(name, where)
             for path in paths:
@@ -211,9 +243,15 @@ class Load:
                 except (OSError, pl.exceptions.ComputeError) as error:
                     raise LoadError(f"{where}: {path} is not a readable Parquet file: {error}") from None
             if paths:
-                listed = ", ".join(literal(str(p)) for p in paths)
-                tables.append((table, f"read_parquet([{listed}])"))
-        self._append(tables, source_package, source_sha256)
+                tables.append((table, tuple(paths)))
+        counted = [
+            (table, paths, _stamps(paths), self._check(table, _parquet(paths), where))
+            for table, paths in tables
+        ]
+        batch = self._accept(source_package, source_sha256)
+        for table, paths, stamps, rows in counted:
+            if rows:
+                self._wait(table, _Waiting(batch, rows, paths=paths, stamps=stamps))
 
     def _where(self, source_package: str) -> str:
         if self._state != "open":
@@ -226,29 +264,32 @@ class Load:
         except KeyError as error:
             raise LoadError(f"{where}: {error.args[0]}") from None
 
-    def _append(self, tables: list[tuple[Table, str]], package: str, sha256: str) -> None:
-        """Write each table from its source (a registered frame or a Parquet scan), all checked first."""
-        where = self._where(package)
-        for table, source in tables:
-            try:
-                problem = self._refusal(table, source)
-            except duckdb.Error as error:
-                # A Parquet file whose footer read well but whose data does not: DuckDB has aborted the
-                # transaction, so the load cannot go on; it will roll back.
-                self._state = "broken"
-                raise LoadError(
-                    f"{where}: table {table.name} could not be read, the load is void: {error}"
-                ) from None
-            if problem:
-                raise LoadError(f"{where}: table {table.name}: {problem}")
-        for table, source in tables:
-            self._write(table, source, package, sha256, where)
+    def _accept(self, package: str, sha256: str) -> int:
         self._batches.append(_Batch(package, sha256))
+        return len(self._batches) - 1
 
-    def _refusal(self, table: Table, source: str) -> str | None:
-        """Why DuckDB would refuse some row of the source (a null where none may be, text that is no UUID
-        or no JSON), or None; checked before writing because a failed write ends the whole transaction.
-        One pass over the source for every check."""
+    def _wait(self, table: Table, waiting: _Waiting) -> None:
+        self._waiting.setdefault(table.name, []).append(waiting)
+
+    def _check(self, table: Table, source: str, where: str) -> int:
+        """The source's row count, or LoadError if DuckDB would refuse some row of it."""
+        try:
+            rows, problem = self._refusal(table, source)
+        except duckdb.Error as error:
+            # A Parquet file whose footer read well but whose data does not: DuckDB has aborted the
+            # transaction, so the load cannot go on; it will roll back.
+            self._state = "broken"
+            raise LoadError(
+                f"{where}: table {table.name} could not be read, the load is void: {error}"
+            ) from None
+        if problem:
+            raise LoadError(f"{where}: table {table.name}: {problem}")
+        return rows
+
+    def _refusal(self, table: Table, source: str) -> tuple[int, str | None]:
+        """The source's rows, and why DuckDB would refuse some row of it (a null where none may be, text
+        that is no UUID or no JSON) or None; checked before writing because a failed write ends the whole
+        transaction. One pass over the source for every check."""
         checks = {
             f"{c.name} is null": (c.name, f"{ident(c.name)} IS NULL") for c in table.columns if not c.nullable
         }
@@ -265,39 +306,108 @@ class Load:
             for c in table.columns
             if c.kind.duckdb in {"UUID", "JSON"}
         }
-        if not checks:
-            return None
-        figures = ", ".join(
-            f"count(*) FILTER (WHERE {test}), any_value({ident(name)}) FILTER (WHERE {test})"
+        figures = "".join(
+            f", count(*) FILTER (WHERE {test}), any_value({ident(name)}) FILTER (WHERE {test})"
             for name, test in checks.values()
         )
-        row = first_row(self.con, f"SELECT {figures} FROM {source}")  # noqa: S608
+        row = first_row(self.con, f"SELECT count(*){figures} FROM {source}")  # noqa: S608
         assert row is not None
+        rows = int(str(row[0]))
         for k, (check, (name, _)) in enumerate(checks.items()):
-            bad, example = int(str(row[2 * k])), row[2 * k + 1]
+            bad, example = int(str(row[1 + 2 * k])), row[2 + 2 * k]
             if not bad:
                 continue
             if check.endswith("is null"):
-                return f"{bad} row(s) have no {name}, which every row needs"
+                return rows, f"{bad} row(s) have no {name}, which every row needs"
             kind = table.column(name).kind.duckdb
-            return f"{bad} value(s) of {name} are not {kind}, e.g. {str(example)[:80]!r}"
-        return None
+            return rows, f"{bad} value(s) of {name} are not {kind}, e.g. {str(example)[:80]!r}"
+        return rows, None
 
-    def _write(self, table: Table, source: str, package: str, sha256: str, where: str) -> None:
+    # -- writing the waiting batches -----------------------------------------------------------------
+
+    def _write_frames(self, table: Table) -> None:
+        """Write a table's waiting frames in one statement; its waiting Parquet files stay waiting."""
+        waiting = self._waiting.get(table.name, [])
+        frames = [(w, w.frame) for w in waiting if w.frame is not None]
+        if not frames:
+            return
+        self._waiting[table.name] = [w for w in waiting if w.frame is None]
+        self._waiting_bytes -= sum(int(frame.estimated_size()) for _, frame in frames)
+        together = pl.concat(
+            [
+                frame.with_columns(pl.lit(k, pl.Int32()).alias("_wh_part"))
+                for k, (_, frame) in enumerate(frames)
+            ],
+            rechunk=False,
+        )
+        self.con.register("_wh_waiting", together)
+        try:
+            written = [w for w, _ in frames]
+            self._write(table, "_wh_waiting", "_wh_part", [w.batch for w in written], written)
+        finally:
+            self.con.unregister("_wh_waiting")
+
+    def _write_files(self, table: Table) -> None:
+        """Write a table's waiting Parquet files in one statement."""
+        waiting = self._waiting.pop(table.name, [])
+        for w in waiting:
+            try:
+                same = _stamps(w.paths) == w.stamps
+            except OSError:
+                same = False
+            if not same:
+                self._state = "broken"
+                raise LoadError(
+                    f"{self.dataset.name} load of {self.partition}, table {table.name} "
+                    f"({self._sources([w])}): a staged file was changed or removed after it was checked, "
+                    "the load is void; stage the partition again and load it"
+                )
+        files = [(path, w.batch) for w in waiting for path in w.paths]
+        source = _parquet([path for path, _ in files])
+        self._write(table, source, "file_index::BIGINT", [batch for _, batch in files], waiting)
+
+    def _write(
+        self, table: Table, source: str, part: str, batches: list[int], waiting: list[_Waiting]
+    ) -> None:
+        """One INSERT of the waiting rows; `part` numbers each row's part of the source, `batches` gives each
+        part's batch. Lineage is looked up in a list, not joined: a join would reorder the rows, and the
+        file would grow by a third."""
+        params: list[object] = [
+            *self._partition(),
+            self.load_id,
+            [self._batches[b].source_package for b in batches],
+            [self._batches[b].source_sha256 for b in batches],
+            self._started_at,
+        ]
+        where = f"{self.dataset.name} load of {self.partition}, table {table.name} ({self._sources(waiting)})"
         try:
             written = self._count(
                 f"INSERT INTO {ident(table.name)} BY NAME SELECT ? AS rfc, ? AS month, ? AS direction, "  # noqa: S608
-                f"{column_list(table.names)}, ? AS load_id, ? AS source_package, ? AS source_sha256, "
-                f"? AS loaded_at FROM {source}",
-                [*self._partition(), self.load_id, package, sha256, self._started_at],
+                f"{column_list(table.names)}, ? AS load_id, (?::VARCHAR[])[{part} + 1] AS source_package, "
+                f"(?::VARCHAR[])[{part} + 1] AS source_sha256, ? AS loaded_at FROM {source}",
+                params,
             )
         except duckdb.Error as error:
             # A write that fails ends the transaction: the load cannot go on; it will roll back.
             self._state = "broken"
-            raise LoadError(
-                f"{where}: table {table.name} could not be written, the load is void: {error}"
-            ) from None
+            raise LoadError(f"{where}: could not be written, the load is void: {error}") from None
+        expected = sum(w.rows for w in waiting)
+        if written != expected:
+            # Every row checked lands, or the load does not: e.g. a file changed since it was checked.
+            self._state = "broken"
+            raise LoadError(f"{where}: {written:,} rows written of {expected:,} checked, the load is void")
         self._inserted[table.name] = self._inserted.get(table.name, 0) + written
+
+    def _sources(self, waiting: list[_Waiting]) -> str:
+        packages = sorted({self._batches[w.batch].source_package for w in waiting})
+        more = f" and {len(packages) - 3} more" if len(packages) > 3 else ""
+        return "from " + ", ".join(packages[:3]) + more
+
+    def _write_waiting(self) -> None:
+        for table in self.dataset.tables:
+            self._write_frames(table)
+            if self._waiting.get(table.name):
+                self._write_files(table)
 
     # -- de-duplication and merge, at the end --------------------------------------------------------
 
@@ -426,6 +536,7 @@ class Load:
             raise LoadError(f"load {self.load_id} is {self._state}; nothing was changed")
         loaded_at = _utc_now()
         try:
+            self._write_waiting()
             dropped = self._deduplicate()
             replaced = self._replaced + (self._merge_away_older_rows() if self.merge else 0)
             rows = {t.name: self._stored(t, counted=not dropped) for t in self.dataset.tables}
@@ -468,6 +579,7 @@ class Load:
         if self._state == "over":
             return
         self._state = "over"
+        self._waiting.clear()
         self.con.execute("ROLLBACK")
         message = f"{type(error).__name__}: {error}"
         self._record("failed", None, message)
@@ -501,3 +613,11 @@ class Load:
             f"INSERT INTO {ident(LOADS.name)} ({column_list(LOADS.names)}) VALUES ({placeholders})",  # noqa: S608
             [values[n] for n in LOADS.names],
         )
+
+
+def _stamps(paths: Sequence[Path]) -> tuple[tuple[int, int], ...]:
+    return tuple((stat.st_size, stat.st_mtime_ns) for stat in (path.stat() for path in paths))
+
+
+def _parquet(paths: Sequence[Path]) -> str:
+    return "read_parquet([" + ", ".join(literal(str(p)) for p in paths) + "])"

@@ -56,14 +56,15 @@ DuckDB `UUID`. SAT's timestamps are Mexico local wall-clock with no zone; the wa
   Tables two datasets share (`complementos_raw`, `documentos_rechazados`, the Retenciones tables) are
   replaced only for the rows the loading dataset wrote.
 - **Replace.** The pipeline's loads replace the dataset's rows of the partition. A load is one
-  transaction: it opens by deleting the partition's rows of the dataset, writes each batch (package)
-  straight into its tables, then de-duplicates, feeds the status history, records itself in `loads` and
-  commits. Until then every other reader sees the previous contents; a load that fails at any point
-  rolls back, changing nothing, and is recorded in `loads` with `status = 'failed'` and its error. A
-  batch holding a value the warehouse cannot store (a null where none may be, text that is no UUID or
-  no JSON) is refused whole before anything of it is written, and the load can go on without it. A load
-  with no batches empties the partition: SAT said there was nothing. `loaded_at` on each row is when its
-  load began; `loads.finished_at` is when it committed.
+  transaction: it opens by deleting the partition's rows of the dataset, checks each batch (package) as it
+  is appended, writes the batches that pass into their tables together (one statement per table), then
+  de-duplicates, feeds the status history, records itself in `loads` and commits. Until then every other
+  reader sees the previous contents; a load that fails at any point rolls back, changing nothing, and is
+  recorded in `loads` with `status = 'failed'` and its error. A batch holding a value the warehouse cannot
+  store (a null where none may be, text that is no UUID or no JSON) is refused whole before anything of it
+  is written, and the load can go on without it. A load with no batches empties the partition: SAT said
+  there was nothing. `loaded_at` on each row is when its load began; `loads.finished_at` is when it
+  committed.
 - **De-duplication.** A UUID that arrives in more than one batch is kept from one batch only, with all its
   rows in every table; the batch is chosen by its source (`source_sha256`, then `source_package`), never by
   arrival order. Rows repeating a table's key inside one batch are kept once, chosen by content. Reject

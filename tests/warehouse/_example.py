@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 
@@ -20,6 +21,7 @@ __all__ = [
     "RECHAZOS",
     "documents",
     "rejects",
+    "staged",
     "statuses",
     "uuid_of",
 ]
@@ -110,3 +112,16 @@ def statuses(entries: Iterable[tuple[int, datetime | None]]) -> dict[str, pl.Dat
     """Metadata rows: (document number, cancelled at or None for vigente)."""
     rows = [(uuid_of(n), "cancelado" if at else "vigente", at) for n, at in entries]
     return {"estados": pl.DataFrame(rows, schema=ESTADOS.schema, orient="row")}
+
+
+def staged(folder: Path, name: str, frames: dict[str, pl.DataFrame], parts: int = 2) -> dict[str, list[Path]]:
+    """Each table's frame written as `parts` Parquet files, as the parse step stages a package's batches."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files: dict[str, list[Path]] = {}
+    for table, frame in frames.items():
+        size = -(-frame.height // parts) or 1
+        for k, piece in enumerate(frame.iter_slices(size)):
+            path = folder / f"{name}-{k}.{table}.parquet"
+            piece.write_parquet(path)
+            files.setdefault(table, []).append(path)
+    return files

@@ -8,26 +8,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.warehouse._example import CATALOG, documents, uuid_of
+from tests.warehouse._example import CATALOG, documents, staged, uuid_of
 from warehouse import LoadError, Warehouse
 
 RFC = "EKU9003173C9"
 JAN = date(2024, 1, 1)
-
-
-def _staged(
-    folder: Path, name: str, frames: dict[str, pl.DataFrame], parts: int = 2
-) -> dict[str, list[Path]]:
-    """Each table's frame written as `parts` Parquet files, as the parse step stages a package's batches."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files: dict[str, list[Path]] = {}
-    for table, frame in frames.items():
-        size = -(-frame.height // parts) or 1
-        for k, piece in enumerate(frame.iter_slices(size)):
-            path = folder / f"{name}-{k}.{table}.parquet"
-            piece.write_parquet(path)
-            files.setdefault(table, []).append(path)
-    return files
 
 
 def _count(wh: Warehouse, sql: str) -> int:
@@ -45,7 +30,7 @@ def test_parquet_batches_leave_the_same_contents_as_the_same_frames(tmp_path: Pa
     with Warehouse.open(tmp_path / "parquet.duckdb", catalog=CATALOG) as wh:
         with wh.load(RFC, JAN, "emitidos", "cfdi") as load:
             for frames, package, sha in batches:
-                load.append_parquet(_staged(tmp_path / "stage", package, frames), package, sha)
+                load.append_parquet(staged(tmp_path / "stage", package, frames), package, sha)
         assert wh.checksums() == expected
         assert _count(wh, "SELECT count(*) FROM documentos") == 8
         assert _count(wh, "SELECT count(*) FROM lineas") == 16
@@ -65,8 +50,8 @@ def test_a_parquet_batch_with_a_bad_uuid_is_refused_whole_and_the_load_goes_on(t
             with pytest.raises(
                 LoadError, match=r"source broken\.zip: table lineas: 2 value\(s\) of uuid are not UUID"
             ):
-                load.append_parquet(_staged(tmp_path / "s", "broken", bad), "broken.zip", "1" * 64)
-            load.append_parquet(_staged(tmp_path / "s", "fine", documents([3])), "fine.zip", "2" * 64)
+                load.append_parquet(staged(tmp_path / "s", "broken", bad), "broken.zip", "1" * 64)
+            load.append_parquet(staged(tmp_path / "s", "fine", documents([3])), "fine.zip", "2" * 64)
         assert wh.query("SELECT DISTINCT source_package FROM documentos").rows() == [("fine.zip",)]
         assert wh.query("SELECT uuid::VARCHAR FROM documentos").rows() == [(uuid_of(3),)]
     assert load.report is not None
@@ -83,7 +68,7 @@ def test_a_parquet_batch_missing_a_required_value_is_refused_naming_the_column(t
             wh.load(RFC, JAN, "emitidos", "cfdi") as load,
             pytest.raises(LoadError, match=r"table lineas: 2 row\(s\) have no numero"),
         ):
-            load.append_parquet(_staged(tmp_path / "s", "nulls", bad), "nulls.zip", "1" * 64)
+            load.append_parquet(staged(tmp_path / "s", "nulls", bad), "nulls.zip", "1" * 64)
         assert _count(wh, "SELECT count(*) FROM documentos") == 0
 
 
@@ -93,7 +78,7 @@ def test_a_parquet_file_that_breaks_its_contract_is_refused_naming_file_and_colu
     with Warehouse.open(tmp_path / "wh.duckdb", catalog=CATALOG) as wh:
         with wh.load(RFC, JAN, "emitidos", "cfdi") as load:
             with pytest.raises(LoadError, match=r"floats-0\.documentos\.parquet: .*total is Float64"):
-                load.append_parquet(_staged(tmp_path / "s", "floats", frames), "floats.zip", "1" * 64)
+                load.append_parquet(staged(tmp_path / "s", "floats", frames), "floats.zip", "1" * 64)
             missing = {"documentos": [tmp_path / "nowhere.parquet"]}
             with pytest.raises(LoadError, match=r"nowhere\.parquet is not a readable Parquet file"):
                 load.append_parquet(missing, "gone.zip", "2" * 64)
@@ -107,7 +92,7 @@ def test_a_parquet_file_with_unreadable_data_voids_the_load_and_keeps_the_previo
     with Warehouse.open(tmp_path / "wh.duckdb", catalog=CATALOG) as wh:
         with wh.load(RFC, JAN, "emitidos", "cfdi") as load:
             load.append(documents([1]), "before.zip", "1" * 64)
-        files = _staged(tmp_path / "s", "corrupt", documents(range(2, 2000)), parts=1)
+        files = staged(tmp_path / "s", "corrupt", documents(range(2, 2000)), parts=1)
         [path] = files["lineas"]
         data = bytearray(path.read_bytes())
         data[100 : len(data) // 2] = b"\xff" * (len(data) // 2 - 100)  # data pages, not the footer
