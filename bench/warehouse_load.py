@@ -19,7 +19,7 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -101,11 +101,20 @@ def _median(timings: list[Timing]) -> Timing:
     return statistics.median(t[0] for t in timings), statistics.median(t[1] for t in timings)
 
 
-def _swap(wh: Warehouse, dataset: str, batches: list[Mapping[str, pl.DataFrame]], month: date) -> Timing:
+Batch = Mapping[str, pl.DataFrame | list[Path]]  # per table: a frame, or the files it is staged in
+
+
+def _swap(wh: Warehouse, dataset: str, batches: Sequence[Batch], month: date) -> Timing:
     def load() -> None:
         with wh.load(_RFC, month, "emitidos", dataset) as running:
-            for k, frames in enumerate(batches):
-                running.append(frames, f"package_{k:02d}", f"{k:064x}")
+            for k, batch in enumerate(batches):
+                package, sha = f"package_{k:03d}", f"{k:064x}"
+                frames = {name: s for name, s in batch.items() if isinstance(s, pl.DataFrame)}
+                files = {name: s for name, s in batch.items() if isinstance(s, list)}
+                if frames:
+                    running.append(frames, package, sha)
+                if files:
+                    running.append_parquet(files, package, sha)
 
     return _timed(load)
 
@@ -119,45 +128,24 @@ def _upsert_tables(con: duckdb.DuckDBPyConnection, tables: list[Table]) -> None:
         con.execute(f"CREATE TABLE {ident(table.name)} ({columns}, PRIMARY KEY ({', '.join(table.key)}))")
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, batches: list[Mapping[str, pl.DataFrame]], month: date) -> Timing:
+def _upsert(con: duckdb.DuckDBPyConnection, batches: Sequence[Batch], month: date) -> Timing:
     def load() -> None:
         con.execute("BEGIN TRANSACTION")
-        for k, frames in enumerate(batches):
-            for name, frame in frames.items():
-                con.register("_frame", frame)
+        for k, batch in enumerate(batches):
+            for name, source in batch.items():
+                if isinstance(source, pl.DataFrame):
+                    con.register("_frame", source)
+                    scan = "_frame"
+                else:
+                    scan = "read_parquet([" + ", ".join(f"'{p}'" for p in source) + "])"
                 con.execute(
                     f"INSERT OR REPLACE INTO {ident(name)} BY NAME SELECT ? AS rfc, ? AS month, "  # noqa: S608
                     "'emitidos' AS direction, *, ? AS load_id, ? AS source_package, ? AS source_sha256, "
-                    "now()::TIMESTAMP AS loaded_at FROM _frame",
-                    [_RFC, month, "upsert", f"package_{k:02d}", f"{k:064x}"],
+                    f"now()::TIMESTAMP AS loaded_at FROM {scan}",
+                    [_RFC, month, "upsert", f"package_{k:03d}", f"{k:064x}"],
                 ).fetchall()
-                con.unregister("_frame")
-        con.execute("COMMIT")
-
-    return _timed(load)
-
-
-def _swap_parquet(wh: Warehouse, dataset: str, packages: list[dict[str, list[Path]]]) -> Timing:
-    def load() -> None:
-        with wh.load(_RFC, _MONTH, "emitidos", dataset) as running:
-            for k, files in enumerate(packages):
-                running.append_parquet(files, f"package_{k:03d}", f"{k:064x}")
-
-    return _timed(load)
-
-
-def _upsert_parquet(con: duckdb.DuckDBPyConnection, packages: list[dict[str, list[Path]]]) -> Timing:
-    def load() -> None:
-        con.execute("BEGIN TRANSACTION")
-        for k, files in enumerate(packages):
-            for name, paths in files.items():
-                listed = ", ".join(f"'{p}'" for p in paths)
-                con.execute(
-                    f"INSERT OR REPLACE INTO {ident(name)} BY NAME SELECT ? AS rfc, ? AS month, "  # noqa: S608
-                    "'emitidos' AS direction, *, ? AS load_id, ? AS source_package, ? AS source_sha256, "
-                    f"now()::TIMESTAMP AS loaded_at FROM read_parquet([{listed}])",
-                    [_RFC, _MONTH, "upsert", f"package_{k:03d}", f"{k:064x}"],
-                ).fetchall()
+                if scan == "_frame":
+                    con.unregister("_frame")
         con.execute("COMMIT")
 
     return _timed(load)
@@ -169,8 +157,8 @@ def _upsert_parquet(con: duckdb.DuckDBPyConnection, packages: list[dict[str, lis
 def _both(
     folder: Path,
     tables: list[Table],
-    fill: list[Mapping[str, pl.DataFrame]],
-    reload: list[Mapping[str, pl.DataFrame]],
+    fill: Sequence[Batch],
+    reload: Sequence[Batch],
 ) -> dict[str, Timing]:
     """The same fill, then the same partition reloaded five times, both ways; file sizes in MB."""
     figures: dict[str, Timing] = {}
@@ -196,18 +184,18 @@ def _both_parquet(folder: Path, table: Table, frame: pl.DataFrame, packages: int
     stage = folder / "stage"
     stage.mkdir(parents=True)
     size = -(-frame.height // packages)
-    staged: list[dict[str, list[Path]]] = []
+    staged: list[Batch] = []
     for k in range(packages):
         path = stage / f"{k:03d}.{table.name}.parquet"
         frame.slice(k * size, size).write_parquet(path)
         staged.append({table.name: [path]})
     with Warehouse.open(folder / "swap.duckdb") as wh:
         dataset = next(d.name for d in wh.catalog.datasets if table in d.tables)
-        swap = _swap_parquet(wh, dataset, staged)
+        swap = _swap(wh, dataset, staged, _MONTH)
     con = duckdb.connect(str(folder / "upsert.duckdb"))
     try:
         _upsert_tables(con, [table])
-        upsert = _upsert_parquet(con, staged)
+        upsert = _upsert(con, staged, _MONTH)
     finally:
         con.close()
     return {"swap": swap, "upsert": upsert}

@@ -99,14 +99,22 @@ class _Batch:
 
 
 @dataclass(frozen=True, slots=True)
-class _Waiting:
-    """One checked batch's rows for one table, waiting to be written with the others."""
+class _WaitingFrame:
+    """One checked batch's frame for one table, waiting to be written with the others."""
 
     batch: int  # its place in Load._batches
+    frame: pl.DataFrame
+    size: int  # its estimated bytes
+
+
+@dataclass(frozen=True, slots=True)
+class _WaitingFiles:
+    """One checked batch's Parquet files for one table, waiting to be written at the commit."""
+
+    batch: int
     rows: int
-    frame: pl.DataFrame | None = None
-    paths: tuple[Path, ...] = ()
-    stamps: tuple[tuple[int, int], ...] = ()  # each path's size and modification time when checked
+    paths: tuple[Path, ...]
+    stamps: tuple[tuple[int, int], ...]  # each path's size and modification time when checked
 
 
 # A table's waiting frames are written once they hold this many rows (four of DuckDB's row groups: past
@@ -132,8 +140,8 @@ class Load:
     _started_at: datetime = field(init=False)
     _clock: float = field(init=False)
     _batches: list[_Batch] = field(init=False, default_factory=list)
-    _waiting: dict[str, list[_Waiting]] = field(init=False, default_factory=dict)  # by table
-    _waiting_bytes: int = field(init=False, default=0)  # of the waiting frames
+    _frames: dict[str, list[_WaitingFrame]] = field(init=False, default_factory=dict)  # by table
+    _files: dict[str, list[_WaitingFiles]] = field(init=False, default_factory=dict)  # by table
     _inserted: dict[str, int] = field(init=False, default_factory=dict)
     _replaced: int = field(init=False, default=0)
     _state: str = field(init=False, default="open")  # open, broken (a write failed), over
@@ -213,14 +221,13 @@ class Load:
                 self.con.unregister(name)
         batch = self._accept(source_package, source_sha256)
         for table, frame in tables:
-            self._wait(table, _Waiting(batch, frame.height, frame=frame))
-            self._waiting_bytes += int(frame.estimated_size())
-        for table, _ in tables:
-            if sum(w.rows for w in self._waiting[table.name] if w.frame is not None) >= _WRITE_ROWS:
-                self._write_frames(table)
-        if self._waiting_bytes >= _WAITING_BYTES:
-            for table in self.dataset.tables:
-                self._write_frames(table)
+            waiting = self._frames.setdefault(table.name, [])
+            waiting.append(_WaitingFrame(batch, frame, int(frame.estimated_size())))
+            if sum(w.frame.height for w in waiting) >= _WRITE_ROWS:
+                self._write_frames(table.name)
+        if sum(w.size for waiting in self._frames.values() for w in waiting) >= _WAITING_BYTES:
+            for name in list(self._frames):
+                self._write_frames(name)
 
     def append_parquet(
         self, files: Mapping[str, Sequence[Path]], source_package: str, source_sha256: str
@@ -251,7 +258,7 @@ class Load:
         batch = self._accept(source_package, source_sha256)
         for table, paths, stamps, rows in counted:
             if rows:
-                self._wait(table, _Waiting(batch, rows, paths=paths, stamps=stamps))
+                self._files.setdefault(table.name, []).append(_WaitingFiles(batch, rows, paths, stamps))
 
     def _where(self, source_package: str) -> str:
         if self._state != "open":
@@ -267,9 +274,6 @@ class Load:
     def _accept(self, package: str, sha256: str) -> int:
         self._batches.append(_Batch(package, sha256))
         return len(self._batches) - 1
-
-    def _wait(self, table: Table, waiting: _Waiting) -> None:
-        self._waiting.setdefault(table.name, []).append(waiting)
 
     def _check(self, table: Table, source: str, where: str) -> int:
         """The source's row count, or LoadError if DuckDB would refuse some row of it."""
@@ -325,31 +329,27 @@ class Load:
 
     # -- writing the waiting batches -----------------------------------------------------------------
 
-    def _write_frames(self, table: Table) -> None:
-        """Write a table's waiting frames in one statement; its waiting Parquet files stay waiting."""
-        waiting = self._waiting.get(table.name, [])
-        frames = [(w, w.frame) for w in waiting if w.frame is not None]
-        if not frames:
+    def _write_frames(self, name: str) -> None:
+        """Write a table's waiting frames in one statement."""
+        waiting = self._frames.pop(name, [])
+        if not waiting:
             return
-        self._waiting[table.name] = [w for w in waiting if w.frame is None]
-        self._waiting_bytes -= sum(int(frame.estimated_size()) for _, frame in frames)
         together = pl.concat(
-            [
-                frame.with_columns(pl.lit(k, pl.Int32()).alias("_wh_part"))
-                for k, (_, frame) in enumerate(frames)
-            ],
+            [w.frame.with_columns(pl.lit(k, pl.Int32()).alias("_wh_part")) for k, w in enumerate(waiting)],
             rechunk=False,
         )
         self.con.register("_wh_waiting", together)
         try:
-            written = [w for w, _ in frames]
-            self._write(table, "_wh_waiting", "_wh_part", [w.batch for w in written], written)
+            batches = [w.batch for w in waiting]
+            self._write(self.dataset.table(name), "_wh_waiting", "_wh_part", batches, together.height)
         finally:
             self.con.unregister("_wh_waiting")
 
-    def _write_files(self, table: Table) -> None:
-        """Write a table's waiting Parquet files in one statement."""
-        waiting = self._waiting.pop(table.name, [])
+    def _write_files(self, name: str) -> None:
+        """Write a table's waiting Parquet files in one statement, each as it was when checked."""
+        waiting = self._files.pop(name, [])
+        if not waiting:
+            return
         for w in waiting:
             try:
                 same = _stamps(w.paths) == w.stamps
@@ -358,17 +358,17 @@ class Load:
             if not same:
                 self._state = "broken"
                 raise LoadError(
-                    f"{self.dataset.name} load of {self.partition}, table {table.name} "
-                    f"({self._sources([w])}): a staged file was changed or removed after it was checked, "
-                    "the load is void; stage the partition again and load it"
+                    f"{self.dataset.name} load of {self.partition}, table {name} "
+                    f"({self._sources([w.batch])}): a staged file was changed or removed after it was "
+                    "checked, the load is void; stage the partition again and load it"
                 )
-        files = [(path, w.batch) for w in waiting for path in w.paths]
-        source = _parquet([path for path, _ in files])
-        self._write(table, source, "file_index::BIGINT", [batch for _, batch in files], waiting)
+        source = _parquet([path for w in waiting for path in w.paths])
+        batches = [w.batch for w in waiting for _ in w.paths]
+        self._write(
+            self.dataset.table(name), source, "file_index::BIGINT", batches, sum(w.rows for w in waiting)
+        )
 
-    def _write(
-        self, table: Table, source: str, part: str, batches: list[int], waiting: list[_Waiting]
-    ) -> None:
+    def _write(self, table: Table, source: str, part: str, batches: list[int], expected: int) -> None:
         """One INSERT of the waiting rows; `part` numbers each row's part of the source, `batches` gives each
         part's batch. Lineage is looked up in a list, not joined: a join would reorder the rows, and the
         file would grow by a third."""
@@ -379,7 +379,7 @@ class Load:
             [self._batches[b].source_sha256 for b in batches],
             self._started_at,
         ]
-        where = f"{self.dataset.name} load of {self.partition}, table {table.name} ({self._sources(waiting)})"
+        where = f"{self.dataset.name} load of {self.partition}, table {table.name} ({self._sources(batches)})"
         try:
             written = self._count(
                 f"INSERT INTO {ident(table.name)} BY NAME SELECT ? AS rfc, ? AS month, ? AS direction, "  # noqa: S608
@@ -391,23 +391,21 @@ class Load:
             # A write that fails ends the transaction: the load cannot go on; it will roll back.
             self._state = "broken"
             raise LoadError(f"{where}: could not be written, the load is void: {error}") from None
-        expected = sum(w.rows for w in waiting)
         if written != expected:
             # Every row checked lands, or the load does not: e.g. a file changed since it was checked.
             self._state = "broken"
             raise LoadError(f"{where}: {written:,} rows written of {expected:,} checked, the load is void")
         self._inserted[table.name] = self._inserted.get(table.name, 0) + written
 
-    def _sources(self, waiting: list[_Waiting]) -> str:
-        packages = sorted({self._batches[w.batch].source_package for w in waiting})
+    def _sources(self, batches: list[int]) -> str:
+        packages = sorted({self._batches[b].source_package for b in batches})
         more = f" and {len(packages) - 3} more" if len(packages) > 3 else ""
         return "from " + ", ".join(packages[:3]) + more
 
     def _write_waiting(self) -> None:
         for table in self.dataset.tables:
-            self._write_frames(table)
-            if self._waiting.get(table.name):
-                self._write_files(table)
+            self._write_frames(table.name)
+            self._write_files(table.name)
 
     # -- de-duplication and merge, at the end --------------------------------------------------------
 
@@ -579,7 +577,8 @@ class Load:
         if self._state == "over":
             return
         self._state = "over"
-        self._waiting.clear()
+        self._frames.clear()
+        self._files.clear()
         self.con.execute("ROLLBACK")
         message = f"{type(error).__name__}: {error}"
         self._record("failed", None, message)
