@@ -14,7 +14,7 @@ $(UV):
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 # setup.py and the C source too: uv rebuilds the compiled CFDI extractor when they change
-.venv/.synced: $(UV) pyproject.toml uv.lock setup.py etl/cfdi/_extract.c
+.venv/.synced: $(UV) pyproject.toml uv.lock setup.py etl/parse/cfdi/_extract.c
 	$(UV) sync --locked --python $(PYTHON)
 	touch $@
 
@@ -39,4 +39,4 @@ bench: setup
 	$(RUN) python -m bench
 
 clean:
-	rm -rf $(TOOLS) .venv .mypy_cache .ruff_cache build *.egg-info etl/cfdi/*.so
+	rm -rf $(TOOLS) .venv .mypy_cache .ruff_cache build *.egg-info etl/parse/cfdi/*.so

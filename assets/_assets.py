@@ -1,4 +1,4 @@
-"""The steps users see in the UI, one asset each; each calls into `etl.sync`, the parsers or `warehouse`."""
+"""The steps users see in the UI, one asset each; each calls into `etl.acquire`, `etl.staging` or `warehouse`."""
 
 from collections.abc import Iterator
 
@@ -7,8 +7,9 @@ from dagster import AssetExecutionContext
 
 from assets._partitions import PARTITIONS, split_key
 from assets._resources import SyncResource
+from etl.acquire import RequestState, plan_partition
 from etl.sat import mexico_now
-from etl.sync import RequestState, Stage, plan_partition, stage_partition, stage_root
+from etl.staging import Stage, stage_partition, stage_root
 from warehouse import Warehouse
 
 __all__ = [

@@ -9,8 +9,8 @@ import dagster as dg
 from assets._assets import REFRESH_METADATA_TAG, sat_packages_ready
 from assets._partitions import RFCS, partition_key
 from assets._resources import SyncResource
+from etl.acquire import RequestState
 from etl.sat import mexico_now
-from etl.sync import RequestState
 
 __all__ = ["daily_incremental", "partition_job", "sat_pending_requests"]
 

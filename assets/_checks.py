@@ -8,7 +8,8 @@ from dagster import AssetCheckExecutionContext
 from assets._assets import documents_parsed
 from assets._partitions import PARTITIONS, split_key
 from assets._resources import SyncResource
-from etl.sync import Stage, count_mismatches, duplicate_uuids, missing_xml, stage_root, unbalanced_documents
+from etl.quality import count_mismatches, duplicate_uuids, missing_xml, unbalanced_documents
+from etl.staging import Stage, stage_root
 
 # Checks per partition are a Dagster preview feature, chosen knowingly: a check must judge one RFC's month.
 warnings.filterwarnings("ignore", category=dg.PreviewWarning, message="Specifying a partitions_def")

@@ -11,8 +11,10 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
+from etl.acquire import Ledger, PackageStore, SatClientPort, Sync, SyncConfig
+from etl.home import SyncPaths
+from etl.registry import RfcRegistry
 from etl.sat import Direction, RequestType, Service
-from etl.sync import Ledger, PackageStore, RfcRegistry, SatClientPort, Sync, SyncConfig, SyncPaths
 from warehouse import default_path
 
 __all__ = ["SyncResource"]

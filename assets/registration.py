@@ -8,8 +8,8 @@ from pathlib import Path
 from assets._instance import local_instance
 from assets._partitions import add_rfc
 from assets._resources import SyncResource
+from etl.registry import FielLocation, RfcRegistry, default_password_variable
 from etl.sat import FielError, check_rfc
-from etl.sync import FielLocation, RfcRegistry, default_password_variable
 
 __all__ = ["register_rfc", "registered"]
 

@@ -20,7 +20,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from etl.sandbox.corpus import Corpus, CorpusConfig, CorpusQuery
+from sandbox.corpus import Corpus, CorpusConfig, CorpusQuery
 
 __all__ = ["main", "measure"]
 

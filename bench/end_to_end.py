@@ -34,7 +34,7 @@ _PASSWORD = "bench-only"  # noqa: S105 - a throwaway key from the sandbox's own 
 
 
 def _serve(data_dir: str, ca_dir: str, documents: int, ready: Any, stop: Any) -> None:
-    from etl.sandbox import SandboxConfig, SandboxServer
+    from sandbox import SandboxConfig, SandboxServer
 
     config = SandboxConfig(
         data_dir=Path(data_dir),
@@ -64,7 +64,7 @@ def _resource(work: Path, base_url: str, processes: int) -> Any:
 
 
 def _register(work: Path) -> None:
-    from etl.sync import FielLocation, RfcRegistry
+    from etl.registry import FielLocation, RfcRegistry
 
     with RfcRegistry(work / "warehouse" / "ledger.sqlite") as registry:
         registry.add(
@@ -118,8 +118,8 @@ def _peak_mb() -> float:
 
 
 def _parser_alone(packages: Path, processes: int) -> dict[str, float]:
-    from etl.documents import iter_parsed_batches
-    from etl.packages import EntryKind, iter_entries
+    from etl.parse.documents import iter_parsed_batches
+    from etl.parse.packages import EntryKind, iter_entries
 
     def entries() -> Any:
         for path in sorted(packages.glob("*.zip")):
@@ -154,7 +154,7 @@ def _run_child(mode: str, work: Path, argument: str, processes: int) -> dict[str
 
 
 def measure(documents: int, processes: int) -> None:
-    from etl.sandbox import generate_test_fiel
+    from sandbox import generate_test_fiel
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

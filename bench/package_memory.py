@@ -2,7 +2,8 @@
 
 Builds a SAT-like package (`<UUID>.xml` entries at the root, deflated) of `--documents` CFDI 4.0 invoices
 in a temporary folder, then, in a fresh process so that building it does not count, streams it through
-`etl.packages.iter_entries` and `etl.documents.iter_parsed_batches` and prints that process' peak RSS
+`etl.parse.packages.iter_entries` and `etl.parse.documents.iter_parsed_batches` and prints that
+process' peak RSS
 (with `--processes 2`, plus its workers', as an upper bound). Target: under 1.5 GB whatever the package
 size.
 The frames of each batch are dropped once counted, as a loader would after staging them.
@@ -24,9 +25,9 @@ import uuid
 import zipfile
 from pathlib import Path
 
-from etl.documents import close_worker_pools, iter_parsed_batches
-from etl.packages import iter_entries
-from etl.sandbox.corpus import iter_cfdi40_invoices
+from etl.parse.documents import close_worker_pools, iter_parsed_batches
+from etl.parse.packages import iter_entries
+from sandbox.corpus import iter_cfdi40_invoices
 
 __all__ = ["build_package", "main"]
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from etl.metadata import parse_metadata
+from etl.parse.metadata import parse_metadata
 
 __all__ = ["main", "metadata_text"]
 

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from etl._xml import secure_parser
-from etl.documents import close_worker_pools, iter_parsed_batches
-from etl.sandbox.corpus import iter_cfdi40_invoices
+from etl.parse._xml import secure_parser
+from etl.parse.documents import close_worker_pools, iter_parsed_batches
+from sandbox.corpus import iter_cfdi40_invoices
 
 __all__ = ["main"]
 

@@ -37,9 +37,10 @@ def demo(months: int) -> None:
     from assets._resources import SyncResource
     from assets.registration import register_rfc
     from assets.runner import PartitionRunError, run_partitions
-    from etl.sandbox import SandboxConfig, SandboxServer, generate_test_fiel
+    from etl.acquire import Ledger
+    from etl.registry import default_password_variable
     from etl.sat import mexico_now
-    from etl.sync import Ledger, default_password_variable
+    from sandbox import SandboxConfig, SandboxServer, generate_test_fiel
     from warehouse import published_path
 
     console = Console()

@@ -24,9 +24,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
-from etl.documents import iter_parsed_batches
-from etl.metadata import MetadataError, MetadataResult, parse_metadata, parse_metadata_package
-from etl.packages import EntryKind, PackageError, iter_entries
+from etl.parse.documents import iter_parsed_batches
+from etl.parse.metadata import MetadataError, MetadataResult, parse_metadata, parse_metadata_package
+from etl.parse.packages import EntryKind, PackageError, iter_entries
 from schemas.cfdi import COMPROBANTES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.rejects import DOCUMENTOS_RECHAZADOS

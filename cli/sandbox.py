@@ -53,7 +53,7 @@ def serve(  # noqa: PLR0917 -- click passes each option as an argument
     documents_per_package: int,
 ) -> None:
     """Serve SAT's four operations for CFDI and Retenciones until Ctrl-C; print the URL and a test FIEL."""
-    from etl.sandbox import SandboxConfig, SandboxServer, sandbox_home
+    from sandbox import SandboxConfig, SandboxServer, sandbox_home
 
     home = data_dir or sandbox_home()
     chosen = tuple(r.strip().upper() for r in rfcs) or ("EKU9003173C9",)
@@ -94,7 +94,7 @@ def serve(  # noqa: PLR0917 -- click passes each option as an argument
 
 def _announce(base_url: str, home: Path, rfc: str) -> None:
     """Print where to connect, and a test FIEL for `rfc` (created on first use, its password in a file)."""
-    from etl.sandbox import generate_test_fiel
+    from sandbox import generate_test_fiel
 
     fiel_dir = home / "fiel"
     certificate, key, password_file = (
@@ -124,7 +124,7 @@ def _announce(base_url: str, home: Path, rfc: str) -> None:
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Sandbox state (its test CA).")
 def fiel(rfc: str, out_dir: Path, data_dir: Path | None) -> None:
     """Issue a test FIEL for RFC from the sandbox's test CA (password: $CFDI_ETL_FIEL_PASSWORD or prompt)."""
-    from etl.sandbox import generate_test_fiel, sandbox_home
+    from sandbox import generate_test_fiel, sandbox_home
 
     password = os.environ.get(_PASSWORD_VARIABLE) or click.prompt(
         "Password for the new key", hide_input=True, confirmation_prompt=True

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.sandbox import Catalog, SandboxConfig, SandboxServer, generate_test_fiel
+from sandbox import Catalog, SandboxConfig, SandboxServer, generate_test_fiel
 
 __all__ = [
     "SANDBOX_RFCS",

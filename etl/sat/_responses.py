@@ -1,7 +1,7 @@
 """Reading SAT's SOAP answers into typed results (protocol document, section 7).
 
 Element and attribute names are matched by local name, ignoring letter case: SAT has changed both before.
-The parser (`etl._xml.secure_parser`) never resolves entities, loads a DTD or touches the network, and
+The parser (`etl.parse._xml.secure_parser`) never resolves entities, loads a DTD or touches the network, and
 allows huge text nodes: a package's base64 text is tens of MB, and without `huge_tree` libxml2 cuts text
 at 10,000,000 bytes.
 """
@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from etl._xml import secure_parser
+from etl.parse._xml import secure_parser
 from etl.sat._codes import CodEstatus, CodigoEstadoSolicitud, EstadoSolicitud
 from etl.sat._envelopes import TOKEN_LIFETIME
 from etl.sat._errors import EmptyResponseError, SoapFaultError, UnparseableResponseError

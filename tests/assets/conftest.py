@@ -9,8 +9,9 @@ import pytest
 
 from assets._partitions import add_rfc
 from assets._resources import SyncResource
-from etl.sandbox import SandboxServer
-from etl.sync import FielLocation, Ledger, RfcRegistry
+from etl.acquire import Ledger
+from etl.registry import FielLocation, RfcRegistry
+from sandbox import SandboxServer
 from tests.sandbox_plugin import SANDBOX_RFCS, SandboxFiel
 
 RFC = SANDBOX_RFCS[0]

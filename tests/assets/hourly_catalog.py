@@ -7,7 +7,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from etl.sandbox import Query, WrittenPackage
+from sandbox import Query, WrittenPackage
 
 __all__ = ["HourlyCatalog"]
 

@@ -7,8 +7,8 @@ import dagster as dg
 from assets import PIPELINE
 from assets._assets import REFRESH_METADATA_TAG
 from assets._partitions import partition_key
+from etl.acquire import Ledger
 from etl.sat import RequestType
-from etl.sync import Ledger
 from tests.assets.conftest import RFC, Pipeline
 from warehouse import Warehouse
 

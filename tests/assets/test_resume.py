@@ -17,8 +17,9 @@ from assets._assets import sat_packages_ready
 from assets._automation import after_sat_job, sat_pending_requests
 from assets._partitions import partition_key
 from assets.runner import run_partitions
-from etl.sandbox import Fault, Operation, SandboxServer
-from etl.sync import FielLocation, Ledger, RequestState, RfcRegistry
+from etl.acquire import Ledger, RequestState
+from etl.registry import FielLocation, RfcRegistry
+from sandbox import Fault, Operation, SandboxServer
 from tests.assets.conftest import PASSWORD_VARIABLE, RFC, Pipeline
 from tests.sandbox_plugin import SandboxFiel
 from warehouse import Warehouse

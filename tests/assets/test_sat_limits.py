@@ -7,8 +7,8 @@ import pytest
 
 from assets import PIPELINE
 from assets._partitions import partition_key
-from etl.sandbox import Operation
-from etl.sync import Ledger, RequestState
+from etl.acquire import Ledger, RequestState
+from sandbox import Operation
 from tests.assets.conftest import RFC, Pipeline
 
 MONTH = date(2026, 8, 1)

@@ -7,8 +7,8 @@ import pytest
 
 from assets._assets import sat_packages, sat_packages_ready, sat_requests
 from assets._partitions import partition_key
-from etl.sandbox import Fault, Operation
-from etl.sync import Ledger, RequestState
+from etl.acquire import Ledger, RequestState
+from sandbox import Fault, Operation
 from tests.assets.conftest import RFC, Pipeline
 from tests.assets.hourly_catalog import HourlyCatalog
 

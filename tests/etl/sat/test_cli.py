@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.sat import _moment, sat
-from etl.sandbox import SandboxServer
+from sandbox import SandboxServer
 from tests.etl.sat.conftest import credential_paths
 from tests.sandbox_plugin import SandboxFiel
 

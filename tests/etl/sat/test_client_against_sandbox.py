@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from etl.sandbox import Fault, Operation, SandboxServer, generate_test_fiel
 from etl.sat import (
     CodEstatus,
     Endpoints,
@@ -25,6 +24,7 @@ from etl.sat import (
     Service,
     VerifyResult,
 )
+from sandbox import Fault, Operation, SandboxServer, generate_test_fiel
 from tests.sandbox_plugin import SANDBOX_RFCS, SandboxFiel
 
 FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05, total_time=30)

@@ -1,0 +1,40 @@
+"""Acquiring from SAT: what to ask (plan), what was asked (ledger), what SAT gave (store), the cycle.
+
+Plain Python: no Dagster, no warehouse. The request/poll/download cycle goes through a `SatPort`, so it runs
+against SAT, the sandbox or a fake alike.
+"""
+
+from etl.acquire._ledger import Ledger, LedgerEntry, PackageRecord, RequestState
+from etl.acquire._periods import PeriodTooSmallError, month_bounds, month_period, refresh_period, split_period
+from etl.acquire._plan import plan_partition
+from etl.acquire._sat_client import SatClientPort
+from etl.acquire._sat_port import DownloadAnswer, SatPort, SubmitAnswer, VerifyAnswer
+from etl.acquire._spec import RequestSpec
+from etl.acquire._steps import DownloadedPackage, PollReport, Problem, Sync, SyncConfig
+from etl.acquire._store import PackageStore, StoredPackage
+
+__all__ = [
+    "DownloadAnswer",
+    "DownloadedPackage",
+    "Ledger",
+    "LedgerEntry",
+    "PackageRecord",
+    "PackageStore",
+    "PeriodTooSmallError",
+    "PollReport",
+    "Problem",
+    "RequestSpec",
+    "RequestState",
+    "SatClientPort",
+    "SatPort",
+    "StoredPackage",
+    "SubmitAnswer",
+    "Sync",
+    "SyncConfig",
+    "VerifyAnswer",
+    "month_bounds",
+    "month_period",
+    "plan_partition",
+    "refresh_period",
+    "split_period",
+]

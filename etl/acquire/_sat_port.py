@@ -1,0 +1,47 @@
+"""What the sync steps need from SAT: three calls and their answers, in SAT's own codes.
+
+`etl.sat.SatClient` is adapted to this shape by `SatClientPort`; the steps stay independent of transport.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from etl.acquire._spec import RequestSpec
+
+__all__ = ["DownloadAnswer", "SatPort", "SubmitAnswer", "VerifyAnswer"]
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitAnswer:
+    code: int
+    message: str
+    id_solicitud: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyAnswer:
+    code: int
+    message: str
+    request_state: (
+        int  # EstadoSolicitud: 1 accepted, 2 in process, 3 finished, 4 error, 5 rejected, 6 expired
+    )
+    request_state_code: int  # CodigoEstadoSolicitud
+    number_cfdis: int
+    package_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadAnswer:
+    code: int
+    message: str
+    package: bytes | None
+
+
+class SatPort(Protocol):
+    def submit(self, spec: RequestSpec) -> SubmitAnswer: ...
+
+    def verify(self, spec: RequestSpec, id_solicitud: str) -> VerifyAnswer: ...
+
+    def download(self, spec: RequestSpec, package_id: str) -> DownloadAnswer: ...

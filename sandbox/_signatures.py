@@ -1,0 +1,222 @@
+"""XML-DSig verification for SAT's two signature shapes, written apart from `etl.sat`'s signing.
+
+It uses cryptography over lxml's canonicalisation, never the client's code, so that a bug in how the
+client signs cannot be mirrored here and go unnoticed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import hashlib
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from lxml import etree
+
+from sandbox._xml import DS, WSSE, WSU
+
+__all__ = ["SignatureError", "SignedTimestamp", "verify_request_signature", "verify_security_header"]
+
+_EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
+_C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+_ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+_DIGESTS = {
+    "http://www.w3.org/2000/09/xmldsig#sha1": hashlib.sha1,
+    "http://www.w3.org/2001/04/xmlenc#sha256": hashlib.sha256,
+}
+_SIGNATURES: dict[str, hashes.HashAlgorithm] = {
+    "http://www.w3.org/2000/09/xmldsig#rsa-sha1": hashes.SHA1(),  # noqa: S303 -- SAT's protocol mandates it
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256": hashes.SHA256(),
+}
+
+
+class SignatureError(ValueError):
+    """The signature is missing, malformed, or does not verify."""
+
+
+@dataclass(frozen=True)
+class SignedTimestamp:
+    """What a verified WS-Security header proves: who signed, and the window they signed."""
+
+    certificate: x509.Certificate
+    created: str
+    expires: str
+
+
+def verify_security_header(header: etree._Element | None) -> SignedTimestamp:
+    """Verify `o:Security`: the Timestamp's digest, and the signature by the token's certificate."""
+    security = None if header is None else header.find(f"{{{WSSE}}}Security")
+    if security is None:
+        raise SignatureError("no WS-Security header")
+    signature = _one(security, f"{{{DS}}}Signature")
+    signed_info = _one(signature, f"{{{DS}}}SignedInfo")
+    reference = _one(signed_info, f"{{{DS}}}Reference")
+    target_id = _fragment(reference.get("URI"))
+    timestamp = _one(security, f"{{{WSU}}}Timestamp")
+    if timestamp.get(f"{{{WSU}}}Id") != target_id:
+        raise SignatureError("the signature does not reference the Timestamp")
+    _check_digest(reference, _canonical(timestamp, _exclusive(reference)))
+
+    token_reference = signature.find(f"{{{DS}}}KeyInfo/{{{WSSE}}}SecurityTokenReference/{{{WSSE}}}Reference")
+    if token_reference is None:
+        raise SignatureError("KeyInfo does not reference a BinarySecurityToken")
+    token_id = _fragment(token_reference.get("URI"))
+    tokens = [t for t in security.iter(f"{{{WSSE}}}BinarySecurityToken") if t.get(f"{{{WSU}}}Id") == token_id]
+    if len(tokens) != 1:
+        raise SignatureError("the referenced BinarySecurityToken is not in the header")
+    certificate = _certificate(tokens[0].text)
+    _check_signature(signature, signed_info, certificate)
+    created = _one(timestamp, f"{{{WSU}}}Created").text or ""
+    expires = _one(timestamp, f"{{{WSU}}}Expires").text or ""
+    return SignedTimestamp(certificate=certificate, created=created.strip(), expires=expires.strip())
+
+
+def verify_request_signature(request: etree._Element) -> x509.Certificate:
+    """Verify the enveloped signature that ends a `des:solicitud` / `des:peticionDescarga`.
+
+    Two shapes are accepted, as SAT accepts both:
+
+    - the protocol's recipe (exclusive c14n, no enveloped-signature transform): the digest covers the
+      operation element (the request's parent) without the Signature and without whitespace-only text,
+      because the recipe digests the form with no whitespace between tags, whatever the wire looks like;
+    - standard XML-DSig with the enveloped-signature transform (SAT's published example): the digest
+      covers the whole document without the Signature, as received, in the transform's c14n.
+    """
+    signature = request[-1] if len(request) else None
+    if signature is None or signature.tag != f"{{{DS}}}Signature":
+        raise SignatureError("the request does not end with an XML-DSig Signature")
+    signed_info = _one(signature, f"{{{DS}}}SignedInfo")
+    reference = _one(signed_info, f"{{{DS}}}Reference")
+    if reference.get("URI") not in ("", None):
+        raise SignatureError('the Reference must cover the whole request (URI="")')
+    operation = request.getparent()
+    if operation is None:
+        raise SignatureError("the request has no operation element around it")
+    exclusive = _exclusive(reference)
+    if _ENVELOPED in _transforms(reference):
+        _check_digest(reference, _canonical(_document_without(signature), exclusive))
+    else:
+        _check_digest(reference, _canonical(_operation_without(operation, request), exclusive))
+
+    certificate_text = signature.find(f"{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate")
+    if certificate_text is None:
+        raise SignatureError("KeyInfo has no X509Certificate")
+    certificate = _certificate(certificate_text.text)
+    serial = signature.find(
+        f"{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509IssuerSerial/{{{DS}}}X509SerialNumber"
+    )
+    if serial is not None and (serial.text or "").strip() != str(certificate.serial_number):
+        raise SignatureError("X509SerialNumber is not the certificate's serial (it must be decimal)")
+    _check_signature(signature, signed_info, certificate)
+    return certificate
+
+
+def _document_without(signature: etree._Element) -> etree._Element:
+    """The whole document without `signature`, as the enveloped-signature transform sees it."""
+    steps: list[int] = []
+    node = signature
+    while (up := node.getparent()) is not None:
+        steps.append(up.index(node))
+        node = up
+    document = copy.deepcopy(node)
+    parent, copied = None, document
+    for step in reversed(steps):
+        parent, copied = copied, copied[step]
+    if parent is None:
+        raise SignatureError("the Signature is the whole document")
+    # The transform removes the Signature element only; lxml would take its tail text along.
+    tail, previous = copied.tail, copied.getprevious()
+    parent.remove(copied)
+    if tail and previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    elif tail:
+        parent.text = (parent.text or "") + tail
+    return document
+
+
+def _operation_without(operation: etree._Element, request: etree._Element) -> etree._Element:
+    """The operation element without the request's Signature nor whitespace-only text (the recipe's form)."""
+    unsigned = copy.deepcopy(operation)
+    del unsigned[operation.index(request)][-1]
+    for element in unsigned.iter():
+        if element.text is not None and not element.text.strip():
+            element.text = None
+        if element.tail is not None and not element.tail.strip():
+            element.tail = None
+    return unsigned
+
+
+def _check_digest(reference: etree._Element, canonical: bytes) -> None:
+    method = _one(reference, f"{{{DS}}}DigestMethod").get("Algorithm", "")
+    if method not in _DIGESTS:
+        raise SignatureError(f"unsupported DigestMethod {method!r}")
+    expected = _base64(_one(reference, f"{{{DS}}}DigestValue").text)
+    if _DIGESTS[method](canonical).digest() != expected:
+        raise SignatureError("DigestValue does not match the signed content")
+
+
+def _check_signature(
+    signature: etree._Element, signed_info: etree._Element, certificate: x509.Certificate
+) -> None:
+    c14n = _one(signed_info, f"{{{DS}}}CanonicalizationMethod").get("Algorithm", "")
+    if c14n not in (_EXC_C14N, _C14N):
+        raise SignatureError(f"unsupported CanonicalizationMethod {c14n!r}")
+    method = _one(signed_info, f"{{{DS}}}SignatureMethod").get("Algorithm", "")
+    if method not in _SIGNATURES:
+        raise SignatureError(f"unsupported SignatureMethod {method!r}")
+    key = certificate.public_key()
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise SignatureError("the certificate's key is not RSA")
+    value = _base64(_one(signature, f"{{{DS}}}SignatureValue").text)
+    try:
+        key.verify(value, _canonical(signed_info, c14n == _EXC_C14N), padding.PKCS1v15(), _SIGNATURES[method])
+    except InvalidSignature:
+        raise SignatureError("SignatureValue does not verify with the certificate's key") from None
+
+
+def _transforms(reference: etree._Element) -> list[str]:
+    algorithms = [t.get("Algorithm", "") for t in reference.iterfind(f"{{{DS}}}Transforms/{{{DS}}}Transform")]
+    unknown = set(algorithms) - {_EXC_C14N, _C14N, _ENVELOPED}
+    if unknown:
+        raise SignatureError(f"unsupported Transform {sorted(unknown)[0]!r}")
+    return algorithms
+
+
+def _exclusive(reference: etree._Element) -> bool:
+    return _C14N not in _transforms(reference)
+
+
+def _canonical(element: etree._Element, exclusive: bool) -> bytes:
+    return etree.tostring(element, method="c14n", exclusive=exclusive, with_comments=False)
+
+
+def _one(parent: etree._Element, tag: str) -> etree._Element:
+    found = parent.find(tag)
+    if found is None:
+        raise SignatureError(f"missing {etree.QName(tag).localname}")
+    return found
+
+
+def _fragment(uri: str | None) -> str:
+    if not uri or not uri.startswith("#"):
+        raise SignatureError(f"expected a same-document reference, got {uri!r}")
+    return uri[1:]
+
+
+def _base64(text: str | None) -> bytes:
+    try:
+        return base64.b64decode("".join((text or "").split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise SignatureError("a base64 value is malformed") from None
+
+
+def _certificate(text: str | None) -> x509.Certificate:
+    try:
+        return x509.load_der_x509_certificate(_base64(text))
+    except ValueError:
+        raise SignatureError("the embedded certificate is not an X.509 DER certificate") from None
