@@ -1,4 +1,5 @@
-"""The steps users see in the UI, one asset each; each calls into `etl.acquire`, `etl.staging` or `warehouse`."""
+"""The steps users see in the UI, one asset each; each calls into `etl.acquire`, `etl.staging` or the
+warehouse."""
 
 from collections.abc import Iterator
 
