@@ -42,19 +42,19 @@ class SatClientPort:
 
     def submit(self, spec: RequestSpec) -> SubmitAnswer:
         result = self._client(spec.service).query(spec.query())
-        return SubmitAnswer(int(result.status), result.message, result.request_id or None)
+        return SubmitAnswer(result.status, result.message, result.request_id or None)
 
     def verify(self, spec: RequestSpec, id_solicitud: str) -> VerifyAnswer:
         result = self._client(spec.service).verify(id_solicitud)
         return VerifyAnswer(
-            code=int(result.status),
+            code=result.status,
             message=result.message,
-            request_state=int(result.state),
-            request_state_code=int(result.state_code),
+            request_state=result.state,
+            request_state_code=result.state_code,
             number_cfdis=result.document_count,
             package_ids=result.package_ids,
         )
 
     def download(self, spec: RequestSpec, package_id: str) -> DownloadAnswer:
         result = self._client(spec.service).download(package_id)
-        return DownloadAnswer(int(result.status), result.message, result.package or None)
+        return DownloadAnswer(result.status, result.message, result.package or None)
