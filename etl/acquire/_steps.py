@@ -60,7 +60,8 @@ class DownloadedPackage:
 class Sync:
     """The steps for any number of requests.
 
-    `problems` collects what stopped one request without stopping the others.
+    `problems` collects what stopped one request without stopping the others. `clock` and `sleep` pace the
+    polling loop (seconds, monotonic); tests pass a clock they advance instead of waiting.
     """
 
     def __init__(
@@ -70,12 +71,17 @@ class Sync:
         sat: SatPort,
         config: SyncConfig | None = None,
         log: Callable[[str], None] = lambda _: None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.ledger = ledger
         self.store = store
         self.sat = sat
         self.config = config or SyncConfig()
         self.log = log
+        self._clock = clock
+        self._sleep = sleep
         self.problems: list[Problem] = []
 
     # -- submit ---------------------------------------------------------------------------------------
@@ -149,7 +155,7 @@ class Sync:
     def poll(self, entries: Iterable[LedgerEntry], wait_seconds: float | None = None) -> PollReport:
         """Ask SAT about unfinished requests until all are done or `wait_seconds` have passed."""
         wait = self.config.poll_wait_seconds if wait_seconds is None else wait_seconds
-        deadline = time.monotonic() + wait
+        deadline = self._clock() + wait
         report = PollReport()
         waiting: list[LedgerEntry] = []
         for entry in entries:
@@ -159,9 +165,9 @@ class Sync:
             for entry in waiting:
                 self._verify(entry, report, still)
             waiting = still
-            if not waiting or time.monotonic() + self.config.poll_interval_seconds > deadline:
+            if not waiting or self._clock() + self.config.poll_interval_seconds > deadline:
                 break
-            time.sleep(self.config.poll_interval_seconds)
+            self._sleep(self.config.poll_interval_seconds)
         now = datetime.now(UTC).replace(tzinfo=None)
         for entry in waiting:
             report.pending.append(entry)
