@@ -9,32 +9,31 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from etl.acquire._spec import RequestSpec
+from etl.sat import CodEstatus, CodigoEstadoSolicitud, EstadoSolicitud
 
 __all__ = ["DownloadAnswer", "SatPort", "SubmitAnswer", "VerifyAnswer"]
 
 
 @dataclass(frozen=True, slots=True)
 class SubmitAnswer:
-    code: int
+    code: CodEstatus
     message: str
     id_solicitud: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class VerifyAnswer:
-    code: int
+    code: CodEstatus
     message: str
-    request_state: (
-        int  # EstadoSolicitud: 1 accepted, 2 in process, 3 finished, 4 error, 5 rejected, 6 expired
-    )
-    request_state_code: int  # CodigoEstadoSolicitud
+    request_state: EstadoSolicitud
+    request_state_code: CodigoEstadoSolicitud
     number_cfdis: int
     package_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class DownloadAnswer:
-    code: int
+    code: CodEstatus
     message: str
     package: bytes | None
 

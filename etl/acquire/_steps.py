@@ -16,18 +16,9 @@ from etl.acquire._periods import PeriodTooSmallError, split_period
 from etl.acquire._sat_port import SatPort, SubmitAnswer, VerifyAnswer
 from etl.acquire._spec import RequestSpec
 from etl.acquire._store import PackageStore, StoredPackage
+from etl.sat import CodEstatus, CodigoEstadoSolicitud, EstadoSolicitud
 
 __all__ = ["DownloadedPackage", "PollReport", "Problem", "Sync", "SyncConfig"]
-
-_ACCEPTED = 5000
-_EXHAUSTED = 5002
-_TOO_MANY = 5003
-_NO_DATA = 5004
-_DUPLICATE = 5005
-_PACKAGE_GONE = 5007
-_DOWNLOADED_TWICE = 5008
-_STATE_FINISHED = 3
-_STATES_WAITING = frozenset({1, 2})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +60,8 @@ class DownloadedPackage:
 class Sync:
     """The steps for any number of requests.
 
-    `problems` collects what stopped one request without stopping the others.
+    `problems` collects what stopped one request without stopping the others. `clock` and `sleep` pace the
+    polling loop (seconds, monotonic); tests pass a clock they advance instead of waiting.
     """
 
     def __init__(
@@ -79,12 +71,17 @@ class Sync:
         sat: SatPort,
         config: SyncConfig | None = None,
         log: Callable[[str], None] = lambda _: None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.ledger = ledger
         self.store = store
         self.sat = sat
         self.config = config or SyncConfig()
         self.log = log
+        self._clock = clock
+        self._sleep = sleep
         self.problems: list[Problem] = []
 
     # -- submit ---------------------------------------------------------------------------------------
@@ -113,23 +110,23 @@ class Sync:
         self, spec: RequestSpec, before: LedgerEntry | None, answer: SubmitAnswer
     ) -> list[LedgerEntry]:
         code, message = answer.code, answer.message
-        if code == _TOO_MANY:
+        if code == CodEstatus.TOPE_MAXIMO:
             return self._split(spec, code, message)
-        if code == _ACCEPTED and answer.id_solicitud:
+        if code == CodEstatus.SOLICITUD_RECIBIDA and answer.id_solicitud:
             self.ledger.record_answer(
                 spec.key, RequestState.SUBMITTED, code=code, message=message, id_solicitud=answer.id_solicitud
             )
             self.log(f"requested {spec.describe()}: SAT accepted it as {answer.id_solicitud}")
-        elif code == _DUPLICATE and before is not None and before.id_solicitud:
+        elif code == CodEstatus.SOLICITUD_DUPLICADA and before is not None and before.id_solicitud:
             self.ledger.record_answer(spec.key, RequestState.SUBMITTED, code=code, message=message)
             self.log(f"SAT still has {spec.describe()} active: reusing {before.id_solicitud}")
-        elif code == _NO_DATA:
+        elif code == CodEstatus.NO_SE_ENCONTRO:
             self.ledger.record_answer(spec.key, RequestState.EMPTY, code=code, message=message)
             self.log(f"SAT has nothing for {spec.describe()}")
         else:
             self.ledger.record_answer(
                 spec.key,
-                RequestState.EXHAUSTED if code == _EXHAUSTED else RequestState.FAILED,
+                RequestState.EXHAUSTED if code == CodEstatus.SOLICITUDES_AGOTADAS else RequestState.FAILED,
                 code=code,
                 message=message,
             )
@@ -158,7 +155,7 @@ class Sync:
     def poll(self, entries: Iterable[LedgerEntry], wait_seconds: float | None = None) -> PollReport:
         """Ask SAT about unfinished requests until all are done or `wait_seconds` have passed."""
         wait = self.config.poll_wait_seconds if wait_seconds is None else wait_seconds
-        deadline = time.monotonic() + wait
+        deadline = self._clock() + wait
         report = PollReport()
         waiting: list[LedgerEntry] = []
         for entry in entries:
@@ -168,9 +165,9 @@ class Sync:
             for entry in waiting:
                 self._verify(entry, report, still)
             waiting = still
-            if not waiting or time.monotonic() + self.config.poll_interval_seconds > deadline:
+            if not waiting or self._clock() + self.config.poll_interval_seconds > deadline:
                 break
-            time.sleep(self.config.poll_interval_seconds)
+            self._sleep(self.config.poll_interval_seconds)
         now = datetime.now(UTC).replace(tzinfo=None)
         for entry in waiting:
             report.pending.append(entry)
@@ -209,13 +206,13 @@ class Sync:
         assert entry.id_solicitud is not None
         answer = self.sat.verify(entry.spec, entry.id_solicitud)
         key, state, state_code = entry.key, answer.request_state, answer.request_state_code
-        if answer.code != _ACCEPTED:
+        if answer.code != CodEstatus.SOLICITUD_RECIBIDA:
             self.ledger.record_answer(key, RequestState.FAILED, code=answer.code, message=answer.message)
             self._problem(
                 entry.spec, f"SAT does not know request {entry.id_solicitud}: {answer.code} {answer.message}"
             )
             report.unusable.append(self._reread(key))
-        elif state == _STATE_FINISHED:
+        elif state == EstadoSolicitud.TERMINADA:
             self.ledger.record_package_ids(key, list(answer.package_ids))
             self._record(key, RequestState.FINISHED, answer)
             self.log(
@@ -223,18 +220,22 @@ class Sync:
                 f"{answer.number_cfdis:,} documents"
             )
             report.finished.append(self._reread(key))
-        elif state_code == _NO_DATA:
+        elif state_code == CodigoEstadoSolicitud.NO_SE_ENCONTRO:
             self._record(key, RequestState.EMPTY, answer)
             self.log(f"SAT has nothing for {entry.spec.describe()}")
             report.empty.append(self._reread(key))
-        elif state_code == _TOO_MANY:
+        elif state_code == CodigoEstadoSolicitud.TOPE_MAXIMO:
             for leaf in self._split(entry.spec, state_code, answer.message):
                 self._sort(leaf, report, waiting)
-        elif state in _STATES_WAITING:
+        elif not state.is_final:
             self._record(key, RequestState.SUBMITTED, answer)
             waiting.append(self._reread(key))
         else:
-            final = RequestState.EXHAUSTED if state_code == _EXHAUSTED else RequestState.FAILED
+            final = (
+                RequestState.EXHAUSTED
+                if state_code == CodigoEstadoSolicitud.SOLICITUDES_AGOTADAS
+                else RequestState.FAILED
+            )
             self._record(key, final, answer)
             self._problem(
                 entry.spec,
@@ -253,13 +254,13 @@ class Sync:
                 result.append(DownloadedPackage(entry, record.package_id, self.store.get(record.sha256)))
                 continue
             answer = self.sat.download(entry.spec, record.package_id)
-            if answer.code == _ACCEPTED and answer.package is not None:
+            if answer.code == CodEstatus.SOLICITUD_RECIBIDA and answer.package is not None:
                 stored = self.store.put(answer.package)
                 self.ledger.record_package_stored(record.package_id, stored.sha256, stored.size)
                 self.log(f"downloaded package {record.package_id} ({stored.size:,} bytes)")
                 result.append(DownloadedPackage(entry, record.package_id, stored))
                 continue
-            if answer.code in (_PACKAGE_GONE, _DOWNLOADED_TWICE):
+            if answer.code in (CodEstatus.PAQUETE_NO_EXISTE, CodEstatus.MAXIMO_DE_DESCARGAS):
                 # SAT will not hand this package out again: the request must be asked anew.
                 self.ledger.forget_packages(entry.key)
                 self.ledger.record_answer(
@@ -300,10 +301,10 @@ class Sync:
         self.log(str(problem))
 
 
-def _refusal(code: int, message: str) -> str:
-    if code == _EXHAUSTED:
+def _refusal(code: CodEstatus, message: str) -> str:
+    if code == CodEstatus.SOLICITUDES_AGOTADAS:
         return f"SAT says these parameters reached their lifetime maximum (5002: {message})."
-    if code == _DUPLICATE:
+    if code == CodEstatus.SOLICITUD_DUPLICADA:
         return (
             "SAT has an identical request active that this ledger never recorded (made by another tool, "
             "or a crash before its id was written). Rerun after it expires (up to 72 hours)."

@@ -59,6 +59,7 @@ class SatClient:
     expires, as measured on this machine's clock from when it was asked for; this is checked before
     every try, so a long poll or a slow retry never sends an expired token. Transient failures are retried
     according to `retry`; business codes (5002, 5003, 5004, 5005, 5007, 5008, ...) are returned as values.
+    `transport` replaces httpx's network transport, so a server can answer in-process (tests).
     """
 
     def __init__(
@@ -70,13 +71,14 @@ class SatClient:
         timeout: float = 60.0,
         retry: RetryPolicy | None = None,
         token_margin: timedelta = timedelta(seconds=30),
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.service = service
         self.endpoints = endpoints or Endpoints.sat(service)
         self.retry = retry or RetryPolicy()
         self._builder = RequestBuilder(fiel)
         self._margin = token_margin.total_seconds()
-        self._http = httpx.Client(timeout=timeout, follow_redirects=False)
+        self._http = httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
         self._token: Token | None = None
         self._token_deadline = 0.0  # time.monotonic() after which the token is renewed
 
