@@ -70,6 +70,31 @@ _TUPLE_TABLES: tuple[tuple[Table, tuple[str, ...], str, tuple[str, ...]], ...] =
 )
 _ALL_TABLES = (COMPROBANTES, CONCEPTOS, IMPUESTOS, *(table for table, *_ in _TUPLE_TABLES))
 _MXN = ("sub_total", "descuento", "total", "total_impuestos_trasladados", "total_impuestos_retenidos")
+# An amount whose MXN conversion does not fit MONEY: the amount stays as SAT wrote it, the converted one null.
+_MXN_OUT_OF_RANGE = "conversion_mxn_fuera_de_rango"
+
+
+def _in_mxn(amount: str, rate: str) -> pl.Expr:
+    """`amount` × coalesce(`rate`, 1) as MONEY, null where the product does not fit (never clipped)."""
+    return (pl.col(amount) * pl.col(rate).fill_null(_ONE)).cast(_DECIMAL, strict=False)
+
+
+def _unconverted(pairs: tuple[tuple[str, str], ...]) -> pl.Expr:
+    """Whether any (amount, converted) pair has an amount but no converted value: it overflowed."""
+    return pl.any_horizontal(pl.col(amount).is_not_null() & pl.col(mxn).is_null() for amount, mxn in pairs)
+
+
+def _flag_docs(header: pl.DataFrame, docs: pl.Series) -> pl.DataFrame:
+    """The header with the MXN-conversion repair added to the documents `docs` (ordinals), once each."""
+    if docs.is_empty():
+        return header
+    flagged = pl.col(DOC).is_in(docs.implode())
+    return header.with_columns(
+        pl.when(flagged & ~pl.col("reparaciones").list.contains(_MXN_OUT_OF_RANGE))
+        .then(pl.col("reparaciones").list.concat(pl.lit([_MXN_OUT_OF_RANGE])))
+        .otherwise(pl.col("reparaciones"))
+        .alias("reparaciones")
+    )
 
 
 def _text_schema(keys: dict[str, str], table: Table) -> dict[str, pl.DataType]:
@@ -249,10 +274,11 @@ class CfdiCollector:
                 problems.setdefault(doc, reason)
             return frame
 
-        typed[COMPROBANTES.name] = cast(COMPROBANTES, header).with_columns(
-            (pl.col(name) * pl.col("tipo_cambio").fill_null(_ONE)).cast(_DECIMAL).alias(f"{name}_mxn")
-            for name in _MXN
+        comprobantes = cast(COMPROBANTES, header).with_columns(
+            _in_mxn(name, "tipo_cambio").alias(f"{name}_mxn") for name in _MXN
         )
+        overflowed = comprobantes.filter(_unconverted(tuple((name, f"{name}_mxn") for name in _MXN)))[DOC]
+        typed[COMPROBANTES.name] = _flag_docs(comprobantes, overflowed)
         # The stamp UUID is typed (a bad one refused) once per document, just above; every other row takes
         # it by ordinal (typing it per row cost 6 us a document, 6% of the parser).
         uuids = typed[COMPROBANTES.name]["uuid"]
@@ -276,8 +302,10 @@ class CfdiCollector:
             (pl.col("tasa") / 100).cast(_DECIMAL)
         )
         typed[PAGOS.name] = typed[PAGOS.name].with_columns(
-            (pl.col("monto") * pl.col("tipo_cambio_p").fill_null(_ONE)).cast(_DECIMAL).alias("monto_mxn")
+            _in_mxn("monto", "tipo_cambio_p").alias("monto_mxn")
         )
+        overflowed = typed[PAGOS.name].filter(_unconverted((("monto", "monto_mxn"),)))[DOC].unique()
+        typed[COMPROBANTES.name] = _flag_docs(typed[COMPROBANTES.name], overflowed)
 
         rejections = [
             Rejection.of(rows.sources[doc], rows.data[doc], "cfdi", rows.uuids[doc], reason)
