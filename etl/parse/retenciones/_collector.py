@@ -86,7 +86,7 @@ class RetencionesCollector:
             typed[table.name] = frame
 
         rejections = [
-            Rejection(*self._sources[doc], "retenciones", self._uuids[doc], reason)
+            Rejection(*self._sources[doc], "retenciones", self._uuids[doc], reason).storable()
             for doc, reason in sorted(problems.items())
         ]
         refused = pl.Series(DOC, sorted(problems), dtype=pl.Int64())

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import duckdb
+import polars as pl
 import pytest
 
+from etl.parse.documents import parse_documents
+from schemas.rejects import DOCUMENTOS_RECHAZADOS
 from tests.etl.parse.cfdi._helpers import fixture, parse
 
 pytestmark = pytest.mark.usefixtures("parser_path")  # each test on both parser paths
@@ -15,6 +19,13 @@ UUID = "c2832671-da6d-11ef-a83d-00155d012007"
 BASE = fixture("CfdiUtils-cfdi40-real.xml")
 GOOD = fixture("CfdiUtils-cfdi33-real.xml")
 PAGO = fixture("CfdiUtils-created-cfdi40-pago20-valid.xml")
+STAMP_UUID = b'UUID="C2832671-DA6D-11EF-A83D-00155D012007"'
+MALFORMED_UUIDS = (
+    "000000",
+    "C2832671",
+    "G2832671-DA6D-11EF-A83D-00155D01200Z",
+    "C2832671-DA6D-11EF-A83D-00155D0120",
+)
 
 
 def _alone(name: str, data: bytes) -> dict[str, object]:
@@ -50,3 +61,37 @@ def test_a_payment_whose_mxn_amount_does_not_fit_lands_null_and_flags_its_docume
     headers = {row["source"]: row for row in result.table("comprobantes").to_dicts()}
     assert "conversion_mxn_fuera_de_rango" in headers["pago.xml"]["reparaciones"]
     assert headers["good.xml"] == _alone("good.xml", GOOD)
+
+
+def _storable_in_duckdb(rejects: pl.DataFrame) -> None:
+    """What the warehouse load refuses: a uuid DuckDB cannot cast to its UUID type."""
+    DOCUMENTOS_RECHAZADOS.check(rejects)
+    with duckdb.connect() as con:
+        con.register("rejects", rejects)
+        bad = con.execute(
+            "SELECT count(*) FROM rejects WHERE uuid IS NOT NULL AND TRY_CAST(uuid AS UUID) IS NULL"
+        ).fetchone()
+    assert bad == (0,)
+
+
+@pytest.mark.parametrize("claimed", MALFORMED_UUIDS)
+def test_a_malformed_stamp_uuid_is_a_reject_the_rejects_table_accepts(claimed: str) -> None:
+    bad = BASE.replace(STAMP_UUID, b'UUID="' + claimed.encode() + b'"')
+    result = parse(("good.xml", GOOD), ("bad.xml", bad))
+    assert result.table("comprobantes")["source"].to_list() == ["good.xml"]
+    assert [(r.source, r.uuid) for r in result.rejects] == [("bad.xml", None)]
+    assert repr(claimed) in result.rejects[0].motivo
+    rejects = pl.DataFrame(result.rejects, schema=DOCUMENTOS_RECHAZADOS.schema, orient="row")
+    _storable_in_duckdb(rejects)
+
+
+def test_a_batch_with_malformed_stamp_uuids_keeps_its_good_documents_and_storable_rejects() -> None:
+    bad = [
+        (f"bad{n}.xml", BASE.replace(STAMP_UUID, b'UUID="' + c.encode() + b'"'))
+        for n, c in enumerate(MALFORMED_UUIDS)
+    ]
+    batch = parse_documents([("good.xml", GOOD), *bad])
+    assert batch.frames["comprobantes"]["source"].to_list() == ["good.xml"]
+    assert batch.rejects["source"].to_list() == [name for name, _ in bad]
+    assert batch.rejects["uuid"].null_count() == len(bad)
+    _storable_in_duckdb(batch.rejects)
