@@ -9,6 +9,7 @@ from typing import cast
 import polars as pl
 from lxml import etree
 
+from etl.parse._whitespace import COLLAPSED, collapse_tokens
 from etl.parse._xml import DocumentRejectedError, Rejection, parse_repaired, parse_tree, secure_parser
 from etl.parse.cfdi._events import CfdiEvents, NeedsTreeError
 from etl.parse.cfdi._native import native_extractor
@@ -84,14 +85,14 @@ def _unconverted(pairs: tuple[tuple[str, str], ...]) -> pl.Expr:
     return pl.any_horizontal(pl.col(amount).is_not_null() & pl.col(mxn).is_null() for amount, mxn in pairs)
 
 
-def _flag_docs(header: pl.DataFrame, docs: pl.Series) -> pl.DataFrame:
-    """The header with the MXN-conversion repair added to the documents `docs` (ordinals), once each."""
-    if docs.is_empty():
+def _flag_docs(header: pl.DataFrame, docs: list[pl.Series], repair: str) -> pl.DataFrame:
+    """The header with `repair` added to the documents `docs` (ordinals, repeats allowed), once each."""
+    if all(part.is_empty() for part in docs):
         return header
-    flagged = pl.col(DOC).is_in(docs.implode())
+    flagged = pl.col(DOC).is_in(pl.concat(docs).implode())
     return header.with_columns(
-        pl.when(flagged & ~pl.col("reparaciones").list.contains(_MXN_OUT_OF_RANGE))
-        .then(pl.col("reparaciones").list.concat(pl.lit([_MXN_OUT_OF_RANGE])))
+        pl.when(flagged)
+        .then(pl.col("reparaciones").list.concat(pl.lit([repair])))
         .otherwise(pl.col("reparaciones"))
         .alias("reparaciones")
     )
@@ -261,6 +262,8 @@ class CfdiCollector:
             text = _merged(text, self._native.text_frames())
         problems: dict[int, str] = {}
         typed: dict[str, pl.DataFrame] = {}
+        collapsed: list[pl.Series] = []  # documents with whitespace collapsed, per table
+        overflowed: list[pl.Series] = []  # documents with an MXN conversion that did not fit
         # one header per accepted document, in ordinal order: the per-document lists line up with it
         header = text[COMPROBANTES.name].with_columns(
             pl.Series("uuid", rows.uuids, dtype=pl.String()),
@@ -269,6 +272,8 @@ class CfdiCollector:
         )
 
         def cast(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+            frame, padded = collapse_tokens(table, frame)
+            collapsed.append(padded)
             frame, failed = cast_to_contract(table, frame)
             for doc, reason in failed:
                 problems.setdefault(doc, reason)
@@ -277,8 +282,8 @@ class CfdiCollector:
         comprobantes = cast(COMPROBANTES, header).with_columns(
             _in_mxn(name, "tipo_cambio").alias(f"{name}_mxn") for name in _MXN
         )
-        overflowed = comprobantes.filter(_unconverted(tuple((name, f"{name}_mxn") for name in _MXN)))[DOC]
-        typed[COMPROBANTES.name] = _flag_docs(comprobantes, overflowed)
+        overflowed.append(comprobantes.filter(_unconverted(tuple((n, f"{n}_mxn") for n in _MXN)))[DOC])
+        typed[COMPROBANTES.name] = comprobantes
         # The stamp UUID is typed (a bad one refused) once per document, just above; every other row takes
         # it by ordinal (typing it per row cost 6 us a document, 6% of the parser).
         uuids = typed[COMPROBANTES.name]["uuid"]
@@ -304,8 +309,9 @@ class CfdiCollector:
         typed[PAGOS.name] = typed[PAGOS.name].with_columns(
             _in_mxn("monto", "tipo_cambio_p").alias("monto_mxn")
         )
-        overflowed = typed[PAGOS.name].filter(_unconverted((("monto", "monto_mxn"),)))[DOC].unique()
-        typed[COMPROBANTES.name] = _flag_docs(typed[COMPROBANTES.name], overflowed)
+        overflowed.append(typed[PAGOS.name].filter(_unconverted((("monto", "monto_mxn"),)))[DOC])
+        header = _flag_docs(typed[COMPROBANTES.name], collapsed, COLLAPSED)
+        typed[COMPROBANTES.name] = _flag_docs(header, overflowed, _MXN_OUT_OF_RANGE)
 
         rejections = [
             Rejection.of(rows.sources[doc], rows.data[doc], "cfdi", rows.uuids[doc], reason)

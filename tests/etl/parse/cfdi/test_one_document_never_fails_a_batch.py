@@ -95,3 +95,55 @@ def test_a_batch_with_malformed_stamp_uuids_keeps_its_good_documents_and_storabl
     assert batch.rejects["source"].to_list() == [name for name, _ in bad]
     assert batch.rejects["uuid"].null_count() == len(bad)
     _storable_in_duckdb(batch.rejects)
+
+
+def _padded(document: bytes, *pairs: tuple[bytes, bytes]) -> bytes:
+    for written, padded in pairs:
+        assert written in document
+        document = document.replace(written, padded, 1)
+    return document
+
+
+def test_token_values_are_collapsed_as_the_xsd_does_and_the_repair_recorded() -> None:
+    padded = _padded(
+        BASE,
+        (b'Rfc="ISD950921HE5"', b'Rfc=" ISD950921HE5"'),
+        (b'Rfc="COSC8001137NA"', b'Rfc="COSC8001137NA  "'),
+        (b'UsoCFDI="G03"', b'UsoCFDI="\tG03"'),
+        (b'FormaPago="04"', b'FormaPago=" 04 "'),
+        (b'Moneda="MXN"', b'Moneda="MXN "'),
+        (b'TipoDeComprobante="I"', b'TipoDeComprobante=" I"'),
+        (b'SubTotal="862.07"', b'SubTotal=" 862.07"'),
+        (b'Fecha="2025-01-24T10:10:41"', b'Fecha="2025-01-24T10:10:41 "'),
+        (STAMP_UUID, b'UUID=" C2832671-DA6D-11EF-A83D-00155D012007 "'),
+        (b'ClaveProdServ="80141628"', b'ClaveProdServ="80141628 "'),
+    )
+    result = parse(("good.xml", GOOD), ("padded.xml", padded))
+    assert result.rejected == {}
+    plain = parse(("plain.xml", BASE))
+    header = result.one("comprobantes", UUID)
+    assert header["reparaciones"] == ["espacios_colapsados"]
+    expected = plain.one("comprobantes", UUID) | {
+        "reparaciones": ["espacios_colapsados"],
+        "source": "padded.xml",
+    }
+    assert header == expected
+    assert result.of("conceptos", UUID).equals(plain.of("conceptos", UUID))
+    good = [row for row in result.table("comprobantes").to_dicts() if row["source"] == "good.xml"]
+    assert good == [_alone("good.xml", GOOD)]
+
+
+def test_names_and_descriptions_keep_their_spaces_and_are_no_repair() -> None:
+    spaced = _padded(
+        BASE,
+        (b'Nombre="CARLOS CORTES SOTO"', b'Nombre=" CARLOS  CORTES SOTO "'),
+        (b'Descripcion="RECARGA IDMX"', b'Descripcion="RECARGA  IDMX "'),
+    )
+    result = parse(("spaced.xml", spaced))
+    header = result.one("comprobantes", UUID)
+    assert header["nombre_receptor"] == " CARLOS  CORTES SOTO "
+    assert header["reparaciones"] == []
+    assert result.of("conceptos", UUID)["descripcion"].to_list() == [
+        "COMISION RECARGA IDMX",
+        "RECARGA  IDMX ",
+    ]
