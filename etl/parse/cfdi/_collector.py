@@ -73,6 +73,8 @@ _ALL_TABLES = (COMPROBANTES, CONCEPTOS, IMPUESTOS, *(table for table, *_ in _TUP
 _MXN = ("sub_total", "descuento", "total", "total_impuestos_trasladados", "total_impuestos_retenidos")
 # An amount whose MXN conversion does not fit MONEY: the amount stays as SAT wrote it, the converted one null.
 _MXN_OUT_OF_RANGE = "conversion_mxn_fuera_de_rango"
+# A payment line with an empty IdDocumento: the line is kept with a null id, the rest of the document too.
+_EMPTY_ID_DOCUMENTO = "id_documento_vacio"
 
 
 def _in_mxn(amount: str, rate: str) -> pl.Expr:
@@ -96,6 +98,15 @@ def _flag_docs(header: pl.DataFrame, docs: list[pl.Series], repair: str) -> pl.D
         .otherwise(pl.col("reparaciones"))
         .alias("reparaciones")
     )
+
+
+def _emptied(frame: pl.DataFrame, column: str) -> tuple[pl.DataFrame, pl.Series]:
+    """`frame` with `column`'s empty (or whitespace-only) values as null, and the documents that had one."""
+    empty = pl.col(column).str.strip_chars(" \t\n\r") == ""
+    docs = frame.filter(empty)[DOC]
+    if docs.is_empty():
+        return frame, docs
+    return frame.with_columns(pl.when(empty).then(None).otherwise(pl.col(column)).alias(column)), docs
 
 
 def _text_schema(keys: dict[str, str], table: Table) -> dict[str, pl.DataType]:
@@ -264,6 +275,7 @@ class CfdiCollector:
         typed: dict[str, pl.DataFrame] = {}
         collapsed: list[pl.Series] = []  # documents with whitespace collapsed, per table
         overflowed: list[pl.Series] = []  # documents with an MXN conversion that did not fit
+        unnamed = pl.Series(DOC, [], dtype=pl.Int64())  # documents paying a line with an empty IdDocumento
         # one header per accepted document, in ordinal order: the per-document lists line up with it
         header = text[COMPROBANTES.name].with_columns(
             pl.Series("uuid", rows.uuids, dtype=pl.String()),
@@ -302,6 +314,8 @@ class CfdiCollector:
             if frame is None or frame.height == 0:  # most batches have no payments or payroll
                 typed[table.name] = pl.DataFrame(schema={DOC: pl.Int64(), **table.schema})
                 continue
+            if table is PAGOS_DOCUMENTOS:
+                frame, unnamed = _emptied(frame, "id_documento")
             typed[table.name] = typed_as(table, frame)
         typed[IMPUESTOS_LOCALES.name] = typed[IMPUESTOS_LOCALES.name].with_columns(
             (pl.col("tasa") / 100).cast(_DECIMAL)
@@ -311,6 +325,7 @@ class CfdiCollector:
         )
         overflowed.append(typed[PAGOS.name].filter(_unconverted((("monto", "monto_mxn"),)))[DOC])
         header = _flag_docs(typed[COMPROBANTES.name], collapsed, COLLAPSED)
+        header = _flag_docs(header, [unnamed], _EMPTY_ID_DOCUMENTO)
         typed[COMPROBANTES.name] = _flag_docs(header, overflowed, _MXN_OUT_OF_RANGE)
 
         rejections = [

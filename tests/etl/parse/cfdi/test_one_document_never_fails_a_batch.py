@@ -147,3 +147,16 @@ def test_names_and_descriptions_keep_their_spaces_and_are_no_repair() -> None:
         "COMISION RECARGA IDMX",
         "RECARGA  IDMX ",
     ]
+
+
+def test_an_empty_id_documento_keeps_the_payment_and_its_other_lines_with_a_null_id_recorded() -> None:
+    empty = PAGO.replace(b'IdDocumento="00000000-1111-2222-3333-00000000000A"', b'IdDocumento=""', 1)
+    result = parse(("good.xml", GOOD), ("pago.xml", empty))
+    assert result.rejected == {}
+    plain = parse(("plain.xml", PAGO)).table("pagos_documentos")
+    lines = result.table("pagos_documentos")
+    assert lines["id_documento"].to_list() == [None, "00000000-1111-2222-3333-00000000000b"]
+    assert lines.drop("id_documento", "uuid").equals(plain.drop("id_documento", "uuid"))
+    headers = {row["source"]: row for row in result.table("comprobantes").to_dicts()}
+    assert headers["pago.xml"]["reparaciones"] == ["sin_timbre_uuid_derivado", "id_documento_vacio"]
+    assert headers["good.xml"] == _alone("good.xml", GOOD)
