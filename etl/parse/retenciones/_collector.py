@@ -48,6 +48,8 @@ class RetencionesCollector:
             reparaciones.append("sin_timbre_uuid_derivado")
         if parsed.timbre_duplicado:
             reparaciones.append("timbre_duplicado")
+        if parsed.fecha_exp_del_timbre:
+            reparaciones.append("fecha_exp_de_timbrado")
         doc = len(self._uuids)
         self._uuids.append(uuid)
         self._sources.append((source, sha256, len(data)))

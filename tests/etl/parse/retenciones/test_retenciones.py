@@ -276,3 +276,20 @@ def test_entities_are_never_resolved(tmp_path: Path) -> None:
         return  # refusing the document is as safe as not expanding the entity
     frames, _ = collector.finish()
     assert "TOP-SECRET" not in str(frames["retenciones"]["folio_int"].to_list())
+
+
+@pytest.mark.parametrize("fecha_exp", ["", 'FechaExp="" '], ids=["missing", "empty"])
+def test_a_document_without_fecha_exp_is_filed_under_its_stamp_date_recorded_as_a_repair(
+    fecha_exp: str,
+) -> None:
+    undated = minimal(folio="2", uuids=(UUID_B,)).replace(
+        b'FechaExp="2024-03-01T10:00:00" ', fecha_exp.encode()
+    )
+    frames, rejections = collect(("dated.xml", minimal()), ("undated.xml", undated))
+    assert rejections == []
+    rows = {row["source"]: row for row in frames["retenciones"].to_dicts()}
+    assert rows["undated.xml"]["fecha_exp"] == datetime(2024, 3, 1, 10, 5, 0)  # the stamp's FechaTimbrado
+    assert rows["undated.xml"]["fecha_exp_zona"] is None
+    assert rows["undated.xml"]["reparaciones"] == ["fecha_exp_de_timbrado"]
+    assert rows["dated.xml"]["fecha_exp"] == datetime(2024, 3, 1, 10, 0, 0)
+    assert rows["dated.xml"]["reparaciones"] == []
