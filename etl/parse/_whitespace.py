@@ -1,9 +1,9 @@
 """Whitespace the XSD collapses: leading, trailing and repeated spaces (tabs, line ends) in token-like values.
 
-The CFDI schemas declare RFCs, catalogue codes, amounts, dates and UUIDs with `whiteSpace="collapse"`, so
-`Rfc=" AAA010101AAA"` means `AAA010101AAA`. Real files carry such padding (about one in nine of a folder of
-public samples); kept, it would stop the document matching its taxpayer. Names, descriptions, series and
-folios keep their text as written.
+The CFDI and Retenciones schemas declare RFCs, catalogue codes, amounts, dates and UUIDs with
+`whiteSpace="collapse"`, so `Rfc=" AAA010101AAA"` means `AAA010101AAA`. Real files carry such padding (about
+one in nine of a folder of public samples); kept, it would stop the document matching its taxpayer. Names,
+descriptions, series and folios keep their text as written.
 """
 
 from __future__ import annotations
@@ -88,6 +88,27 @@ _TOKEN_TEXT: dict[str, frozenset[str]] = {
         }
     ),
     "nomina_lineas": frozenset({"tipo"}),
+    "retenciones": frozenset(
+        {
+            "version",
+            "cve_retenc",
+            "lugar_exp_retenc",
+            "no_certificado",
+            "rfc_emisor",
+            "curp_emisor",
+            "regimen_fiscal_emisor",
+            "nacionalidad_receptor",
+            "rfc_receptor",
+            "curp_receptor",
+            "domicilio_fiscal_receptor",
+            "num_reg_id_trib_receptor",
+            "tipo_relacion",
+            "version_timbre",
+            "rfc_prov_certif",
+            "no_certificado_sat",
+        }
+    ),
+    "retenciones_impuestos": frozenset({"impuesto", "tipo_pago_ret"}),
 }
 
 

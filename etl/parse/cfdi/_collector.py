@@ -31,7 +31,7 @@ from etl.parse.cfdi._rows import (
     Row,
     Rows,
 )
-from etl.parse.cfdi._typed import DOC, cast_to_contract, string_frame
+from etl.parse.cfdi._typed import DOC, cast_to_contract, string_frame, with_repair
 from schemas import Table
 from schemas._kinds import TEXT_LIST
 from schemas.cfdi import (
@@ -85,19 +85,6 @@ def _in_mxn(amount: str, rate: str) -> pl.Expr:
 def _unconverted(pairs: tuple[tuple[str, str], ...]) -> pl.Expr:
     """Whether any (amount, converted) pair has an amount but no converted value: it overflowed."""
     return pl.any_horizontal(pl.col(amount).is_not_null() & pl.col(mxn).is_null() for amount, mxn in pairs)
-
-
-def _flag_docs(header: pl.DataFrame, docs: list[pl.Series], repair: str) -> pl.DataFrame:
-    """The header with `repair` added to the documents `docs` (ordinals, repeats allowed), once each."""
-    if all(part.is_empty() for part in docs):
-        return header
-    flagged = pl.col(DOC).is_in(pl.concat(docs).implode())
-    return header.with_columns(
-        pl.when(flagged)
-        .then(pl.col("reparaciones").list.concat(pl.lit([repair])))
-        .otherwise(pl.col("reparaciones"))
-        .alias("reparaciones")
-    )
 
 
 def _emptied(frame: pl.DataFrame, column: str) -> tuple[pl.DataFrame, pl.Series]:
@@ -324,9 +311,9 @@ class CfdiCollector:
             _in_mxn("monto", "tipo_cambio_p").alias("monto_mxn")
         )
         overflowed.append(typed[PAGOS.name].filter(_unconverted((("monto", "monto_mxn"),)))[DOC])
-        header = _flag_docs(typed[COMPROBANTES.name], collapsed, COLLAPSED)
-        header = _flag_docs(header, [unnamed], _EMPTY_ID_DOCUMENTO)
-        typed[COMPROBANTES.name] = _flag_docs(header, overflowed, _MXN_OUT_OF_RANGE)
+        header = with_repair(typed[COMPROBANTES.name], collapsed, COLLAPSED)
+        header = with_repair(header, [unnamed], _EMPTY_ID_DOCUMENTO)
+        typed[COMPROBANTES.name] = with_repair(header, overflowed, _MXN_OUT_OF_RANGE)
 
         rejections = [
             Rejection.of(rows.sources[doc], rows.data[doc], "cfdi", rows.uuids[doc], reason)

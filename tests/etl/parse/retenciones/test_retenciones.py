@@ -293,3 +293,23 @@ def test_a_document_without_fecha_exp_is_filed_under_its_stamp_date_recorded_as_
     assert rows["undated.xml"]["reparaciones"] == ["fecha_exp_de_timbrado"]
     assert rows["dated.xml"]["fecha_exp"] == datetime(2024, 3, 1, 10, 0, 0)
     assert rows["dated.xml"]["reparaciones"] == []
+
+
+def test_token_values_are_collapsed_as_the_xsd_does_and_names_keep_their_spaces() -> None:
+    padded = (
+        minimal()
+        .replace(b'RfcE="UBV121024TN8"', b'RfcE=" UBV121024TN8 "')
+        .replace(b'CveRetenc="26"', b'CveRetenc="26  "')
+        .replace(b'MontoTotOperacion="100.00"', b'MontoTotOperacion=" 100.00"')
+        .replace(b'NomDenRazSocE="UBER B.V."', b'NomDenRazSocE=" UBER  B.V."')
+    )
+    frames, rejections = collect(("padded.xml", padded))
+    assert rejections == []
+    row = only_row(frames["retenciones"])
+    plain = only_row(collect(("plain.xml", minimal()))[0]["retenciones"])
+    assert row["reparaciones"] == ["espacios_colapsados"]
+    assert row["nombre_emisor"] == " UBER  B.V."
+    changed = {"reparaciones", "nombre_emisor", "source", "sha256"}
+    assert {k: v for k, v in row.items() if k not in changed} == {
+        k: v for k, v in plain.items() if k not in changed
+    }
