@@ -313,3 +313,10 @@ def test_token_values_are_collapsed_as_the_xsd_does_and_names_keep_their_spaces(
     assert {k: v for k, v in row.items() if k not in changed} == {
         k: v for k, v in plain.items() if k not in changed
     }
+
+
+def test_a_malformed_stamp_uuid_is_a_reject_with_a_null_uuid_and_the_claim_in_its_reason() -> None:
+    frames, rejections = collect(("good.xml", minimal()), ("bad.xml", minimal(folio="2", uuids=("000000",))))
+    assert frames["retenciones"]["source"].to_list() == ["good.xml"]
+    assert [(r.source, r.uuid) for r in rejections] == [("bad.xml", None)]
+    assert "'000000'" in rejections[0].motivo
