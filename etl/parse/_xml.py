@@ -16,6 +16,8 @@ from typing import NamedTuple, TypeVar
 
 from lxml import etree
 
+from etl.parse._uuid import canonical_uuid
+
 __all__ = [
     "DocumentRejectedError",
     "Rejection",
@@ -71,7 +73,18 @@ class Rejection(NamedTuple):
 
     @classmethod
     def of(cls, source: str, data: bytes, documento: str | None, uuid: str | None, motivo: str) -> Rejection:
-        return cls(source, hashlib.sha256(data).hexdigest(), len(data), documento, uuid, motivo)
+        return cls(source, hashlib.sha256(data).hexdigest(), len(data), documento, uuid, motivo).storable()
+
+    def storable(self) -> Rejection:
+        """This row as one the table always accepts: a stamp UUID that is not a UUID (a document may claim
+        anything) is left null, the value it claimed kept in the reason."""
+        if self.uuid is None:
+            return self
+        stored = canonical_uuid(self.uuid)
+        motivo = self.motivo
+        if stored is None and repr(self.uuid) not in motivo:
+            motivo = f"{motivo} (its stamp UUID {self.uuid!r} is not a UUID)"
+        return self._replace(uuid=stored, motivo=motivo)
 
 
 _local = threading.local()

@@ -9,6 +9,7 @@ from typing import cast
 import polars as pl
 from lxml import etree
 
+from etl.parse._whitespace import COLLAPSED, collapse_tokens
 from etl.parse._xml import DocumentRejectedError, Rejection, parse_repaired, parse_tree, secure_parser
 from etl.parse.cfdi._events import CfdiEvents, NeedsTreeError
 from etl.parse.cfdi._native import native_extractor
@@ -30,7 +31,7 @@ from etl.parse.cfdi._rows import (
     Row,
     Rows,
 )
-from etl.parse.cfdi._typed import DOC, cast_to_contract, string_frame
+from etl.parse.cfdi._typed import DOC, cast_to_contract, string_frame, with_repair
 from schemas import Table
 from schemas._kinds import TEXT_LIST
 from schemas.cfdi import (
@@ -70,6 +71,29 @@ _TUPLE_TABLES: tuple[tuple[Table, tuple[str, ...], str, tuple[str, ...]], ...] =
 )
 _ALL_TABLES = (COMPROBANTES, CONCEPTOS, IMPUESTOS, *(table for table, *_ in _TUPLE_TABLES))
 _MXN = ("sub_total", "descuento", "total", "total_impuestos_trasladados", "total_impuestos_retenidos")
+# An amount whose MXN conversion does not fit MONEY: the amount stays as SAT wrote it, the converted one null.
+_MXN_OUT_OF_RANGE = "conversion_mxn_fuera_de_rango"
+# A payment line with an empty IdDocumento: the line is kept with a null id, the rest of the document too.
+_EMPTY_ID_DOCUMENTO = "id_documento_vacio"
+
+
+def _in_mxn(amount: str, rate: str) -> pl.Expr:
+    """`amount` × coalesce(`rate`, 1) as MONEY, null where the product does not fit (never clipped)."""
+    return (pl.col(amount) * pl.col(rate).fill_null(_ONE)).cast(_DECIMAL, strict=False)
+
+
+def _unconverted(pairs: tuple[tuple[str, str], ...]) -> pl.Expr:
+    """Whether any (amount, converted) pair has an amount but no converted value: it overflowed."""
+    return pl.any_horizontal(pl.col(amount).is_not_null() & pl.col(mxn).is_null() for amount, mxn in pairs)
+
+
+def _emptied(frame: pl.DataFrame, column: str) -> tuple[pl.DataFrame, pl.Series]:
+    """`frame` with `column`'s empty (or whitespace-only) values as null, and the documents that had one."""
+    empty = pl.col(column).str.strip_chars(" \t\n\r") == ""
+    docs = frame.filter(empty)[DOC]
+    if docs.is_empty():
+        return frame, docs
+    return frame.with_columns(pl.when(empty).then(None).otherwise(pl.col(column)).alias(column)), docs
 
 
 def _text_schema(keys: dict[str, str], table: Table) -> dict[str, pl.DataType]:
@@ -236,6 +260,9 @@ class CfdiCollector:
             text = _merged(text, self._native.text_frames())
         problems: dict[int, str] = {}
         typed: dict[str, pl.DataFrame] = {}
+        collapsed: list[pl.Series] = []  # documents with whitespace collapsed, per table
+        overflowed: list[pl.Series] = []  # documents with an MXN conversion that did not fit
+        unnamed = pl.Series(DOC, [], dtype=pl.Int64())  # documents paying a line with an empty IdDocumento
         # one header per accepted document, in ordinal order: the per-document lists line up with it
         header = text[COMPROBANTES.name].with_columns(
             pl.Series("uuid", rows.uuids, dtype=pl.String()),
@@ -244,15 +271,18 @@ class CfdiCollector:
         )
 
         def cast(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+            frame, padded = collapse_tokens(table, frame)
+            collapsed.append(padded)
             frame, failed = cast_to_contract(table, frame)
             for doc, reason in failed:
                 problems.setdefault(doc, reason)
             return frame
 
-        typed[COMPROBANTES.name] = cast(COMPROBANTES, header).with_columns(
-            (pl.col(name) * pl.col("tipo_cambio").fill_null(_ONE)).cast(_DECIMAL).alias(f"{name}_mxn")
-            for name in _MXN
+        comprobantes = cast(COMPROBANTES, header).with_columns(
+            _in_mxn(name, "tipo_cambio").alias(f"{name}_mxn") for name in _MXN
         )
+        overflowed.append(comprobantes.filter(_unconverted(tuple((n, f"{n}_mxn") for n in _MXN)))[DOC])
+        typed[COMPROBANTES.name] = comprobantes
         # The stamp UUID is typed (a bad one refused) once per document, just above; every other row takes
         # it by ordinal (typing it per row cost 6 us a document, 6% of the parser).
         uuids = typed[COMPROBANTES.name]["uuid"]
@@ -271,13 +301,19 @@ class CfdiCollector:
             if frame is None or frame.height == 0:  # most batches have no payments or payroll
                 typed[table.name] = pl.DataFrame(schema={DOC: pl.Int64(), **table.schema})
                 continue
+            if table is PAGOS_DOCUMENTOS:
+                frame, unnamed = _emptied(frame, "id_documento")
             typed[table.name] = typed_as(table, frame)
         typed[IMPUESTOS_LOCALES.name] = typed[IMPUESTOS_LOCALES.name].with_columns(
             (pl.col("tasa") / 100).cast(_DECIMAL)
         )
         typed[PAGOS.name] = typed[PAGOS.name].with_columns(
-            (pl.col("monto") * pl.col("tipo_cambio_p").fill_null(_ONE)).cast(_DECIMAL).alias("monto_mxn")
+            _in_mxn("monto", "tipo_cambio_p").alias("monto_mxn")
         )
+        overflowed.append(typed[PAGOS.name].filter(_unconverted((("monto", "monto_mxn"),)))[DOC])
+        header = with_repair(typed[COMPROBANTES.name], collapsed, COLLAPSED)
+        header = with_repair(header, [unnamed], _EMPTY_ID_DOCUMENTO)
+        typed[COMPROBANTES.name] = with_repair(header, overflowed, _MXN_OUT_OF_RANGE)
 
         rejections = [
             Rejection.of(rows.sources[doc], rows.data[doc], "cfdi", rows.uuids[doc], reason)

@@ -13,13 +13,13 @@ from typing import Any
 
 import polars as pl
 
+from etl.parse._uuid import UUID_PATTERN
 from schemas import Table
 from schemas._kinds import BOOL, DATE, INT, JSON_TEXT, MONEY, QUANTITY, RATE, TEXT, TEXT_LIST, TIMESTAMP, UUID
 
-__all__ = ["DOC", "cast_to_contract", "string_frame"]
+__all__ = ["DOC", "cast_to_contract", "string_frame", "with_repair"]
 
 DOC = "doc"  # the batch ordinal of the document a row belongs to
-_UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 _DECIMAL = pl.Decimal(18, 6)
 
 
@@ -55,7 +55,7 @@ def _converted(kind_name: str, column: pl.Expr) -> pl.Expr | None:
         return column.str.strip_chars().cast(pl.Int64, strict=False)
     if kind_name == UUID.name:
         lowered = column.str.strip_chars().str.to_lowercase()
-        return pl.when(lowered.str.contains(_UUID_PATTERN)).then(lowered)
+        return pl.when(lowered.str.contains(UUID_PATTERN)).then(lowered)
     if kind_name in (TEXT.name, JSON_TEXT.name, TEXT_LIST.name, BOOL.name):
         return None
     raise AssertionError(f"no conversion from text for kind {kind_name}")
@@ -98,3 +98,17 @@ def cast_to_contract(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, l
                 problems.append((doc, f"{table.name}.{name}: {written!r} is not a valid {kind}"))
                 break
     return typed, problems
+
+
+def with_repair(header: pl.DataFrame, docs: list[pl.Series], repair: str) -> pl.DataFrame:
+    """A header frame (with `doc` and `reparaciones`) with `repair` added to the documents `docs`
+    (ordinals, repeats allowed), once each."""
+    if all(part.is_empty() for part in docs):
+        return header
+    flagged = pl.col(DOC).is_in(pl.concat(docs).implode())
+    return header.with_columns(
+        pl.when(flagged)
+        .then(pl.col("reparaciones").list.concat(pl.lit([repair])))
+        .otherwise(pl.col("reparaciones"))
+        .alias("reparaciones")
+    )

@@ -11,8 +11,9 @@ from typing import Any
 
 import polars as pl
 
+from etl.parse._whitespace import COLLAPSED, collapse_tokens
 from etl.parse._xml import Rejection, parse_tree
-from etl.parse.cfdi import DOC, cast_to_contract, string_frame
+from etl.parse.cfdi import DOC, cast_to_contract, string_frame, with_repair
 from etl.parse.retenciones._document import HEADER_FIELDS, IMPUESTO_FIELDS, RAW_FIELDS, read_retencion
 from schemas.raw import COMPLEMENTOS_RAW
 from schemas.retenciones import RETENCIONES, RETENCIONES_IMPUESTOS
@@ -48,6 +49,8 @@ class RetencionesCollector:
             reparaciones.append("sin_timbre_uuid_derivado")
         if parsed.timbre_duplicado:
             reparaciones.append("timbre_duplicado")
+        if parsed.fecha_exp_del_timbre:
+            reparaciones.append("fecha_exp_de_timbrado")
         doc = len(self._uuids)
         self._uuids.append(uuid)
         self._sources.append((source, sha256, len(data)))
@@ -63,6 +66,7 @@ class RetencionesCollector:
         uuids = pl.Series("uuid", self._uuids, dtype=pl.String())
         problems: dict[int, str] = {}
         typed: dict[str, pl.DataFrame] = {}
+        collapsed: list[pl.Series] = []  # documents with whitespace collapsed, per table
         header_fields = (
             DOC,
             *HEADER_FIELDS,
@@ -80,13 +84,16 @@ class RetencionesCollector:
         for table, fields, rows, python_typed in tables:
             frame = string_frame(table, fields, rows, python_typed)
             frame = frame.with_columns(uuids.gather(frame[DOC]).alias("uuid"))
+            frame, padded = collapse_tokens(table, frame)
+            collapsed.append(padded)
             frame, failed = cast_to_contract(table, frame)
             for doc, reason in failed:
                 problems.setdefault(doc, reason)
             typed[table.name] = frame
+        typed[RETENCIONES.name] = with_repair(typed[RETENCIONES.name], collapsed, COLLAPSED)
 
         rejections = [
-            Rejection(*self._sources[doc], "retenciones", self._uuids[doc], reason)
+            Rejection(*self._sources[doc], "retenciones", self._uuids[doc], reason).storable()
             for doc, reason in sorted(problems.items())
         ]
         refused = pl.Series(DOC, sorted(problems), dtype=pl.Int64())

@@ -95,6 +95,7 @@ class ParsedRetencion:
     complementos: list[str] = field(default_factory=list)
     tiene_addenda: bool = False
     timbre_duplicado: bool = False
+    fecha_exp_del_timbre: bool = False  # no FechaExp: the stamp's FechaTimbrado stands in for it
 
 
 def read_retencion(root: etree._Element) -> ParsedRetencion:
@@ -144,6 +145,10 @@ def read_retencion(root: etree._Element) -> ParsedRetencion:
         else:
             parsed.tiene_addenda = True
             parsed.raw.extend(_raw(child, element) for element in child if _is_element(element))
+    if not (values["fecha_exp"] or "").strip() and values["fecha_timbrado"]:
+        # A stamped document without its own date still happened on a day: the PAC's, so it can be filed
+        values["fecha_exp"] = values["fecha_timbrado"]
+        parsed.fecha_exp_del_timbre = True
     parsed.header = [values[name] for name in HEADER_FIELDS]
     parsed.raw = [(number, *row[1:]) for number, row in enumerate(parsed.raw, start=1)]
     return parsed

@@ -28,6 +28,7 @@ def use_path(name: str) -> None:
 class Parsed:
     frames: dict[str, pl.DataFrame]
     rejected: dict[str, str]  # source -> reason, at add time or while typing
+    rejects: list[Rejection]  # the documentos_rechazados rows, as etl.parse.documents builds them
 
     def table(self, name: str) -> pl.DataFrame:
         return self.frames[name]
@@ -50,14 +51,17 @@ def parse(*documents: tuple[str, bytes]) -> Parsed:
     if _path["compiled"]:
         assert collector.compiled, "the compiled extractor was not built: is there a C compiler?"
     rejected: dict[str, str] = {}
+    rejects: list[Rejection] = []
     for source, data in documents:
         try:
             collector.add(source, data)
         except DocumentRejectedError as refused:
             rejected[source] = refused.reason
+            rejects.append(Rejection.of(source, data, "cfdi", refused.uuid, refused.reason))
     frames, late = collector.finish()
     rejected.update({r.source: r.motivo for r in late if isinstance(r, Rejection)})
-    return Parsed(frames, rejected)
+    rejects.extend(late)
+    return Parsed(frames, rejected, rejects)
 
 
 def damaged_copies(document: bytes) -> st.SearchStrategy[bytes]:

@@ -276,3 +276,47 @@ def test_entities_are_never_resolved(tmp_path: Path) -> None:
         return  # refusing the document is as safe as not expanding the entity
     frames, _ = collector.finish()
     assert "TOP-SECRET" not in str(frames["retenciones"]["folio_int"].to_list())
+
+
+@pytest.mark.parametrize("fecha_exp", ["", 'FechaExp="" '], ids=["missing", "empty"])
+def test_a_document_without_fecha_exp_is_filed_under_its_stamp_date_recorded_as_a_repair(
+    fecha_exp: str,
+) -> None:
+    undated = minimal(folio="2", uuids=(UUID_B,)).replace(
+        b'FechaExp="2024-03-01T10:00:00" ', fecha_exp.encode()
+    )
+    frames, rejections = collect(("dated.xml", minimal()), ("undated.xml", undated))
+    assert rejections == []
+    rows = {row["source"]: row for row in frames["retenciones"].to_dicts()}
+    assert rows["undated.xml"]["fecha_exp"] == datetime(2024, 3, 1, 10, 5, 0)  # the stamp's FechaTimbrado
+    assert rows["undated.xml"]["fecha_exp_zona"] is None
+    assert rows["undated.xml"]["reparaciones"] == ["fecha_exp_de_timbrado"]
+    assert rows["dated.xml"]["fecha_exp"] == datetime(2024, 3, 1, 10, 0, 0)
+    assert rows["dated.xml"]["reparaciones"] == []
+
+
+def test_token_values_are_collapsed_as_the_xsd_does_and_names_keep_their_spaces() -> None:
+    padded = (
+        minimal()
+        .replace(b'RfcE="UBV121024TN8"', b'RfcE=" UBV121024TN8 "')
+        .replace(b'CveRetenc="26"', b'CveRetenc="26  "')
+        .replace(b'MontoTotOperacion="100.00"', b'MontoTotOperacion=" 100.00"')
+        .replace(b'NomDenRazSocE="UBER B.V."', b'NomDenRazSocE=" UBER  B.V."')
+    )
+    frames, rejections = collect(("padded.xml", padded))
+    assert rejections == []
+    row = only_row(frames["retenciones"])
+    plain = only_row(collect(("plain.xml", minimal()))[0]["retenciones"])
+    assert row["reparaciones"] == ["espacios_colapsados"]
+    assert row["nombre_emisor"] == " UBER  B.V."
+    changed = {"reparaciones", "nombre_emisor", "source", "sha256"}
+    assert {k: v for k, v in row.items() if k not in changed} == {
+        k: v for k, v in plain.items() if k not in changed
+    }
+
+
+def test_a_malformed_stamp_uuid_is_a_reject_with_a_null_uuid_and_the_claim_in_its_reason() -> None:
+    frames, rejections = collect(("good.xml", minimal()), ("bad.xml", minimal(folio="2", uuids=("000000",))))
+    assert frames["retenciones"]["source"].to_list() == ["good.xml"]
+    assert [(r.source, r.uuid) for r in rejections] == [("bad.xml", None)]
+    assert "'000000'" in rejections[0].motivo
