@@ -41,7 +41,11 @@ _UUID = Column("uuid", UUID, "the document's stamp UUID (TimbreFiscalDigital), l
 
 COMPROBANTES = Table(
     name="comprobantes",
-    meaning="one row per CFDI: header, parties, totals (in moneda and MXN), stamp, complements present",
+    meaning=(
+        "one row per CFDI: header, parties, totals (in moneda and MXN), stamp, complements present. SAT's"
+        " amounts are kept exactly; an *_mxn amount that does not fit DECIMAL(18,6) is null, never clipped,"
+        " and the document's reparaciones say conversion_mxn_fuera_de_rango"
+    ),
     columns=(
         _UUID,
         Column("version", TEXT, "CFDI version: 4.0, 3.3, 3.2 or 3.0", nullable=False),
