@@ -1,4 +1,9 @@
-"""The envelopes the sandbox answers with, shaped like SAT's captured responses."""
+"""The envelopes the sandbox answers with, shaped like SAT's captured responses.
+
+None starts with an XML declaration: SAT's recorded answers carry none that names an encoding, and a
+client that parses the answer's decoded text (python-cfdiclient: `etree.fromstring(response.text)`) fails
+on one that does.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +23,14 @@ __all__ = [
     "verify_response",
 ]
 
-_BODY = '<s:Body xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">'
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_XSD = "http://www.w3.org/2001/XMLSchema"
+_BODY = f'<s:Body xmlns:xsi="{_XSI}" xmlns:xsd="{_XSD}">'
 
 
 def authenticate_response(answer: AuthAnswer) -> bytes:
     return (
-        f'<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="{SOAP}" xmlns:u="{WSU}"><s:Header>'
+        f'<s:Envelope xmlns:s="{SOAP}" xmlns:u="{WSU}"><s:Header>'
         f'<o:Security xmlns:o="{WSSE}" s:mustUnderstand="1"><u:Timestamp u:Id="_0">'
         f"<u:Created>{_instant(answer.created)}</u:Created><u:Expires>{_instant(answer.expires)}</u:Expires>"
         f'</u:Timestamp></o:Security></s:Header><s:Body><AutenticaResponse xmlns="http://DescargaMasivaTerceros.gob.mx">'
@@ -80,7 +87,7 @@ def download_envelope(code: Code, message: str, *, with_package: bool) -> tuple[
     head = (
         f'<s:Envelope xmlns:s="{SOAP}"><s:Header>'
         f'<h:respuesta CodEstatus="{int(code)}" Mensaje={quoteattr(message)}'
-        f' xmlns:h="{DES}" xmlns="{DES}" /></s:Header>{_BODY}'
+        f' xmlns:h="{DES}" xmlns="{DES}" xmlns:xsd="{_XSD}" xmlns:xsi="{_XSI}" /></s:Header>{_BODY}'
         f'<RespuestaDescargaMasivaTercerosSalida xmlns="{DES}"><Paquete>'
     )
     tail = "</Paquete></RespuestaDescargaMasivaTercerosSalida></s:Body></s:Envelope>"

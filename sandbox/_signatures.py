@@ -1,4 +1,4 @@
-"""XML-DSig verification for SAT's two signature shapes, written apart from `etl.sat`'s signing.
+"""XML-DSig verification of the signature shapes SAT accepts, written apart from `etl.sat`'s signing.
 
 It uses cryptography over lxml's canonicalisation, never the client's code, so that a bug in how the
 client signs cannot be mirrored here and go unnoticed.
@@ -79,13 +79,15 @@ def verify_security_header(header: etree._Element | None) -> SignedTimestamp:
 def verify_request_signature(request: etree._Element) -> x509.Certificate:
     """Verify the enveloped signature that ends a `des:solicitud` / `des:peticionDescarga`.
 
-    Two shapes are accepted, as SAT accepts both:
+    The shapes clients known to work against SAT send are accepted (sandbox/README.md names them):
 
     - the protocol's recipe (exclusive c14n, no enveloped-signature transform): the digest covers the
       operation element (the request's parent) without the Signature and without whitespace-only text,
       because the recipe digests the form with no whitespace between tags, whatever the wire looks like;
-    - standard XML-DSig with the enveloped-signature transform (SAT's published example): the digest
-      covers the whole document without the Signature, as received, in the transform's c14n.
+    - standard XML-DSig with the enveloped-signature transform, in the transforms' c14n (inclusive unless
+      an exclusive c14n transform is listed, as XML-DSig says): the digest covers either the whole
+      document (SAT's published example) or the operation element in its context, so that inclusive
+      c14n carries the envelope's namespace declarations (satcfdi), each without the Signature.
     """
     signature = request[-1] if len(request) else None
     if signature is None or signature.tag != f"{{{DS}}}Signature":
@@ -97,11 +99,13 @@ def verify_request_signature(request: etree._Element) -> x509.Certificate:
     operation = request.getparent()
     if operation is None:
         raise SignatureError("the request has no operation element around it")
-    exclusive = _exclusive(reference)
-    if _ENVELOPED in _transforms(reference):
-        _check_digest(reference, _canonical(_document_without(signature), exclusive))
+    transforms = _transforms(reference)
+    if _ENVELOPED in transforms:
+        exclusive = _EXC_C14N in transforms
+        document, operation_copy = _without_signature(signature)
+        _check_digest(reference, _canonical(document, exclusive), _canonical(operation_copy, exclusive))
     else:
-        _check_digest(reference, _canonical(_operation_without(operation, request), exclusive))
+        _check_digest(reference, _canonical(_operation_without(operation, request), _exclusive(reference)))
 
     certificate_text = signature.find(f"{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate")
     if certificate_text is None:
@@ -116,8 +120,9 @@ def verify_request_signature(request: etree._Element) -> x509.Certificate:
     return certificate
 
 
-def _document_without(signature: etree._Element) -> etree._Element:
-    """The whole document without `signature`, as the enveloped-signature transform sees it."""
+def _without_signature(signature: etree._Element) -> tuple[etree._Element, etree._Element]:
+    """A copy of the whole document without `signature`, as the enveloped-signature transform sees it,
+    and the copy's operation element (the signed request's parent), still in its context."""
     steps: list[int] = []
     node = signature
     while (up := node.getparent()) is not None:
@@ -127,8 +132,9 @@ def _document_without(signature: etree._Element) -> etree._Element:
     parent, copied = None, document
     for step in reversed(steps):
         parent, copied = copied, copied[step]
-    if parent is None:
-        raise SignatureError("the Signature is the whole document")
+    operation = None if parent is None else parent.getparent()
+    if parent is None or operation is None:
+        raise SignatureError("the Signature is not inside a request inside an operation")
     # The transform removes the Signature element only; lxml would take its tail text along.
     tail, previous = copied.tail, copied.getprevious()
     parent.remove(copied)
@@ -136,7 +142,7 @@ def _document_without(signature: etree._Element) -> etree._Element:
         previous.tail = (previous.tail or "") + tail
     elif tail:
         parent.text = (parent.text or "") + tail
-    return document
+    return document, operation
 
 
 def _operation_without(operation: etree._Element, request: etree._Element) -> etree._Element:
@@ -151,12 +157,13 @@ def _operation_without(operation: etree._Element, request: etree._Element) -> et
     return unsigned
 
 
-def _check_digest(reference: etree._Element, canonical: bytes) -> None:
+def _check_digest(reference: etree._Element, *canonical_forms: bytes) -> None:
+    """The DigestValue must be the digest of one of `canonical_forms` (the accepted shapes' contents)."""
     method = _one(reference, f"{{{DS}}}DigestMethod").get("Algorithm", "")
     if method not in _DIGESTS:
         raise SignatureError(f"unsupported DigestMethod {method!r}")
     expected = _base64(_one(reference, f"{{{DS}}}DigestValue").text)
-    if _DIGESTS[method](canonical).digest() != expected:
+    if all(_DIGESTS[method](canonical).digest() != expected for canonical in canonical_forms):
         raise SignatureError("DigestValue does not match the signed content")
 
 
@@ -173,10 +180,17 @@ def _check_signature(
     if not isinstance(key, rsa.RSAPublicKey):
         raise SignatureError("the certificate's key is not RSA")
     value = _base64(_one(signature, f"{{{DS}}}SignatureValue").text)
-    try:
-        key.verify(value, _canonical(signed_info, c14n == _EXC_C14N), padding.PKCS1v15(), _SIGNATURES[method])
-    except InvalidSignature:
-        raise SignatureError("SignatureValue does not verify with the certificate's key") from None
+    exclusive = c14n == _EXC_C14N
+    # In context, as XML-DSig says; or on its own, as satcfdi signs it (inclusive c14n then leaves out the
+    # envelope's namespace declarations). Either way every signed byte of SignedInfo is covered.
+    forms = {_canonical(signed_info, exclusive), _canonical(copy.deepcopy(signed_info), exclusive)}
+    for form in forms:
+        try:
+            key.verify(value, form, padding.PKCS1v15(), _SIGNATURES[method])
+        except InvalidSignature:
+            continue
+        return
+    raise SignatureError("SignatureValue does not verify with the certificate's key")
 
 
 def _transforms(reference: etree._Element) -> list[str]:

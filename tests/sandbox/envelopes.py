@@ -105,6 +105,55 @@ class Signer:
             signature = self._signature(request, "", digest, inclusive=True)
         else:
             signature = self._signature(request, "", _digest(operation_element))
+        self._key_info(signature)
+        if tamper:
+            name = sorted(attributes)[0]
+            request.set(name, attributes[name] + "0")
+        return etree.tostring(envelope)
+
+    def satcfdi_call(
+        self,
+        operation: str,
+        attributes: dict[str, str],
+        *,
+        request_name: str = "solicitud",
+        digest_method: str = f"{DS}sha1",
+    ) -> bytes:
+        """A signed call shaped as satcfdi (`satcfdi.pacs.sat`) sends it.
+
+        Inclusive c14n, `Reference URI=""` with the enveloped-signature transform only, the digest over
+        the operation element canonicalised in its context (so it carries the envelope's `xmlns:des` and
+        `xmlns:s`) before the Signature is added, and the SignatureValue over SignedInfo canonicalised on
+        its own. No whitespace between tags (satcfdi parses its templates with remove_blank_text).
+        """
+        envelope = etree.Element(f"{{{SOAP}}}Envelope", nsmap={"des": DES, "s": SOAP})
+        etree.SubElement(envelope, f"{{{SOAP}}}Header")
+        body = etree.SubElement(envelope, f"{{{SOAP}}}Body")
+        operation_element = etree.SubElement(body, f"{{{DES}}}{operation}")
+        request = etree.SubElement(operation_element, f"{{{DES}}}{request_name}")
+        for name, value in attributes.items():
+            request.set(name, value)
+        canonical = etree.tostring(operation_element, method="c14n", exclusive=False)
+        digest = base64.b64encode(hashlib.sha1(canonical).digest()).decode()  # noqa: S324 -- satcfdi's form
+
+        signed_info = etree.Element(f"{{{DS}}}SignedInfo", nsmap={None: DS})  # type: ignore[dict-item]
+        etree.SubElement(signed_info, f"{{{DS}}}CanonicalizationMethod", Algorithm=_C14N)
+        etree.SubElement(signed_info, f"{{{DS}}}SignatureMethod", Algorithm=f"{DS}rsa-sha1")
+        reference = etree.SubElement(signed_info, f"{{{DS}}}Reference", URI="")
+        transforms = etree.SubElement(reference, f"{{{DS}}}Transforms")
+        etree.SubElement(transforms, f"{{{DS}}}Transform", Algorithm=f"{DS}enveloped-signature")
+        etree.SubElement(reference, f"{{{DS}}}DigestMethod", Algorithm=digest_method)
+        etree.SubElement(reference, f"{{{DS}}}DigestValue").text = digest
+        seal = self.key.sign(etree.tostring(signed_info, method="c14n"), padding.PKCS1v15(), hashes.SHA1())  # noqa: S303
+
+        signature = etree.SubElement(request, f"{{{DS}}}Signature", nsmap={None: DS})  # type: ignore[dict-item]
+        signature.append(signed_info)
+        etree.SubElement(signature, f"{{{DS}}}SignatureValue").text = base64.b64encode(seal).decode()
+        self._key_info(signature)
+        return etree.tostring(envelope, encoding="UTF-8")  # satcfdi sends a declaration; SAT reads it
+
+    def _key_info(self, signature: etree._Element) -> None:
+        """KeyInfo as SAT's clients write it: issuer and decimal serial, then the DER certificate."""
         data = etree.SubElement(etree.SubElement(signature, f"{{{DS}}}KeyInfo"), f"{{{DS}}}X509Data")
         issuer_serial = etree.SubElement(data, f"{{{DS}}}X509IssuerSerial")
         etree.SubElement(
@@ -116,10 +165,6 @@ class Signer:
         etree.SubElement(data, f"{{{DS}}}X509Certificate").text = base64.b64encode(
             self.certificate.public_bytes(serialization.Encoding.DER)
         ).decode()
-        if tamper:
-            name = sorted(attributes)[0]
-            request.set(name, attributes[name] + "0")
-        return etree.tostring(envelope)
 
     def _signature(
         self, parent: etree._Element, uri: str, digest: str, *, inclusive: bool = False
