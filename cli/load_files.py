@@ -4,8 +4,17 @@ Files from the SAT portal, an accountant or an ERP go through the same parsers a
 download. Each document lands in the partition of its month of emission and of its side for `--rfc`
 (issued or received). Such files are rarely a whole partition, so these loads merge: they replace the
 documents they bring and keep the partition's others. Documents that cannot be read are stored in
-`documentos_rechazados` with their reason (under the month of the run, as they have no date of their own)
-and the rest loads; a package that cannot be opened at all is reported and the command exits with 1.
+`documentos_rechazados` (metadata lines in `metadata_rechazos`) with their reason and the rest loads; a
+package that cannot be opened at all is reported and the command exits with 1.
+
+Where refused documents are filed: many have no date that can be trusted, or none at all, so every reject
+of `load-files` goes to one fixed partition of the RFC, month 1970-01-01 and side `recibidos`
+(`REJECTS_PARTITION`). A reject is known by its key, its source and the sha256 of its bytes, never by the
+day of the run: were it filed under the month of the run, the same folder loaded next month would add
+every reject again beside the first. In one fixed partition the merge replaces a reject already stored
+with the same key, so reloading the same files in any month and any order leaves the table as it was.
+The month is one no CFDI or Retenciones can carry (CFD began in 2004), so these rows never mix with a
+real month's.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
@@ -33,11 +42,11 @@ from schemas.rejects import DOCUMENTOS_RECHAZADOS
 from schemas.retenciones import RETENCIONES
 from warehouse import Warehouse, WarehouseError, check_rfc, default_path
 
-__all__ = ["load_files"]
+__all__ = ["REJECTS_PARTITION", "load_files"]
 
 _BATCH = 2_000
-# Documents without a date of their own (unreadable ones) are filed under the month of the run and this side.
-_UNDATED_DIRECTION = "recibidos"
+# The one home of every reject of load-files (month, direction): fixed, so a reject's identity is its content.
+REJECTS_PARTITION = (date(1970, 1, 1), "recibidos")
 _MB = 1 << 20
 # Each family's header table and the date that files a document under a month.
 _HEADERS = ((COMPROBANTES.name, "fecha"), (RETENCIONES.name, "fecha_exp"))
@@ -180,8 +189,6 @@ class _Loader:
 
     def __init__(self, wh: Warehouse, rfc: str, tally: _Tally, processes: int) -> None:
         self.wh, self.rfc, self.tally, self.processes = wh, rfc, tally, processes
-        today = datetime.now(UTC).date()
-        self.undated = (date(today.year, today.month, 1), _UNDATED_DIRECTION)
 
     def _load(
         self,
@@ -194,7 +201,8 @@ class _Loader:
         with self.wh.load(self.rfc, month, direction, dataset, merge=True) as load:
             load.append(frames, *origin)
         assert load.report is not None
-        self.tally.add(dataset, month, direction, load.report.total_rows - load.report.rejects)
+        if partition != REJECTS_PARTITION:  # refused documents are counted with their reasons instead
+            self.tally.add(dataset, month, direction, load.report.total_rows - load.report.rejects)
 
     def _foreign(self, row: Mapping[str, object]) -> str:
         return (
@@ -236,7 +244,7 @@ class _Loader:
             for partition, parts in _split(frames, where, {DOCUMENTOS_RECHAZADOS.name}).items():
                 self._load("cfdi", partition, parts, origin)
             if rejects.height:
-                self._load("cfdi", self.undated, {DOCUMENTOS_RECHAZADOS.name: rejects}, origin)
+                self._load("cfdi", REJECTS_PARTITION, {DOCUMENTOS_RECHAZADOS.name: rejects}, origin)
                 self.tally.rejects += [(r["source"], r["motivo"]) for r in rejects.iter_rows(named=True)]
             progress.advance(progress.task_ids[0], batch.documents)
 
@@ -250,7 +258,7 @@ class _Loader:
             reason = f"{foreign} metadata record(s) neither issued nor received by {self.rfc}, not loaded"
             self.tally.rejects.append((origin[0], reason))
         if result.rejects.height:
-            self._load("metadata", self.undated, {METADATA_RECHAZOS.name: result.rejects}, origin)
+            self._load("metadata", REJECTS_PARTITION, {METADATA_RECHAZOS.name: result.rejects}, origin)
             self.tally.rejects += [
                 (f"{r['source']} line {r['numero_linea']}", r["motivo"])
                 for r in result.rejects.iter_rows(named=True)

@@ -1,5 +1,5 @@
--- meaning: Every CFDI header, one row per UUID however many loaded RFCs hold it (issuer and receiver),
--- joined with its current status (estatus: vigente, cancelado or sin_metadata). Amounts are in the
+-- meaning: Every stamped CFDI header (unstamped ones are in documentos_sin_timbre), one row per UUID
+-- however many loaded RFCs hold it (issuer and receiver), joined with its current status (estatus: vigente, cancelado or sin_metadata). Amounts are in the
 -- document's currency (moneda) and in MXN (the *_mxn columns). month is the month of emission.
 -- Cancelled documents included: use `documentos` to leave them out.
 -- example: SELECT uuid, fecha, tipo_de_comprobante, total_mxn, estatus, fecha_cancelacion
@@ -11,4 +11,5 @@ SELECT
     s.fecha_cancelacion
 FROM comprobantes AS c
 LEFT JOIN estatus_actual AS s USING (uuid)
+WHERE c.uuid NOT IN (SELECT uuid FROM documentos_sin_timbre)
 QUALIFY row_number() OVER (PARTITION BY c.uuid ORDER BY c.direction, c.rfc, c.month) = 1

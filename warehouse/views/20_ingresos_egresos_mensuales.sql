@@ -20,6 +20,7 @@ WITH vigentes AS (
     FROM comprobantes AS c
     LEFT JOIN estatus_actual AS s USING (uuid)
     WHERE c.tipo_de_comprobante IN ('I', 'E') AND s.estatus IS DISTINCT FROM 'cancelado'
+        AND c.uuid NOT IN (SELECT uuid FROM documentos_sin_timbre)
 )
 SELECT
     rfc,

@@ -21,7 +21,7 @@ WITH documentos AS (
         ON i.rfc = c.rfc AND i.month = c.month AND i.direction = c.direction AND i.uuid = c.uuid
     LEFT JOIN estatus_actual AS s ON s.uuid = c.uuid
     WHERE c.tipo_de_comprobante IN ('I', 'E') AND i.nivel = 'comprobante' AND i.impuesto = '002'
-        AND s.estatus IS DISTINCT FROM 'cancelado'
+        AND s.estatus IS DISTINCT FROM 'cancelado' AND c.uuid NOT IN (SELECT uuid FROM documentos_sin_timbre)
 ),
 pagos_iva AS (
     SELECT
@@ -36,6 +36,7 @@ pagos_iva AS (
         AND t.uuid = p.uuid AND t.numero_pago = p.numero_pago
     LEFT JOIN estatus_actual AS s ON s.uuid = p.uuid
     WHERE t.nivel = 'pago' AND t.impuesto = '002' AND s.estatus IS DISTINCT FROM 'cancelado'
+        AND p.uuid NOT IN (SELECT uuid FROM documentos_sin_timbre)
 ),
 movimientos AS (
     SELECT rfc, month, direction, tipo, iva_mxn AS devengado, NULL AS flujo FROM documentos

@@ -20,7 +20,7 @@ WITH aplicados AS (
         ON p.rfc = d.rfc AND p.month = d.month AND p.direction = d.direction
         AND p.uuid = d.uuid AND p.numero_pago = d.numero_pago
     LEFT JOIN estatus_actual AS s ON s.uuid = d.uuid
-    WHERE s.estatus IS DISTINCT FROM 'cancelado'
+    WHERE s.estatus IS DISTINCT FROM 'cancelado' AND d.uuid NOT IN (SELECT uuid FROM documentos_sin_timbre)
     GROUP BY d.rfc, d.direction, d.id_documento
 )
 SELECT
@@ -46,4 +46,4 @@ FROM comprobantes AS c
 LEFT JOIN aplicados AS a ON a.rfc = c.rfc AND a.direction = c.direction AND a.uuid = c.uuid
 LEFT JOIN estatus_actual AS s ON s.uuid = c.uuid
 WHERE c.tipo_de_comprobante = 'I' AND c.metodo_pago = 'PPD' AND s.estatus IS DISTINCT FROM 'cancelado'
-    AND c.total - coalesce(a.pagado, 0) <> 0
+    AND c.total - coalesce(a.pagado, 0) <> 0 AND c.uuid NOT IN (SELECT uuid FROM documentos_sin_timbre)

@@ -34,5 +34,5 @@ LEFT JOIN (
 ) AS l ON l.rfc = n.rfc AND l.month = n.month AND l.direction = n.direction AND l.uuid = n.uuid
     AND l.nomina_numero = n.numero
 LEFT JOIN estatus_actual AS s ON s.uuid = c.uuid
-WHERE s.estatus IS DISTINCT FROM 'cancelado'
+WHERE s.estatus IS DISTINCT FROM 'cancelado' AND c.uuid NOT IN (SELECT uuid FROM documentos_sin_timbre)
 GROUP BY c.rfc, c.direction, date_trunc('month', coalesce(n.fecha_pago, c.fecha))::DATE, c.rfc_receptor, n.curp

@@ -8,7 +8,7 @@ WITH documentos AS (
     SELECT DISTINCT ON (r.rfc, r.direction, r.uuid) r.*
     FROM retenciones AS r
     LEFT JOIN estatus_actual AS s ON s.uuid = r.uuid
-    WHERE s.estatus IS DISTINCT FROM 'cancelado'
+    WHERE s.estatus IS DISTINCT FROM 'cancelado' AND r.uuid NOT IN (SELECT uuid FROM documentos_sin_timbre)
     ORDER BY r.rfc, r.direction, r.uuid, r.month
 ),
 por_impuesto AS (
