@@ -1,23 +1,48 @@
-"""The persistent local Dagster instance: `dagster.yaml` at the repository root, state under `var/`."""
+"""The persistent local Dagster instance, under `$CFDI_ETL_HOME/dagster` (`./var/dagster` by default)."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
-__all__ = ["local_instance"]
+__all__ = ["INSTANCE_SETTINGS", "dagster_home", "local_instance"]
+
+# The instance's settings, written to `<dagster_home>/dagster.yaml` so that `dagster dev` with that
+# DAGSTER_HOME sees the same instance as the CLI. Storage, artifacts and compute logs take Dagster's
+# defaults, which live under DAGSTER_HOME: the whole instance follows CFDI_ETL_HOME.
+INSTANCE_SETTINGS: dict[str, Any] = {
+    "concurrency": {
+        # The only pool is duckdb_writer: DuckDB allows one writing process per file.
+        "pools": {"default_limit": 1},
+        "runs": {
+            "max_concurrent_runs": 4,
+            # SAT calls limited per RFC: one run per RFC at a time (raise to allow more).
+            "tag_concurrency_limits": [
+                {"key": "dagster/partition/rfc", "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
+            ],
+        },
+    },
+    "telemetry": {"enabled": False},
+}
+
+
+def dagster_home() -> Path:
+    """`$CFDI_ETL_HOME/dagster` as an absolute path, its `dagster.yaml` written from INSTANCE_SETTINGS."""
+    home = (Path(os.environ.get("CFDI_ETL_HOME", "var")) / "dagster").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    text = json.dumps(INSTANCE_SETTINGS, indent=2) + "\n"  # JSON is YAML; no YAML writer needed
+    if not config.is_file() or config.read_text(encoding="utf-8") != text:
+        config.write_text(text, encoding="utf-8")
+    return home
 
 
 def local_instance() -> dg.DagsterInstance:
-    """`$DAGSTER_HOME`'s instance; without it, the one configured by `./dagster.yaml` (the repository's)."""
+    """`$DAGSTER_HOME`'s instance when it is set; otherwise the one under `$CFDI_ETL_HOME/dagster`."""
     if not os.environ.get("DAGSTER_HOME"):
-        here = Path.cwd()
-        if not (here / "dagster.yaml").is_file():
-            raise RuntimeError(
-                "no Dagster instance: run from the repository root (where dagster.yaml is) "
-                "or set DAGSTER_HOME"
-            )
-        os.environ["DAGSTER_HOME"] = str(here)
+        os.environ["DAGSTER_HOME"] = str(dagster_home())
     return dg.DagsterInstance.get()
