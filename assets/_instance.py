@@ -9,11 +9,10 @@ from typing import Any
 
 import dagster as dg
 
-__all__ = ["INSTANCE_SETTINGS", "dagster_home", "local_instance"]
+__all__ = ["INSTANCE_SETTINGS", "dagster_home", "instance_config", "local_instance"]
 
-# The instance's settings, written to `<dagster_home>/dagster.yaml` so that `dagster dev` with that
-# DAGSTER_HOME sees the same instance as the CLI. Storage, artifacts and compute logs take Dagster's
-# defaults, which live under DAGSTER_HOME: the whole instance follows CFDI_ETL_HOME.
+# The instance's settings, written with its storage folders to `<dagster_home>/dagster.yaml` so that
+# `dagster dev` with that DAGSTER_HOME sees the same instance as the CLI.
 INSTANCE_SETTINGS: dict[str, Any] = {
     "concurrency": {
         # The only pool is duckdb_writer: DuckDB allows one writing process per file.
@@ -30,12 +29,34 @@ INSTANCE_SETTINGS: dict[str, Any] = {
 }
 
 
+def instance_config(home: Path) -> dict[str, Any]:
+    """The whole dagster.yaml for an instance in `home`.
+
+    Storage is laid out as the former top-level dagster.yaml had it under var/dagster (storage/, logs/), so
+    an existing instance keeps its runs, RFC partitions and cursors.
+    """
+    return {
+        "storage": {"sqlite": {"base_dir": str(home / "storage")}},
+        "local_artifact_storage": {
+            "module": "dagster._core.storage.root",
+            "class": "LocalArtifactStorage",
+            "config": {"base_dir": str(home)},
+        },
+        "compute_logs": {
+            "module": "dagster._core.storage.local_compute_log_manager",
+            "class": "LocalComputeLogManager",
+            "config": {"base_dir": str(home / "logs")},
+        },
+        **INSTANCE_SETTINGS,
+    }
+
+
 def dagster_home() -> Path:
-    """`$CFDI_ETL_HOME/dagster` as an absolute path, its `dagster.yaml` written from INSTANCE_SETTINGS."""
+    """`$CFDI_ETL_HOME/dagster` as an absolute path, its `dagster.yaml` written by `instance_config`."""
     home = (Path(os.environ.get("CFDI_ETL_HOME", "var")) / "dagster").resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    text = json.dumps(INSTANCE_SETTINGS, indent=2) + "\n"  # JSON is YAML; no YAML writer needed
+    text = json.dumps(instance_config(home), indent=2) + "\n"  # JSON is YAML; no YAML writer needed
     if not config.is_file() or config.read_text(encoding="utf-8") != text:
         config.write_text(text, encoding="utf-8")
     return home

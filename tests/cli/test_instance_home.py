@@ -9,7 +9,7 @@ import dagster as dg
 import pytest
 from click.testing import CliRunner
 
-from assets._instance import INSTANCE_SETTINGS
+from assets._instance import instance_config
 from assets._partitions import RFCS
 from cli.main import main
 from tests.sandbox_plugin import SandboxFiel
@@ -44,8 +44,10 @@ def test_the_dagster_instance_is_created_under_cfdi_etl_home(
     monkeypatch.setenv("CFDI_ETL_HOME", str(home))
     _add(sandbox_fiel)
     instance_dir = home / "dagster"
-    assert json.loads((instance_dir / "dagster.yaml").read_text()) == INSTANCE_SETTINGS
-    assert (instance_dir / "history" / "runs.db").is_file(), "the run storage is not under CFDI_ETL_HOME"
+    assert json.loads((instance_dir / "dagster.yaml").read_text()) == instance_config(instance_dir.resolve())
+    assert (instance_dir / "storage" / "history" / "runs.db").is_file(), (
+        "the runs are not under CFDI_ETL_HOME"
+    )
     assert not (elsewhere / "var").exists()
     monkeypatch.setenv("DAGSTER_HOME", str(instance_dir))  # what the README gives `dagster dev`
     with dg.DagsterInstance.get() as instance:
