@@ -8,31 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import yaml
 
 __all__ = ["INSTANCE_SETTINGS", "dagster_home", "instance_config", "local_instance"]
 
-# The instance's settings, written with its storage folders to `<dagster_home>/dagster.yaml` so that
-# `dagster dev` with that DAGSTER_HOME sees the same instance as the CLI.
-INSTANCE_SETTINGS: dict[str, Any] = {
-    "concurrency": {
-        # The only pool is duckdb_writer: DuckDB allows one writing process per file.
-        "pools": {"default_limit": 1},
-        "runs": {
-            "max_concurrent_runs": 4,
-            # SAT calls limited per RFC: one run per RFC at a time (raise to allow more).
-            "tag_concurrency_limits": [
-                {"key": "dagster/partition/rfc", "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
-            ],
-        },
-    },
-    "telemetry": {"enabled": False},
-}
+# The instance's settings are the top-level dagster.yaml (one definition); written with the storage folders
+# to `<dagster_home>/dagster.yaml` so that `dagster dev` with that DAGSTER_HOME sees the same instance.
+_SETTINGS_FILE = Path(__file__).resolve().parents[1] / "dagster.yaml"
+INSTANCE_SETTINGS: dict[str, Any] = yaml.safe_load(_SETTINGS_FILE.read_text(encoding="utf-8"))
 
 
 def instance_config(home: Path) -> dict[str, Any]:
     """The whole dagster.yaml for an instance in `home`.
 
-    Storage is laid out as the former top-level dagster.yaml had it under var/dagster (storage/, logs/), so
+    Storage is laid out as the instance always had it under var/dagster (storage/, logs/), so
     an existing instance keeps its runs, RFC partitions and cursors.
     """
     return {
