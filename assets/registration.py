@@ -16,22 +16,28 @@ __all__ = ["register_rfc", "registered"]
 
 def register_rfc(rfc: str, cer: Path, key: Path, password_variable: str | None = None) -> str:
     """Register `rfc`; returns what was done, in the user's words. Raises ValueError on a bad RFC or FIEL."""
-    checked = check_rfc(rfc, "The RFC")
-    location = FielLocation(checked, cer, key, password_variable or default_password_variable(checked))
-    checked_now = ""
-    if location.password_variable in os.environ:
-        try:
+    rfc_checked = check_rfc(rfc, "The RFC")
+    location = FielLocation(
+        rfc_checked, cer, key, password_variable or default_password_variable(rfc_checked)
+    )
+    # Everything is checked before anything is stored, so a refused e.firma never replaces a good one.
+    has_password = location.password_variable in os.environ
+    try:
+        if has_password:
             fiel = location.load()
-        except FielError as error:
-            raise ValueError(str(error)) from None
-        if fiel.rfc != checked:
-            raise ValueError(f"this e.firma belongs to {fiel.rfc}, not to {checked}")
-        checked_now = f", e.firma checked (valid until {fiel.not_after:%Y-%m-%d})"
+            owner, valid_until, checked = fiel.rfc, fiel.not_after, "e.firma checked"
+        else:
+            owner, valid_until = location.check_certificate()
+            checked = "certificate checked, key not yet (no password)"
+    except FielError as error:
+        raise ValueError(str(error)) from None
+    if owner != rfc_checked:
+        raise ValueError(f"this e.firma belongs to {owner}, not to {rfc_checked}")
     with RfcRegistry(SyncResource.from_env().paths.ledger) as registry:
         registry.add(location)
-    add_rfc(local_instance(), checked)
-    waiting = "" if checked_now else f"; set {location.password_variable} before a run"
-    return f"registered {checked}{checked_now}{waiting}"
+    add_rfc(local_instance(), rfc_checked)
+    waiting = "" if has_password else f"; set {location.password_variable} before a run"
+    return f"registered {rfc_checked}, {checked} (valid until {valid_until:%Y-%m-%d}){waiting}"
 
 
 def registered() -> list[FielLocation]:

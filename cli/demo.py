@@ -78,7 +78,8 @@ def demo(months: int) -> None:
         console.print(f"new requests sent to SAT in this run: {sent}")
     _show_warehouse(console, Path(resource.warehouse))
     console.print("\nNext:")
-    console.print("  Dagster UI:      DAGSTER_HOME=$PWD .tools/bin/uv run --locked --no-sync dagster dev")
+    ui = f"DAGSTER_HOME={instance.root_directory} .tools/bin/uv run --locked --no-sync dagster dev"
+    console.print(f"  Dagster UI:      {ui}")
     console.print(
         f"  query:           .tools/bin/uv run --locked --no-sync cfdi-etl query {_EXAMPLE_QUERY!r}"
     )

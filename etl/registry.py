@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.sat import Fiel
+from etl.sat import CertificateFacts, Fiel, check_certificate
 
 __all__ = ["FielLocation", "RfcRegistry", "default_password_variable"]
 
@@ -46,6 +46,10 @@ class FielLocation:
                 "(or provide it as a secret with that name) and run again"
             )
         return Fiel.from_files(self.cer_path, self.key_path, password)
+
+    def check_certificate(self) -> CertificateFacts:
+        """What the .cer alone tells, checked (FielError otherwise), for when the password is not set."""
+        return check_certificate(self.cer_path)
 
 
 class RfcRegistry:

@@ -37,7 +37,7 @@ from etl.sat._errors import (
     SoapFaultError,
     UnparseableResponseError,
 )
-from etl.sat._fiel import Fiel
+from etl.sat._fiel import CertificateFacts, Fiel, check_certificate
 from etl.sat._params import (
     CFDI_COMPLEMENTS,
     RETENCIONES_COMPLEMENTS,
@@ -56,6 +56,7 @@ from etl.sat._retry import RetryPolicy
 __all__ = [
     "CFDI_COMPLEMENTS",
     "RETENCIONES_COMPLEMENTS",
+    "CertificateFacts",
     "CodEstatus",
     "CodigoEstadoSolicitud",
     "Direction",
@@ -87,6 +88,7 @@ __all__ = [
     "Token",
     "UnparseableResponseError",
     "VerifyResult",
+    "check_certificate",
     "check_rfc",
     "mexico_now",
 ]

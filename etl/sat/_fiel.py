@@ -6,6 +6,7 @@ import base64
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -15,7 +16,7 @@ from cryptography.x509.oid import NameOID
 
 from etl.sat._errors import FielError, FielProblem
 
-__all__ = ["Fiel"]
+__all__ = ["CertificateFacts", "Fiel", "check_certificate"]
 
 _PEM_MARKER = b"-----BEGIN"
 
@@ -137,6 +138,26 @@ class Fiel:
     def __reduce__(self) -> tuple[object, ...]:
         # Pickling would write the private key in clear wherever the pickle lands.
         raise TypeError("a Fiel cannot be pickled: it holds a private key; pass the file paths instead")
+
+
+class CertificateFacts(NamedTuple):
+    """What an e.firma's certificate says without its key: whose it is and until when."""
+
+    rfc: str
+    not_after: datetime
+
+
+def check_certificate(cer_path: str | Path, *, now: datetime | None = None) -> CertificateFacts:
+    """Check what the .cer alone can tell, with the same rules as `Fiel`: an e.firma (not a CSD), valid now.
+
+    For when the key's password is not at hand; the key itself is checked only by `Fiel`.
+    """
+    path = Path(cer_path)
+    certificate = _load_certificate(_read(path, FielProblem.NOT_A_CERTIFICATE, "certificate"), str(path))
+    now = now or datetime.now(UTC)
+    _refuse_a_csd(certificate, now)
+    _refuse_outside_validity(certificate, now)
+    return CertificateFacts(_rfc_of(certificate), certificate.not_valid_after_utc)
 
 
 def _read(path: Path, problem: FielProblem, what: str) -> bytes:
