@@ -13,7 +13,7 @@ from assets._checks import CHECKS
 from assets._partitions import add_rfc, partition_key
 from assets._resources import SyncResource
 
-__all__ = ["PartitionRunError", "months_between", "run_partitions"]
+__all__ = ["PartitionRunError", "months_between", "run_partitions", "waits_for_sat"]
 
 
 class PartitionRunError(RuntimeError):
@@ -27,6 +27,11 @@ def months_between(first: date, last: date) -> list[date]:
         months.append(date(year, month, 1))
         year, month = (year, month + 1) if month < 12 else (year + 1, 1)
     return months
+
+
+def waits_for_sat(result: dg.ExecuteInProcessResult) -> bool:
+    """True when the run stopped at polling: SAT had not finished, so nothing was loaded yet."""
+    return result.success and not result.asset_materializations_for_node("sat_packages_ready")
 
 
 def run_partitions(

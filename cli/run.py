@@ -6,7 +6,10 @@ from datetime import date
 
 import click
 
-__all__ = ["run"]
+__all__ = ["EXIT_WAITING_FOR_SAT", "run"]
+
+# `cfdi-etl run` ended without error but SAT has not finished some months yet (nothing loaded for them).
+EXIT_WAITING_FOR_SAT = 3
 
 
 def _month(text: str) -> date:
@@ -33,11 +36,12 @@ def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> No
     an interrupted backfill resumes where it stopped without asking SAT twice. Configuration comes from
     the environment (CFDI_ETL_SAT_BASE_URL, CFDI_ETL_POLL_WAIT_SECONDS, CFDI_ETL_SERVICES, ...).
     """
+    import dagster as dg
     from rich.progress import Progress
 
     from assets._instance import local_instance
     from assets._resources import SyncResource
-    from assets.runner import PartitionRunError, months_between, run_partitions
+    from assets.runner import PartitionRunError, months_between, run_partitions, waits_for_sat
     from etl.sat import mexico_now
 
     today = mexico_now().date()
@@ -50,10 +54,27 @@ def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> No
     resource = SyncResource.from_env()
     if allow_repeat:
         resource = SyncResource(**{**resource.model_dump(), "allow_repeat": True})
+    waiting: list[date] = []
+
+    def done(month: date, result: dg.ExecuteInProcessResult) -> None:
+        if waits_for_sat(result):
+            waiting.append(month)
+        progress.advance(task)
+
     with Progress() as progress:
         task = progress.add_task(f"{rfc.upper()} {start:%Y-%m} → {end:%Y-%m}", total=len(months))
         try:
-            run_partitions(local_instance(), resource, rfc, months, lambda *_: progress.advance(task))
+            run_partitions(local_instance(), resource, rfc, months, done)
         except PartitionRunError as error:
             raise click.ClickException(f"{error}. Months before it are loaded; rerun to resume.") from None
-    click.echo(f"loaded {len(months)} month(s) for {rfc.upper()}")
+    loaded = len(months) - len(waiting)
+    click.echo(f"loaded {loaded} month(s) for {rfc.upper()}")
+    if waiting:
+        names = ", ".join(f"{m:%Y-%m}" for m in waiting)
+        click.echo(
+            f"SAT has not finished the requests of {len(waiting)} month(s) ({names}): nothing is loaded for "
+            "them yet. The `sat_pending_requests` sensor (with the Dagster daemon) or a later `cfdi-etl run` "
+            "finishes them; the request ledger keeps their requests, so SAT is not asked again.",
+            err=True,
+        )
+        raise SystemExit(EXIT_WAITING_FOR_SAT)

@@ -11,12 +11,15 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from click.testing import CliRunner
 
 from assets import PIPELINE
 from assets._assets import sat_packages_ready
 from assets._automation import after_sat_job, sat_pending_requests
 from assets._partitions import partition_key
-from assets.runner import run_partitions
+from assets.runner import run_partitions, waits_for_sat
+from cli.main import main
+from cli.run import EXIT_WAITING_FOR_SAT
 from etl.acquire import Ledger, RequestState
 from etl.registry import FielLocation, RfcRegistry
 from sandbox import Fault, Operation, SandboxServer
@@ -31,7 +34,9 @@ import sys
 from datetime import date
 import dagster as dg
 from assets._resources import SyncResource
-from assets.runner import run_partitions
+from assets.runner import run_partitions, waits_for_sat
+from cli.main import main
+from cli.run import EXIT_WAITING_FOR_SAT
 resource = SyncResource(warehouse=sys.argv[1], sat_base_url=sys.argv[2], poll_wait_seconds=20,
                         poll_interval_seconds=0.2)
 with dg.DagsterInstance.ephemeral() as instance:
@@ -129,3 +134,40 @@ def test_when_sat_is_slow_the_run_stops_at_polling_and_the_sensor_starts_the_res
     assert second.success
     assert second.asset_materializations_for_node(sat_packages_ready.op.name)
     assert second.asset_materializations_for_node("warehouse_tables")
+
+
+@pytest.mark.parametrize("pipeline", [{"accepted_seconds": 30.0, "in_progress_seconds": 30.0}], indirect=True)
+def test_a_one_shot_run_says_a_month_waits_for_sat_when_sat_has_not_finished(pipeline: Pipeline) -> None:
+    quick = type(pipeline.resource)(
+        warehouse=pipeline.resource.warehouse,
+        sat_base_url=pipeline.resource.sat_base_url,
+        poll_wait_seconds=0,
+    )
+    outcomes: list[tuple[date, bool]] = []
+    run_partitions(
+        pipeline.instance, quick, RFC, [MONTH], lambda m, r: outcomes.append((m, waits_for_sat(r)))
+    )
+    assert outcomes == [(MONTH, True)]
+
+
+def test_a_one_shot_run_says_nothing_waits_once_sat_has_finished(pipeline: Pipeline) -> None:
+    outcomes: list[bool] = []
+    run_partitions(
+        pipeline.instance, pipeline.resource, RFC, [MONTH], lambda _, r: outcomes.append(waits_for_sat(r))
+    )
+    assert outcomes == [False]
+
+
+@pytest.mark.parametrize("pipeline", [{"accepted_seconds": 30.0, "in_progress_seconds": 30.0}], indirect=True)
+def test_cfdi_etl_run_exits_with_its_own_code_and_names_the_months_when_sat_has_not_finished(
+    pipeline: Pipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "dagster").mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    monkeypatch.setenv("CFDI_ETL_WAREHOUSE", pipeline.resource.warehouse)
+    monkeypatch.setenv("CFDI_ETL_SAT_BASE_URL", pipeline.resource.sat_base_url)
+    monkeypatch.setenv("CFDI_ETL_POLL_WAIT_SECONDS", "0")
+    result = CliRunner().invoke(main, ["run", RFC, "--from", f"{MONTH:%Y-%m}", "--to", f"{MONTH:%Y-%m}"])
+    assert result.exit_code == EXIT_WAITING_FOR_SAT, result.output
+    assert f"SAT has not finished the requests of 1 month(s) ({MONTH:%Y-%m})" in result.output
+    assert "loaded 0 month(s)" in result.output
