@@ -17,6 +17,7 @@ from assets import PIPELINE
 from assets._assets import sat_packages_ready
 from assets._automation import after_sat_job, sat_pending_requests
 from assets._partitions import partition_key
+from assets._resources import SyncResource
 from assets.runner import run_partitions, waits_for_sat
 from cli.main import main
 from cli.run import EXIT_WAITING_FOR_SAT
@@ -34,9 +35,7 @@ import sys
 from datetime import date
 import dagster as dg
 from assets._resources import SyncResource
-from assets.runner import run_partitions, waits_for_sat
-from cli.main import main
-from cli.run import EXIT_WAITING_FOR_SAT
+from assets.runner import run_partitions
 resource = SyncResource(warehouse=sys.argv[1], sat_base_url=sys.argv[2], poll_wait_seconds=20,
                         poll_interval_seconds=0.2)
 with dg.DagsterInstance.ephemeral() as instance:
@@ -105,13 +104,18 @@ def test_a_run_killed_while_downloading_resumes_without_new_requests_or_lost_or_
     assert _row_counts(resource.warehouse) == _row_counts(clean.warehouse)
 
 
-@pytest.mark.parametrize("pipeline", [{"accepted_seconds": 2.0, "in_progress_seconds": 2.0}], indirect=True)
-def test_when_sat_is_slow_the_run_stops_at_polling_and_the_sensor_starts_the_rest(pipeline: Pipeline) -> None:
-    quick = type(pipeline.resource)(
+def _not_waiting(pipeline: Pipeline) -> SyncResource:
+    """The pipeline's resource with runs that leave SAT's unfinished requests to the sensor at once."""
+    return SyncResource(
         warehouse=pipeline.resource.warehouse,
         sat_base_url=pipeline.resource.sat_base_url,
         poll_wait_seconds=0,
     )
+
+
+@pytest.mark.parametrize("pipeline", [{"accepted_seconds": 2.0, "in_progress_seconds": 2.0}], indirect=True)
+def test_when_sat_is_slow_the_run_stops_at_polling_and_the_sensor_starts_the_rest(pipeline: Pipeline) -> None:
+    quick = _not_waiting(pipeline)
     key = str(partition_key(RFC, MONTH))
     first = dg.materialize(PIPELINE, partition_key=key, instance=pipeline.instance, resources={"sync": quick})
     assert first.success
@@ -138,11 +142,7 @@ def test_when_sat_is_slow_the_run_stops_at_polling_and_the_sensor_starts_the_res
 
 @pytest.mark.parametrize("pipeline", [{"accepted_seconds": 30.0, "in_progress_seconds": 30.0}], indirect=True)
 def test_a_one_shot_run_says_a_month_waits_for_sat_when_sat_has_not_finished(pipeline: Pipeline) -> None:
-    quick = type(pipeline.resource)(
-        warehouse=pipeline.resource.warehouse,
-        sat_base_url=pipeline.resource.sat_base_url,
-        poll_wait_seconds=0,
-    )
+    quick = _not_waiting(pipeline)
     outcomes: list[tuple[date, bool]] = []
     run_partitions(
         pipeline.instance, quick, RFC, [MONTH], lambda m, r: outcomes.append((m, waits_for_sat(r)))
