@@ -15,7 +15,7 @@ import duckdb
 from warehouse._catalog import View
 from warehouse._ddl import ident, literal
 
-__all__ = ["VIEWS_DIR", "create_views", "read_views"]
+__all__ = ["MONEY_MACROS", "VIEWS_DIR", "create_views", "read_views"]
 
 VIEWS_DIR = Path(__file__).with_name("views")
 _FILE = re.compile(r"(\d+)_([a-z][a-z0-9_]*)\.sql")
@@ -58,8 +58,19 @@ def read_views(directory: Path = VIEWS_DIR) -> tuple[View, ...]:
     return tuple(view for _, view in sorted(found, key=lambda item: (item[0], item[1].name)))
 
 
+# The one rule for money in views: MXN rounded to the cent per document (half away from zero, as SAT
+# rounds), then summed, typed DECIMAL(18,2); tables keep full precision. Stored in the file's catalog, so
+# the published read-only copy has them too.
+MONEY_MACROS = (
+    "CREATE OR REPLACE MACRO centavos(x) AS CAST(ROUND(x, 2) AS DECIMAL(18, 2))",
+    "CREATE OR REPLACE MACRO suma_centavos(x) AS CAST(SUM(centavos(x)) AS DECIMAL(18, 2))",
+)
+
+
 def create_views(con: duckdb.DuckDBPyConnection, views: Iterable[View]) -> None:
     """(Re)create every view; views are derived, so a new release simply replaces them."""
+    for macro in MONEY_MACROS:
+        con.execute(macro)
     for view in views:
         con.execute(f"CREATE OR REPLACE VIEW {ident(view.name)} AS {view.sql}")
         con.execute(f"COMMENT ON VIEW {ident(view.name)} IS {literal(view.meaning)}")
