@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -20,11 +22,16 @@ class SandboxServer:
 
     `faults` can be changed while it runs (`server.faults.inject(Fault.HTTP_500, operation=...)`). State
     lives in `config.data_dir`: a new server over the same directory carries on where the last one stopped.
-    `catalog` replaces the synthetic corpus (tests that need a particular answer size use it).
+    `catalog` replaces the synthetic corpus (tests that need a particular answer size use it). `clock`
+    (seconds since the epoch) is SAT's "now" for every rule that depends on time (token lifetime, request
+    states, package expiry): tests advance it instead of sleeping.
     """
 
-    def __init__(self, config: SandboxConfig, *, catalog: Catalog | None = None) -> None:
+    def __init__(
+        self, config: SandboxConfig, *, catalog: Catalog | None = None, clock: Callable[[], float] = time.time
+    ) -> None:
         self.config = config
+        self._clock = clock
         self.faults = Faults(config.seed, config.faults)
         self._catalog = catalog
         self._http: SandboxHTTPServer | None = None
@@ -56,7 +63,7 @@ class SandboxServer:
         catalog = self._catalog or CorpusCatalog(
             self.config.seed, self.config.rfcs, self.config.documents_per_month
         )
-        self._service = Service(self.config, catalog)
+        self._service = Service(self.config, catalog, self._clock)
         self._http = SandboxHTTPServer((self.config.host, self.config.port), self._service, self.faults)
         self._thread = threading.Thread(target=self._http.serve_forever, name="sandbox-http", daemon=True)
         self._thread.start()

@@ -11,6 +11,7 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -90,8 +91,11 @@ _OUTCOME_READY, _OUTCOME_EMPTY, _OUTCOME_TOO_MANY, _OUTCOME_ERROR = "ready", "em
 class Service:
     """One sandbox's behaviour over its data directory; thread-safe."""
 
-    def __init__(self, config: SandboxConfig, catalog: Catalog) -> None:
+    def __init__(
+        self, config: SandboxConfig, catalog: Catalog, clock: Callable[[], float] = time.time
+    ) -> None:
         self._config = config
+        self._clock = clock
         self._catalog = catalog
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self._packages_dir = config.data_dir / "packages"
@@ -126,7 +130,7 @@ class Service:
             signed = verify_security_header(header)
         except SignatureError as error:
             raise AuthenticationRefusedError(str(error)) from None
-        now = time.time()
+        now = self._clock()
         created, expires = _instant(signed.created), _instant(signed.expires)
         if created is None or expires is None:
             raise AuthenticationRefusedError("the Timestamp's Created/Expires are not UTC instants")
@@ -169,7 +173,7 @@ class Service:
         stuck: bool = False,
     ) -> QueryAnswer:
         self._check_caller(service, authorization, request)
-        now = time.time()
+        now = self._clock()
         try:
             query = read_query(service, kind, request, dt.datetime.fromtimestamp(now, _MEXICO).date())
         except QueryRejectedError as rejected:
@@ -194,7 +198,7 @@ class Service:
         row = self._store.request(_attribute(request, "IdSolicitud"))
         if row is None or row.rfc != requester or row.service != service:
             return VerifyAnswer(Code.NOT_FOUND, RequestState.REJECTED, Code.NOT_FOUND)
-        now = time.time()
+        now = self._clock()
         if row.stuck or now < row.created_at + self._config.accepted_seconds:
             return VerifyAnswer(Code.ACCEPTED, RequestState.ACCEPTED, Code.ACCEPTED)
         if row.outcome is None or now < self._finished_at(row):
@@ -217,7 +221,7 @@ class Service:
         row = None if package is None else self._store.request(package.request_id)
         if package is None or row is None or row.rfc != requester or row.service != service:
             return DownloadAnswer(Code.NOT_FOUND)
-        if time.time() >= self._expires_at(row):
+        if self._clock() >= self._expires_at(row):
             return DownloadAnswer(Code.PACKAGE_GONE)
         if not self._store.count_download(package.id, self._config.download_limit):
             return DownloadAnswer(Code.DOWNLOADS_EXHAUSTED)
@@ -227,7 +231,7 @@ class Service:
         """SAT's checks before a call's parameters are read; returns the requester's RFC."""
         token = token_from_authorization(authorization)
         claims = None if token is None else self._tokens.read(token)
-        now = time.time()
+        now = self._clock()
         if (
             claims is None
             or claims.service != service
@@ -292,10 +296,10 @@ class Service:
                 else self._config.max_metadata_records
             )
             if count == 0:
-                self._store.finish(request_id, _OUTCOME_EMPTY, 0, time.time(), [])
+                self._store.finish(request_id, _OUTCOME_EMPTY, 0, self._clock(), [])
                 return
             if count > limit:
-                self._store.finish(request_id, _OUTCOME_TOO_MANY, count, time.time(), [])
+                self._store.finish(request_id, _OUTCOME_TOO_MANY, count, self._clock(), [])
                 return
             partial.mkdir()
             written = self._catalog.write_packages(
@@ -312,7 +316,7 @@ class Service:
             ]
             total = sum(p.document_count for p in packages)
             outcome = _OUTCOME_READY if total else _OUTCOME_EMPTY
-            self._store.finish(request_id, outcome, total, time.time(), packages if total else [])
+            self._store.finish(request_id, outcome, total, self._clock(), packages if total else [])
         except Exception:
             shutil.rmtree(partial, ignore_errors=True)
             if self._closing.is_set():
@@ -320,7 +324,7 @@ class Service:
             _log.exception(
                 "preparing request %s failed; it will answer EstadoSolicitud 4 (Error)", request_id
             )
-            self._store.finish(request_id, _OUTCOME_ERROR, 0, time.time(), [])
+            self._store.finish(request_id, _OUTCOME_ERROR, 0, self._clock(), [])
 
 
 def _attribute(element: etree._Element, name: str) -> str:

@@ -9,6 +9,8 @@
   (`tmp_path / "test-ca"`; issue more with `generate_test_fiel(rfc, out, password, ca_dir=that)`).
 - `sandbox_factory`: `sandbox_factory(**SandboxConfig overrides, catalog=None)` for another configuration
   (several may run at once, sharing the test CA; each is stopped after the test).
+- `sandbox_clock`: the clock of every sandbox the test starts in-process: real time plus whatever the test
+  adds with `sandbox_clock.advance(seconds)`, so a token's or a package's lifetime ends without a sleep.
 - `sandbox_process`: the same sandbox as a subprocess (`cfdi-etl sandbox serve`), for crash-and-restart
   tests: `.base_url`, `.restart()` (same port, same state), `.kill()`, `.data_dir`.
 """
@@ -19,6 +21,8 @@ import re
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +33,11 @@ from sandbox import Catalog, SandboxConfig, SandboxServer, generate_test_fiel
 
 __all__ = [
     "SANDBOX_RFCS",
+    "SandboxClock",
     "SandboxFiel",
     "SandboxProcess",
     "sandbox",
+    "sandbox_clock",
     "sandbox_factory",
     "sandbox_fiel",
     "sandbox_process",
@@ -50,8 +56,29 @@ class SandboxFiel:
     password: str
 
 
+class SandboxClock:
+    """Real time moved ahead on demand: the sandbox's request states still progress on their own."""
+
+    def __init__(self) -> None:
+        self._ahead = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return time.time() + self._ahead
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._ahead += seconds
+
+
 @pytest.fixture
-def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., SandboxServer]]:
+def sandbox_clock() -> SandboxClock:
+    return SandboxClock()
+
+
+@pytest.fixture
+def sandbox_factory(tmp_path: Path, sandbox_clock: SandboxClock) -> Iterator[Callable[..., SandboxServer]]:
     started: list[SandboxServer] = []
 
     def start(*, catalog: Catalog | None = None, **overrides: object) -> SandboxServer:
@@ -63,7 +90,7 @@ def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., SandboxServer]]:
             **_FAST,
             **overrides,
         }
-        server = SandboxServer(SandboxConfig(**settings), catalog=catalog)  # type: ignore[arg-type]
+        server = SandboxServer(SandboxConfig(**settings), catalog=catalog, clock=sandbox_clock)  # type: ignore[arg-type]
         started.append(server)
         server.start()
         return server

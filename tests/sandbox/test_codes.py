@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 
 import pytest
@@ -20,7 +19,7 @@ from etl.sat import (
 from sandbox import Fault, Operation, SandboxServer
 from tests.sandbox.catalogs import FixtureCatalog
 from tests.sandbox.client import client_for, wait_until_done
-from tests.sandbox_plugin import SandboxFiel
+from tests.sandbox_plugin import SandboxClock, SandboxFiel
 
 _PARAMS = QueryParameters.issued(
     dt.datetime(2025, 6, 1), dt.datetime(2025, 6, 30, 23, 59, 59), RequestType.METADATA,
@@ -50,7 +49,7 @@ def test_limits_reach_the_client_as_values_5005_5002_5003_5004(
 
 
 def test_downloads_past_the_limit_and_after_expiry_reach_the_client_as_5008_and_5007(
-    sandbox_factory: Callable[..., SandboxServer], sandbox_fiel: SandboxFiel
+    sandbox_factory: Callable[..., SandboxServer], sandbox_fiel: SandboxFiel, sandbox_clock: SandboxClock
 ) -> None:
     server = sandbox_factory(catalog=FixtureCatalog(1), package_expiry_seconds=2.0)
     with client_for(server.base_url, sandbox_fiel) as client:
@@ -59,7 +58,7 @@ def test_downloads_past_the_limit_and_after_expiry_reach_the_client_as_5008_and_
         assert client.download(package_id).status is CodEstatus.SOLICITUD_RECIBIDA
         assert client.download(package_id).status is CodEstatus.MAXIMO_DE_DESCARGAS
         [other_id] = wait_until_done(client, client.query(_shifted()).request_id).package_ids
-        time.sleep(2.1)
+        sandbox_clock.advance(2.1)
         assert client.download(other_id).status is CodEstatus.PAQUETE_NO_EXISTE
 
 

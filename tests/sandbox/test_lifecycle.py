@@ -20,6 +20,7 @@ from tests.paths import SAT_FIXTURES
 from tests.sandbox.catalogs import FixtureCatalog, GatedCatalog
 from tests.sandbox.envelopes import fixture_signer
 from tests.sandbox.soap import post, result_attributes
+from tests.sandbox_plugin import SandboxClock
 
 _RFC = "EKU9003173C9"
 _START, _END = dt.datetime(2025, 1, 1), dt.datetime(2025, 1, 31, 23, 59, 59)
@@ -107,13 +108,13 @@ def test_unknown_request_and_package_ids_get_5004(sandbox_factory: Callable[...,
 
 
 def test_packages_expire_after_their_lifetime_with_5007(
-    sandbox_factory: Callable[..., SandboxServer],
+    sandbox_factory: Callable[..., SandboxServer], sandbox_clock: SandboxClock
 ) -> None:
     server = sandbox_factory(catalog=FixtureCatalog(1), package_expiry_seconds=2.0)
     session = _Session(server.base_url)
     request_id = session.query(_ISSUED_XML)["IdSolicitud"]
     _, [package_id] = session.wait_until_done(request_id)
-    time.sleep(2.1)
+    sandbox_clock.advance(2.1)
     assert session.download(package_id) == ("5007", b"")
     assert session.verify(request_id)[0]["EstadoSolicitud"] == "6"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from tests.paths import SAT_FIXTURES
 from tests.sandbox.catalogs import FixtureCatalog
 from tests.sandbox.envelopes import Signer, fixture_signer
 from tests.sandbox.soap import post, result_attributes, token_for
+from tests.sandbox_plugin import SandboxClock
 
 _PASSWORD = "12345678a"
 _VERIFY = "VerificaSolicitudDescarga"
@@ -101,12 +101,14 @@ def test_a_call_without_a_token_or_with_another_familys_token_gets_300(server: S
     assert _verify(server, signer, "not-a-token", "EKU9003173C9")["CodEstatus"] == "300"
 
 
-def test_a_token_stops_working_when_its_lifetime_ends(sandbox_factory: Callable[..., SandboxServer]) -> None:
+def test_a_token_stops_working_when_its_lifetime_ends(
+    sandbox_factory: Callable[..., SandboxServer], sandbox_clock: SandboxClock
+) -> None:
     server = sandbox_factory(catalog=FixtureCatalog(documents=1), token_lifetime_seconds=2.0)
     signer = fixture_signer("fiel")
     token = token_for(server.base_url, signer)
     assert _verify(server, signer, token, "EKU9003173C9")["CodEstatus"] == "5004"
-    time.sleep(2.1)
+    sandbox_clock.advance(2.1)
     assert _verify(server, signer, token, "EKU9003173C9")["CodEstatus"] == "300"
 
 
