@@ -117,10 +117,13 @@ def read_query(  # noqa: PLR0912 -- SAT's rules, one branch each
         raise QueryRejectedError(Code.MALFORMED, _RECEIVED_XML_NOT_VIGENTE)
 
     if kind == "emitidos":
+        # An empty RfcReceptor is no filter: python-cfdiclient always sends one in its template, and its
+        # users' issued requests are accepted by SAT (sandbox/README.md).
         counterparts = tuple(
-            _checked_rfc((child.text or "").strip())
+            _checked_rfc(text)
             for child in request.iter()
             if isinstance(child.tag, str) and local_name(child).lower() == "rfcreceptor"
+            if (text := (child.text or "").strip())
         )
         if len(counterparts) > 5:
             raise QueryRejectedError(Code.MALFORMED, "Se admiten a lo más 5 RfcReceptores")

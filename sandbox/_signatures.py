@@ -11,6 +11,7 @@ import binascii
 import copy
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -84,6 +85,8 @@ def verify_request_signature(request: etree._Element) -> x509.Certificate:
     - the protocol's recipe (exclusive c14n, no enveloped-signature transform): the digest covers the
       operation element (the request's parent) without the Signature and without whitespace-only text,
       because the recipe digests the form with no whitespace between tags, whatever the wire looks like;
+      or with that whitespace as received, as python-cfdiclient digests it (its SignedInfo signed in the
+      default namespace, before it takes the envelope's `xd:` prefix);
     - standard XML-DSig with the enveloped-signature transform, in the transforms' c14n (inclusive unless
       an exclusive c14n transform is listed, as XML-DSig says): the digest covers either the whole
       document (SAT's published example) or the operation element in its context, so that inclusive
@@ -105,7 +108,14 @@ def verify_request_signature(request: etree._Element) -> x509.Certificate:
         document, operation_copy = _without_signature(signature)
         _check_digest(reference, _canonical(document, exclusive), _canonical(operation_copy, exclusive))
     else:
-        _check_digest(reference, _canonical(_operation_without(operation, request), _exclusive(reference)))
+        # The recipe digests the operation with no whitespace between tags; python-cfdiclient digests it
+        # as it sends it, whitespace from its templates included.
+        exclusive = _exclusive(reference)
+        _check_digest(
+            reference,
+            _canonical(_operation_without(operation, request, blank_text=False), exclusive),
+            _canonical(_operation_without(operation, request, blank_text=True), exclusive),
+        )
 
     certificate_text = signature.find(f"{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate")
     if certificate_text is None:
@@ -145,10 +155,15 @@ def _without_signature(signature: etree._Element) -> tuple[etree._Element, etree
     return document, operation
 
 
-def _operation_without(operation: etree._Element, request: etree._Element) -> etree._Element:
-    """The operation element without the request's Signature nor whitespace-only text (the recipe's form)."""
+def _operation_without(
+    operation: etree._Element, request: etree._Element, *, blank_text: bool
+) -> etree._Element:
+    """The operation element without the request's Signature, with its whitespace-only text as received
+    (`blank_text`) or without it (the recipe's form)."""
     unsigned = copy.deepcopy(operation)
     del unsigned[operation.index(request)][-1]
+    if blank_text:
+        return unsigned
     for element in unsigned.iter():
         if element.text is not None and not element.text.strip():
             element.text = None
@@ -181,9 +196,14 @@ def _check_signature(
         raise SignatureError("the certificate's key is not RSA")
     value = _base64(_one(signature, f"{{{DS}}}SignatureValue").text)
     exclusive = c14n == _EXC_C14N
-    # In context, as XML-DSig says; or on its own, as satcfdi signs it (inclusive c14n then leaves out the
-    # envelope's namespace declarations). Either way every signed byte of SignedInfo is covered.
-    forms = {_canonical(signed_info, exclusive), _canonical(copy.deepcopy(signed_info), exclusive)}
+    # In context, as XML-DSig says; on its own, as satcfdi signs it (inclusive c14n then leaves out the
+    # envelope's namespace declarations); or in the default namespace, as python-cfdiclient signs it before
+    # lxml gives it the envelope's `xd:` prefix. Every signed byte of SignedInfo but a prefix is covered.
+    forms = {
+        _canonical(signed_info, exclusive),
+        _canonical(copy.deepcopy(signed_info), exclusive),
+        _canonical(_in_default_namespace(signed_info), exclusive),
+    }
     for form in forms:
         try:
             key.verify(value, form, padding.PKCS1v15(), _SIGNATURES[method])
@@ -191,6 +211,24 @@ def _check_signature(
             continue
         return
     raise SignatureError("SignatureValue does not verify with the certificate's key")
+
+
+# lxml's key for the default namespace is None, which lxml-stubs' nsmap type leaves out
+_DEFAULT_NAMESPACE_DS: Any = {None: DS}
+
+
+def _in_default_namespace(element: etree._Element) -> etree._Element:
+    """A copy of an XML-DSig subtree with its elements unprefixed, `xmlns` declaring the DSig namespace."""
+    copied = etree.Element(element.tag, nsmap=_DEFAULT_NAMESPACE_DS)
+    for name, value in element.attrib.items():
+        copied.set(name, value)
+    copied.text = element.text
+    for child in element:
+        if isinstance(child.tag, str):
+            grown = _in_default_namespace(child)
+            grown.tail = child.tail
+            copied.append(grown)
+    return copied
 
 
 def _transforms(reference: etree._Element) -> list[str]:
