@@ -36,6 +36,8 @@ def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> No
     an interrupted backfill resumes where it stopped without asking SAT twice. Configuration comes from
     the environment (CFDI_ETL_SAT_BASE_URL, CFDI_ETL_POLL_WAIT_SECONDS, CFDI_ETL_SERVICES, ...).
     """
+    from dataclasses import replace
+
     import dagster as dg
     from rich.progress import Progress
 
@@ -43,6 +45,7 @@ def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> No
     from assets._resources import SyncResource
     from assets.runner import PartitionRunError, months_between, run_partitions, waits_for_sat
     from etl.sat import mexico_now
+    from pipeline import Settings
 
     today = mexico_now().date()
     end = _month(last) if last else today.replace(day=1)
@@ -51,9 +54,8 @@ def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> No
     if start > end:
         raise click.BadParameter(f"--from {start:%Y-%m} is after --to {end:%Y-%m}")
     months = months_between(start, end)
-    resource = SyncResource.from_env()
-    if allow_repeat:
-        resource = SyncResource(**{**resource.model_dump(), "allow_repeat": True})
+    settings = Settings.from_env()
+    resource = SyncResource.from_settings(replace(settings, allow_repeat=True) if allow_repeat else settings)
     waiting: list[date] = []
 
     def done(month: date, result: dg.ExecuteInProcessResult) -> None:
