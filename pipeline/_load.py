@@ -25,7 +25,7 @@ class Loaded:
 
 def read_stage(settings: Settings, partition: Partition) -> Stage:
     """The partition's staged frames, as the parse step left them."""
-    return Stage.read(stage_root(settings.paths.staging, partition.rfc, partition.month))
+    return Stage.read(stage_root(settings.paths.staging, partition))
 
 
 def load(settings: Settings, partition: Partition, *, log: Log = quiet) -> Loaded:

@@ -58,8 +58,7 @@ def parse(settings: Settings, partition: Partition, *, log: Log = quiet) -> Pars
     """Parse every stored package of the partition into a fresh stage (swapped in whole)."""
     stage = stage_partition(
         settings.paths.staging,
-        partition.rfc,
-        partition.month,
+        partition,
         stored_packages(settings, partition),
         processes=settings.parse_processes,
         log=log,
