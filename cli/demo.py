@@ -37,6 +37,7 @@ def demo(months: int) -> None:
     from assets._resources import SyncResource
     from assets.registration import register_rfc
     from assets.runner import PartitionRunError, run_partitions
+    from cli._settings import read_settings
     from etl.acquire import Ledger
     from etl.registry import default_password_variable
     from etl.sat import mexico_now
@@ -45,7 +46,7 @@ def demo(months: int) -> None:
     from warehouse import published_path
 
     console = Console()
-    settings = Settings.from_env()
+    settings = read_settings()
     home = settings.home.resolve()
     variable = default_password_variable(DEMO_RFC)
     os.environ.setdefault(variable, _DEMO_PASSWORD)

@@ -33,10 +33,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
+from cli._settings import read_settings
 from etl.parse.documents import iter_parsed_batches
 from etl.parse.metadata import MetadataError, MetadataResult, parse_metadata, parse_metadata_package
 from etl.parse.packages import EntryKind, PackageError, iter_entries
-from pipeline import Settings, merge_frames, publish, route, split_by_partition
+from pipeline import merge_frames, publish, route, split_by_partition
 from schemas import Direction, Partition, PartitionError, check_rfc
 from schemas.cfdi import COMPROBANTES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
@@ -324,7 +325,7 @@ def load_files(paths: tuple[Path, ...], rfc: str, warehouse_path: Path | None, p
         raise click.UsageError(
             "nothing to load: give XML files, zips, metadata .txt files or folders holding them"
         )
-    settings = Settings.from_env()
+    settings = read_settings()
     if warehouse_path is not None:
         settings = replace(settings, warehouse=warehouse_path)
     tally = _Tally()

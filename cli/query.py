@@ -43,11 +43,11 @@ def query(sql: str, output: str, warehouse_path: Path | None, limit: int) -> Non
     """
     import polars as pl
 
-    from pipeline import Settings
+    from cli._settings import read_settings
     from warehouse import Warehouse, WarehouseError, published_path
 
     if warehouse_path is None:
-        warehouse_path = Settings.from_env().warehouse
+        warehouse_path = read_settings().warehouse
         if published_path(warehouse_path).exists():
             warehouse_path = published_path(warehouse_path)
     try:

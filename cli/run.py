@@ -44,8 +44,8 @@ def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> No
     from assets._instance import local_instance
     from assets._resources import SyncResource
     from assets.runner import PartitionRunError, months_between, run_partitions, waits_for_sat
+    from cli._settings import read_settings
     from etl.sat import mexico_now
-    from pipeline import Settings
 
     today = mexico_now().date()
     end = _month(last) if last else today.replace(day=1)
@@ -54,7 +54,7 @@ def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> No
     if start > end:
         raise click.BadParameter(f"--from {start:%Y-%m} is after --to {end:%Y-%m}")
     months = months_between(start, end)
-    settings = Settings.from_env()
+    settings = read_settings()
     resource = SyncResource.from_settings(replace(settings, allow_repeat=True) if allow_repeat else settings)
     waiting: list[date] = []
 
