@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -27,6 +27,10 @@ _E = TypeVar("_E", bound=StrEnum)
 _N = TypeVar("_N", int, float)
 
 
+# No warehouse file named: the one under the home (an empty path is never a warehouse file).
+_UNDER_HOME = Path()
+
+
 class SettingsError(ValueError):
     """A `CFDI_ETL_*` variable whose value cannot be used; the message names it and says what it takes."""
 
@@ -39,7 +43,7 @@ class Settings:
     """
 
     home: Path = Path("var")  # CFDI_ETL_HOME: runtime state
-    warehouse: Path = field(default_factory=lambda: default_path(Path("var")))  # CFDI_ETL_WAREHOUSE
+    warehouse: Path = _UNDER_HOME  # CFDI_ETL_WAREHOUSE; by default `home/warehouse/cfdi.duckdb`
     sat_base_url: str = ""  # CFDI_ETL_SAT_BASE_URL; empty: SAT's production hosts
     poll_wait_seconds: float = 30.0  # CFDI_ETL_POLL_WAIT_SECONDS: one run's wait; the sensor waits longer
     poll_interval_seconds: float = 1.0  # CFDI_ETL_POLL_INTERVAL_SECONDS
@@ -54,6 +58,10 @@ class Settings:
     # The variables that were set, for the Dagster UI to show where a resource's value came from.
     given: frozenset[str] = frozenset()
 
+    def __post_init__(self) -> None:
+        if self.warehouse == _UNDER_HOME:
+            object.__setattr__(self, "warehouse", default_path(self.home))
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """The settings `env` (the process environment by default) gives; unset variables keep defaults."""
@@ -62,7 +70,7 @@ class Settings:
         home = Path(env.get("CFDI_ETL_HOME", "var"))
         return cls(
             home=home,
-            warehouse=Path(env["CFDI_ETL_WAREHOUSE"]) if "CFDI_ETL_WAREHOUSE" in env else default_path(home),
+            warehouse=Path(env.get("CFDI_ETL_WAREHOUSE", _UNDER_HOME)),
             sat_base_url=env.get("CFDI_ETL_SAT_BASE_URL", ""),
             poll_wait_seconds=_number(env, "CFDI_ETL_POLL_WAIT_SECONDS", float, 30.0),
             poll_interval_seconds=_number(env, "CFDI_ETL_POLL_INTERVAL_SECONDS", float, 1.0),

@@ -62,6 +62,13 @@ def test_every_variable_reaches_its_typed_setting() -> None:
         settings.lifetime_limit = 9  # type: ignore[misc]
 
 
+def test_the_warehouse_follows_the_home_unless_a_file_is_named() -> None:
+    assert Settings(home=Path("/srv/cfdi")).warehouse == Path("/srv/cfdi/warehouse/cfdi.duckdb")
+    assert Settings(home=Path("/srv/cfdi"), warehouse=Path("/data/wh.duckdb")).warehouse == Path(
+        "/data/wh.duckdb"
+    )
+
+
 def test_an_explicit_warehouse_file_wins_over_the_home() -> None:
     settings = Settings.from_env({"CFDI_ETL_HOME": "/srv/cfdi", "CFDI_ETL_WAREHOUSE": "/data/wh.duckdb"})
     assert settings.warehouse == Path("/data/wh.duckdb")
