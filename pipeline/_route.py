@@ -11,7 +11,7 @@ from collections.abc import Collection
 
 import polars as pl
 
-from schemas import Direction, Partition
+from schemas import Direction, Partition, month_of_issue
 
 __all__ = ["ROUTE_COLUMNS", "route", "split_by_partition"]
 
@@ -26,7 +26,7 @@ def route(frame: pl.DataFrame, rfcs: Collection[str], date_column: str) -> pl.Da
     `frame` has `uuid`, `rfc_emisor`, `rfc_receptor` and the date column; a document none of `rfcs`
     issued or received has no row.
     """
-    month = pl.col(date_column).dt.truncate("1mo").cast(pl.Date).alias("month")
+    month = month_of_issue(date_column).alias("month")
     routed = [
         frame.filter(pl.col(column) == rfc).select(
             "uuid", pl.lit(rfc).alias("rfc"), month, pl.lit(direction.value).alias("direction")

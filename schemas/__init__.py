@@ -12,6 +12,7 @@ from schemas._partition import (
     Partition,
     PartitionError,
     check_rfc,
+    month_of_issue,
 )
 from schemas.cfdi import CFDI_TABLES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
@@ -39,4 +40,5 @@ __all__ = [
     "PartitionError",
     "Table",
     "check_rfc",
+    "month_of_issue",
 ]

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+import polars as pl
+
 from schemas._contract import Column
 from schemas._kinds import DATE, TEXT, TIMESTAMP
 
@@ -23,6 +25,7 @@ __all__ = [
     "Partition",
     "PartitionError",
     "check_rfc",
+    "month_of_issue",
 ]
 
 # An RFC as SAT writes it: 3 (company) or 4 (person) letters, a date YYMMDD and a 3-character homoclave.
@@ -63,6 +66,11 @@ def check_rfc(value: str, what: str = "The RFC") -> str:
     if not isinstance(rfc, str) or not _RFC.fullmatch(rfc):
         raise _not_an_rfc(value, what)
     return rfc
+
+
+def month_of_issue(column: str) -> pl.Expr:
+    """The month a document belongs to: the first day of the month of its date of issue (`column`)."""
+    return pl.col(column).dt.truncate("1mo").cast(pl.Date)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.acquire import DownloadedPackage, month_bounds
+from etl.acquire import DownloadedPackage
 from etl.parse.documents import iter_parsed_batches
 from etl.parse.metadata import parse_metadata_package
 from etl.parse.packages import EntryKind, iter_entries
 from etl.sat import RequestType
-from schemas import Partition
+from schemas import Partition, month_of_issue
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 
 __all__ = ["Stage", "StagedPackage", "StagingError", "stage_partition", "stage_root"]
@@ -166,9 +166,7 @@ def _stage_package(
 
 def _within(frame: pl.DataFrame, month: date) -> pl.DataFrame:
     """The rows issued in the partition's month: a metadata re-read reaches a few seconds past its end."""
-    start, following = month_bounds(month)
-    issued = pl.col("fecha_emision")
-    return frame.filter(issued.is_null() | ((issued >= start) & (issued < following)))
+    return frame.filter(pl.col("fecha_emision").is_null() | (month_of_issue("fecha_emision") == month))
 
 
 def _write(folder: Path, prefix: str, frames: dict[str, pl.DataFrame]) -> dict[str, str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import polars as pl
 import pytest
 
-from schemas import Direction, Partition, PartitionError, check_rfc
+from schemas import Direction, Partition, PartitionError, check_rfc, month_of_issue
 
 __all__: list[str] = []
 
@@ -56,3 +57,11 @@ def test_a_month_is_both_sides_until_one_is_named() -> None:
     assert issued.side is Direction.ISSUED
     assert issued.whole_month() == month
     assert len({month, issued, Partition(RFC, date(2024, 1, 1))}) == 2
+
+
+def test_a_document_belongs_to_the_month_of_its_date_of_issue_to_the_last_second() -> None:
+    issued = pl.DataFrame(
+        {"fecha": [datetime(2024, 1, 31, 23, 59, 59), datetime(2024, 2, 1), datetime(2024, 12, 31, 12), None]}
+    )
+    months = issued.select(month_of_issue("fecha"))["fecha"].to_list()
+    assert months == [date(2024, 1, 1), date(2024, 2, 1), date(2024, 12, 1), None]
