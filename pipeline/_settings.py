@@ -66,23 +66,25 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """The settings `env` (the process environment by default) gives; unset variables keep defaults."""
         env = os.environ if env is None else env
-        given = frozenset(name for name in VARIABLES if name in env)
-        home = Path(env.get("CFDI_ETL_HOME", "var"))
+        default = cls()
+        home = Path(env.get("CFDI_ETL_HOME", default.home))
         return cls(
             home=home,
             warehouse=Path(env.get("CFDI_ETL_WAREHOUSE", _UNDER_HOME)),
-            sat_base_url=env.get("CFDI_ETL_SAT_BASE_URL", ""),
-            poll_wait_seconds=_number(env, "CFDI_ETL_POLL_WAIT_SECONDS", float, 30.0),
-            poll_interval_seconds=_number(env, "CFDI_ETL_POLL_INTERVAL_SECONDS", float, 1.0),
-            stuck_after_hours=_number(env, "CFDI_ETL_STUCK_AFTER_HOURS", float, 72.0),
-            lifetime_limit=_number(env, "CFDI_ETL_LIFETIME_LIMIT", int, 2),
+            sat_base_url=env.get("CFDI_ETL_SAT_BASE_URL", default.sat_base_url),
+            poll_wait_seconds=_number(env, "CFDI_ETL_POLL_WAIT_SECONDS", float, default.poll_wait_seconds),
+            poll_interval_seconds=_number(
+                env, "CFDI_ETL_POLL_INTERVAL_SECONDS", float, default.poll_interval_seconds
+            ),
+            stuck_after_hours=_number(env, "CFDI_ETL_STUCK_AFTER_HOURS", float, default.stuck_after_hours),
+            lifetime_limit=_number(env, "CFDI_ETL_LIFETIME_LIMIT", int, default.lifetime_limit),
             allow_repeat=env.get("CFDI_ETL_ALLOW_REPEAT", "") == "1",
-            parse_processes=_number(env, "CFDI_ETL_PARSE_PROCESSES", int, 1),
-            recent_months=_number(env, "CFDI_ETL_RECENT_MONTHS", int, 2),
+            parse_processes=_number(env, "CFDI_ETL_PARSE_PROCESSES", int, default.parse_processes),
+            recent_months=_number(env, "CFDI_ETL_RECENT_MONTHS", int, default.recent_months),
             services=_members(env, "CFDI_ETL_SERVICES", Service),
             directions=_members(env, "CFDI_ETL_DIRECTIONS", Direction),
             request_types=_members(env, "CFDI_ETL_REQUEST_TYPES", RequestType),
-            given=given,
+            given=frozenset(name for name in VARIABLES if name in env),
         )
 
     @property
