@@ -1,6 +1,5 @@
 """The daily schedule (recent months: cancellations arrive late) and the sensor for SAT's long waits."""
 
-import os
 from collections.abc import Iterator
 from datetime import date
 
@@ -9,8 +8,9 @@ import dagster as dg
 from assets._assets import REFRESH_METADATA_TAG, sat_packages_ready
 from assets._partitions import RFCS, partition_key
 from assets._resources import SyncResource
-from etl.acquire import RequestState
 from etl.sat import mexico_now
+from pipeline import poll, waiting_partitions
+from schemas import Partition
 
 __all__ = ["daily_incremental", "partition_job", "sat_pending_requests"]
 
@@ -36,17 +36,16 @@ def _recent_months(today: date, previous: int) -> list[date]:
 
 
 @dg.schedule(cron_schedule="30 6 * * *", job=partition_job, execution_timezone="America/Mexico_City")
-def daily_incremental(context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunRequest]:
-    """Every RFC, the current month and `CFDI_ETL_RECENT_MONTHS` (default 2) before it.
+def daily_incremental(context: dg.ScheduleEvaluationContext, sync: SyncResource) -> Iterator[dg.RunRequest]:
+    """Every RFC, the current month and `recent_months` (`CFDI_ETL_RECENT_MONTHS`, default 2) before it.
 
     The current month is asked up to yesterday, so each day's request is new; for earlier months the
     metadata is asked anew (cancellations arrive late) and the XML comes from the ledger and the store.
     """
-    previous = int(os.environ.get("CFDI_ETL_RECENT_MONTHS", "2"))
     today = mexico_now().date()
     for rfc in context.instance.get_dynamic_partitions(RFCS.name or "rfc"):
-        for month in _recent_months(today, previous):
-            key = partition_key(rfc, month)
+        for month in _recent_months(today, sync.recent_months):
+            key = partition_key(Partition(rfc, month))
             closed = month < today.replace(day=1)
             yield dg.RunRequest(
                 run_key=f"{key}@{today.isoformat()}",
@@ -60,17 +59,13 @@ def sat_pending_requests(
     context: dg.SensorEvaluationContext, sync: SyncResource
 ) -> Iterator[dg.RunRequest | dg.SkipReason]:
     """Polls SAT for requests still in process; when all of a partition's are done, starts its next steps."""
-    with sync.ledger() as ledger:
-        pending = ledger.in_state(RequestState.SUBMITTED)
-    partitions = sorted({(e.spec.rfc, e.spec.month) for e in pending})
+    settings = sync.settings()
+    partitions = waiting_partitions(settings)
     if not partitions:
         yield dg.SkipReason("no request is waiting for SAT")
         return
-    for rfc, month in partitions:
-        with sync.sync(rfc, context.log.info) as steps:
-            leaves = steps.ledger.partition_leaves(rfc, month)
-            report = steps.poll(leaves, wait_seconds=0)
-        if not report.pending:
-            key = partition_key(rfc, month)
-            done = max((e.updated_at for e in report.finished + report.empty), default=None)
-            yield dg.RunRequest(run_key=f"{key}@{done}", partition_key=key)
+    for partition in partitions:
+        polled = poll(settings, partition, wait_seconds=0, log=context.log.info)
+        if not polled.pending:
+            key = partition_key(partition)
+            yield dg.RunRequest(run_key=f"{key}@{polled.last_answer}", partition_key=key)

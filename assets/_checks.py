@@ -6,10 +6,12 @@ import dagster as dg
 from dagster import AssetCheckExecutionContext
 
 from assets._assets import documents_parsed
-from assets._partitions import PARTITIONS, split_key
+from assets._partitions import PARTITIONS, partition_of
 from assets._resources import SyncResource
+from etl.acquire import Ledger, LedgerEntry
 from etl.quality import count_mismatches, duplicate_uuids, missing_xml, unbalanced_documents
-from etl.staging import Stage, stage_root
+from etl.staging import Stage
+from pipeline import read_stage
 
 # Checks per partition are a Dagster preview feature, chosen knowingly: a check must judge one RFC's month.
 warnings.filterwarnings("ignore", category=dg.PreviewWarning, message="Specifying a partitions_def")
@@ -20,8 +22,14 @@ _SHOWN = 20  # UUIDs listed in a check's metadata; the rest are counted
 
 
 def _stage(sync: SyncResource, key: str) -> tuple[str, Stage]:
-    rfc, month = split_key(key)
-    return f"{rfc} {month:%Y-%m}", Stage.read(stage_root(sync.paths.staging, rfc, month))
+    partition = partition_of(key)
+    return str(partition), read_stage(sync.settings(), partition)
+
+
+def _leaves(sync: SyncResource, key: str) -> list[LedgerEntry]:
+    partition = partition_of(key)
+    with Ledger(sync.paths.ledger) as ledger:
+        return ledger.partition_leaves(partition.rfc, partition.month)
 
 
 @dg.asset_check(asset=documents_parsed, partitions_def=PARTITIONS, blocking=True)
@@ -29,11 +37,8 @@ def metadata_count_matches_sat(
     context: AssetCheckExecutionContext, sync: SyncResource
 ) -> dg.AssetCheckResult:
     """Every finished metadata request's packages hold exactly the NumeroCFDIs SAT reported."""
-    key = context.partition_key
-    where, stage = _stage(sync, key)
-    rfc, month = split_key(key)
-    with sync.ledger() as ledger:
-        mismatches = count_mismatches(stage, ledger.partition_leaves(rfc, month))
+    where, stage = _stage(sync, context.partition_key)
+    mismatches = count_mismatches(stage, _leaves(sync, context.partition_key))
     return dg.AssetCheckResult(
         passed=not mismatches,
         description=f"{where}: "
@@ -47,10 +52,8 @@ def vigente_metadata_has_its_xml(
     context: AssetCheckExecutionContext, sync: SyncResource
 ) -> dg.AssetCheckResult:
     """Each vigente UUID in the metadata of a side whose XML was asked for arrived as XML (or a reject)."""
-    rfc, month = split_key(context.partition_key)
     where, stage = _stage(sync, context.partition_key)
-    with sync.ledger() as ledger:
-        missing = missing_xml(stage, ledger.partition_leaves(rfc, month))
+    missing = missing_xml(stage, _leaves(sync, context.partition_key))
     total = sum(len(v) for v in missing.values())
     return dg.AssetCheckResult(
         passed=total == 0,

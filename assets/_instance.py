@@ -10,6 +10,8 @@ from typing import Any
 import dagster as dg
 import yaml
 
+from pipeline import Settings
+
 __all__ = ["INSTANCE_SETTINGS", "dagster_home", "instance_config", "local_instance"]
 
 # The instance's settings are the top-level dagster.yaml (one definition); written with the storage folders
@@ -42,7 +44,7 @@ def instance_config(home: Path) -> dict[str, Any]:
 
 def dagster_home() -> Path:
     """`$CFDI_ETL_HOME/dagster` as an absolute path, its `dagster.yaml` written by `instance_config`."""
-    home = (Path(os.environ.get("CFDI_ETL_HOME", "var")) / "dagster").resolve()
+    home = Settings.from_env().dagster_home.resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     text = json.dumps(instance_config(home), indent=2) + "\n"  # JSON is YAML; no YAML writer needed

@@ -1,4 +1,7 @@
-"""Partitions: a dynamic `rfc` dimension (validated before adding) × `month` (current month included)."""
+"""Partitions: a dynamic `rfc` dimension (validated before adding) × `month` (current month included).
+
+A Dagster key is turned into the one partition value, `schemas.Partition`, here and only here.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ from datetime import date
 
 import dagster as dg
 
-from etl.sat import check_rfc, mexico_now
+from etl.sat import mexico_now
+from schemas import Partition, check_rfc
 
-__all__ = ["MONTHS", "PARTITIONS", "RFCS", "add_rfc", "month_of", "partition_key", "split_key"]
+__all__ = ["MONTHS", "PARTITIONS", "RFCS", "add_rfc", "partition_key", "partition_of"]
 
 RFCS = dg.DynamicPartitionsDefinition(name="rfc")
 
@@ -24,28 +28,20 @@ PARTITIONS = dg.MultiPartitionsDefinition({"month": MONTHS, "rfc": RFCS})
 
 
 def add_rfc(instance: dg.DagsterInstance, rfc: str) -> str:
-    """Add an RFC's partition after checking it is an RFC (raises `QueryParametersError` otherwise)."""
-    checked = check_rfc(rfc, "The RFC")
+    """Add an RFC's partition after checking it is an RFC (raises `PartitionError` otherwise)."""
+    checked = check_rfc(rfc)
     if not instance.has_dynamic_partition(RFCS.name or "rfc", checked):
         instance.add_dynamic_partitions(RFCS.name or "rfc", [checked])
     return checked
 
 
-def split_key(key: str | dg.MultiPartitionKey) -> tuple[str, date]:
-    """`(rfc, first day of month)` from a partition key."""
-    dimensions = (
-        key.keys_by_dimension if isinstance(key, dg.MultiPartitionKey) else _parse(key).keys_by_dimension
-    )
-    return dimensions["rfc"], date.fromisoformat(dimensions["month"])
+def partition_of(key: str | dg.MultiPartitionKey) -> Partition:
+    """The partition (both sides of one RFC's month) a Dagster key names."""
+    if not isinstance(key, dg.MultiPartitionKey):
+        key = PARTITIONS.get_partition_key_from_str(key)
+    dimensions = key.keys_by_dimension
+    return Partition(dimensions["rfc"], date.fromisoformat(dimensions["month"]))
 
 
-def month_of(key: str) -> date:
-    return split_key(key)[1]
-
-
-def partition_key(rfc: str, month: date) -> dg.MultiPartitionKey:
-    return dg.MultiPartitionKey({"rfc": rfc, "month": month.replace(day=1).isoformat()})
-
-
-def _parse(key: str) -> dg.MultiPartitionKey:
-    return PARTITIONS.get_partition_key_from_str(key)
+def partition_key(partition: Partition) -> dg.MultiPartitionKey:
+    return dg.MultiPartitionKey({"rfc": partition.rfc, "month": partition.month.isoformat()})

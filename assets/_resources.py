@@ -1,95 +1,94 @@
-"""Configuration from the environment (and Dagster config): defaults run the sandbox demo with no setup."""
+"""The settings as a Dagster resource, so the UI shows them (and which came from which variable)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 from pydantic import Field
 
-from etl.acquire import Ledger, PackageStore, SatClientPort, Sync, SyncConfig
 from etl.home import SyncPaths
-from etl.registry import RfcRegistry
-from etl.sat import Direction, RequestType, Service
-from warehouse import default_path
+from etl.sat import RequestType, Service
+from pipeline import Settings
+from schemas import Direction
 
 __all__ = ["SyncResource"]
 
-
-def _env_list(name: str, default: str) -> list[str]:
-    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+_DEFAULT = Settings()
 
 
 class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
-    """Where the warehouse is, which SAT to talk to, how long to wait, and what each partition covers."""
+    """Where the warehouse is, which SAT to talk to, how long to wait, and what each partition covers.
+
+    One field per setting of `pipeline.Settings` (its defaults); `settings()` is what the steps take.
+    """
 
     warehouse: str
-    sat_base_url: str = ""  # empty: SAT's production hosts; the demo sets the sandbox's URL
-    poll_wait_seconds: float = 30.0
-    poll_interval_seconds: float = 1.0
-    stuck_after_hours: float = 72.0
-    lifetime_limit: int = 2
-    allow_repeat: bool = False
-    parse_processes: int = 1  # processes parsing XML, this one included
-    services: list[str] = Field(default_factory=lambda: [s.value for s in Service])
-    directions: list[str] = Field(default_factory=lambda: [d.value for d in Direction])
-    request_types: list[str] = Field(default_factory=lambda: [t.value for t in RequestType])
+    sat_base_url: str = _DEFAULT.sat_base_url  # empty: SAT's production hosts; the demo sets the sandbox's
+    poll_wait_seconds: float = _DEFAULT.poll_wait_seconds
+    poll_interval_seconds: float = _DEFAULT.poll_interval_seconds
+    stuck_after_hours: float = _DEFAULT.stuck_after_hours
+    lifetime_limit: int = _DEFAULT.lifetime_limit
+    allow_repeat: bool = _DEFAULT.allow_repeat
+    parse_processes: int = _DEFAULT.parse_processes  # processes parsing XML, this one included
+    recent_months: int = _DEFAULT.recent_months  # months before the current one the schedule reads again
+    services: list[str] = Field(default_factory=lambda: [s.value for s in _DEFAULT.services])
+    directions: list[str] = Field(default_factory=lambda: [d.value for d in _DEFAULT.directions])
+    request_types: list[str] = Field(default_factory=lambda: [t.value for t in _DEFAULT.request_types])
 
     @classmethod
-    def from_env(cls) -> SyncResource:
-        env = os.environ
-        return cls(
-            warehouse=env.get("CFDI_ETL_WAREHOUSE", str(default_path())),
-            sat_base_url=env.get("CFDI_ETL_SAT_BASE_URL", ""),
-            poll_wait_seconds=float(env.get("CFDI_ETL_POLL_WAIT_SECONDS", "30")),
-            poll_interval_seconds=float(env.get("CFDI_ETL_POLL_INTERVAL_SECONDS", "1")),
-            stuck_after_hours=float(env.get("CFDI_ETL_STUCK_AFTER_HOURS", "72")),
-            lifetime_limit=int(env.get("CFDI_ETL_LIFETIME_LIMIT", "2")),
-            allow_repeat=env.get("CFDI_ETL_ALLOW_REPEAT", "") == "1",
-            parse_processes=int(env.get("CFDI_ETL_PARSE_PROCESSES", "1")),
-            services=_env_list("CFDI_ETL_SERVICES", "cfdi,retenciones"),
-            directions=_env_list("CFDI_ETL_DIRECTIONS", "emitidos,recibidos"),
-            request_types=_env_list("CFDI_ETL_REQUEST_TYPES", "Metadata,CFDI"),
+    def from_settings(cls, settings: Settings, *, env_vars: bool = False) -> SyncResource:
+        """The resource holding `settings`; with `env_vars`, the values that came from a variable are
+        configured as `dg.EnvVar` (for the code location: the UI then names the variable)."""
+        values: dict[str, Any] = {
+            "warehouse": str(settings.warehouse),
+            "sat_base_url": settings.sat_base_url,
+            "poll_wait_seconds": settings.poll_wait_seconds,
+            "poll_interval_seconds": settings.poll_interval_seconds,
+            "stuck_after_hours": settings.stuck_after_hours,
+            "lifetime_limit": settings.lifetime_limit,
+            "allow_repeat": settings.allow_repeat,
+            "parse_processes": settings.parse_processes,
+            "recent_months": settings.recent_months,
+            "services": [s.value for s in settings.services],
+            "directions": [d.value for d in settings.directions],
+            "request_types": [t.value for t in settings.request_types],
+        }
+        if env_vars:
+            # Dagster's EnvVar takes text and whole numbers; the other settings show as plain values.
+            for name, variable in (
+                ("warehouse", "CFDI_ETL_WAREHOUSE"),
+                ("sat_base_url", "CFDI_ETL_SAT_BASE_URL"),
+            ):
+                if variable in settings.given:
+                    values[name] = dg.EnvVar(variable)
+            for name, variable in (
+                ("lifetime_limit", "CFDI_ETL_LIFETIME_LIMIT"),
+                ("parse_processes", "CFDI_ETL_PARSE_PROCESSES"),
+                ("recent_months", "CFDI_ETL_RECENT_MONTHS"),
+            ):
+                if variable in settings.given:
+                    values[name] = dg.EnvVar.int(variable)
+        return cls(**values)
+
+    def settings(self) -> Settings:
+        """The typed settings the pipeline's steps take."""
+        return Settings(
+            warehouse=Path(self.warehouse),
+            sat_base_url=self.sat_base_url,
+            poll_wait_seconds=self.poll_wait_seconds,
+            poll_interval_seconds=self.poll_interval_seconds,
+            stuck_after_hours=self.stuck_after_hours,
+            lifetime_limit=self.lifetime_limit,
+            allow_repeat=self.allow_repeat,
+            parse_processes=self.parse_processes,
+            recent_months=self.recent_months,
+            services=tuple(Service(s) for s in self.services),
+            directions=tuple(Direction(d) for d in self.directions),
+            request_types=tuple(RequestType(t) for t in self.request_types),
         )
 
     @property
     def paths(self) -> SyncPaths:
-        return SyncPaths(Path(self.warehouse).parent)
-
-    @property
-    def chosen_services(self) -> list[Service]:
-        return [Service(s) for s in self.services]
-
-    @property
-    def chosen_directions(self) -> list[Direction]:
-        return [Direction(d) for d in self.directions]
-
-    @property
-    def chosen_request_types(self) -> list[RequestType]:
-        return [RequestType(t) for t in self.request_types]
-
-    def sync_config(self) -> SyncConfig:
-        return SyncConfig(
-            poll_wait_seconds=self.poll_wait_seconds,
-            poll_interval_seconds=self.poll_interval_seconds,
-            stuck_after=timedelta(hours=self.stuck_after_hours),
-            lifetime_limit=self.lifetime_limit,
-            allow_repeat=self.allow_repeat,
-        )
-
-    @contextmanager
-    def ledger(self) -> Iterator[Ledger]:
-        with Ledger(self.paths.ledger) as ledger:
-            yield ledger
-
-    @contextmanager
-    def sync(self, rfc: str, log: Callable[[str], None]) -> Iterator[Sync]:
-        """The sync steps for one RFC, with its e.firma loaded from where `cfdi-etl rfc add` recorded it."""
-        with RfcRegistry(self.paths.ledger) as registry:
-            fiel = registry.get(rfc).load()
-        with Ledger(self.paths.ledger) as ledger, SatClientPort(fiel, self.sat_base_url or None) as sat:
-            yield Sync(ledger, PackageStore(self.paths.packages), sat, self.sync_config(), log)
+        return self.settings().paths

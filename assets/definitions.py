@@ -8,6 +8,7 @@ from assets._assets import PIPELINE
 from assets._automation import after_sat_job, daily_incremental, partition_job, sat_pending_requests
 from assets._checks import CHECKS
 from assets._resources import SyncResource
+from pipeline import Settings
 
 __all__ = ["defs"]
 
@@ -17,5 +18,5 @@ defs = dg.Definitions(
     jobs=[partition_job, after_sat_job],
     schedules=[daily_incremental],
     sensors=[sat_pending_requests],
-    resources={"sync": SyncResource.from_env()},
+    resources={"sync": SyncResource.from_settings(Settings.from_env(), env_vars=True)},
 )

@@ -7,16 +7,17 @@ from pathlib import Path
 
 from assets._instance import local_instance
 from assets._partitions import add_rfc
-from assets._resources import SyncResource
 from etl.registry import FielLocation, RfcRegistry, default_password_variable
-from etl.sat import FielError, check_rfc
+from etl.sat import FielError
+from pipeline import Settings
+from schemas import check_rfc
 
 __all__ = ["register_rfc", "registered"]
 
 
 def register_rfc(rfc: str, cer: Path, key: Path, password_variable: str | None = None) -> str:
     """Register `rfc`; returns what was done, in the user's words. Raises ValueError on a bad RFC or FIEL."""
-    rfc_checked = check_rfc(rfc, "The RFC")
+    rfc_checked = check_rfc(rfc)
     location = FielLocation(
         rfc_checked, cer, key, password_variable or default_password_variable(rfc_checked)
     )
@@ -33,7 +34,7 @@ def register_rfc(rfc: str, cer: Path, key: Path, password_variable: str | None =
         raise ValueError(str(error)) from None
     if owner != rfc_checked:
         raise ValueError(f"this e.firma belongs to {owner}, not to {rfc_checked}")
-    with RfcRegistry(SyncResource.from_env().paths.ledger) as registry:
+    with RfcRegistry(Settings.from_env().paths.ledger) as registry:
         registry.add(location)
     add_rfc(local_instance(), rfc_checked)
     waiting = "" if has_password else f"; set {location.password_variable} before a run"
@@ -41,5 +42,5 @@ def register_rfc(rfc: str, cer: Path, key: Path, password_variable: str | None =
 
 
 def registered() -> list[FielLocation]:
-    with RfcRegistry(SyncResource.from_env().paths.ledger) as registry:
+    with RfcRegistry(Settings.from_env().paths.ledger) as registry:
         return registry.all()

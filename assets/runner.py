@@ -12,6 +12,7 @@ from assets._assets import PIPELINE
 from assets._checks import CHECKS
 from assets._partitions import add_rfc, partition_key
 from assets._resources import SyncResource
+from schemas import Partition
 
 __all__ = ["PartitionRunError", "months_between", "run_partitions", "waits_for_sat"]
 
@@ -49,7 +50,7 @@ def run_partitions(
     for month in sorted(months):
         result = dg.materialize(
             [*PIPELINE, *CHECKS],
-            partition_key=str(partition_key(rfc, month)),
+            partition_key=str(partition_key(Partition(rfc, month))),
             instance=instance,
             resources={"sync": resource},
             raise_on_error=False,

@@ -81,6 +81,7 @@ def _step(work: Path, base_url: str, processes: int, name: str) -> dict[str, flo
 
     from assets import PIPELINE
     from assets._partitions import add_rfc, partition_key
+    from schemas import Partition
 
     [asset] = [a for a in PIPELINE if a.key.to_user_string() == name]
     with dg.DagsterInstance.ephemeral() as instance:
@@ -88,7 +89,7 @@ def _step(work: Path, base_url: str, processes: int, name: str) -> dict[str, flo
         started = time.perf_counter()
         result = dg.materialize(
             PIPELINE,
-            partition_key=str(partition_key(_RFC, _MONTH)),
+            partition_key=str(partition_key(Partition(_RFC, _MONTH))),
             instance=instance,
             resources={"sync": _resource(work, base_url, processes)},
             selection=[asset],

@@ -37,14 +37,17 @@ def demo(months: int) -> None:
     from assets._resources import SyncResource
     from assets.registration import register_rfc
     from assets.runner import PartitionRunError, run_partitions
+    from cli._settings import read_settings
     from etl.acquire import Ledger
     from etl.registry import default_password_variable
     from etl.sat import mexico_now
+    from pipeline import Settings
     from sandbox import SandboxConfig, SandboxServer, generate_test_fiel
     from warehouse import published_path
 
     console = Console()
-    home = Path(os.environ.get("CFDI_ETL_HOME", "var")).resolve()
+    settings = read_settings()
+    home = settings.home.resolve()
     variable = default_password_variable(DEMO_RFC)
     os.environ.setdefault(variable, _DEMO_PASSWORD)
     config = SandboxConfig(
@@ -57,11 +60,13 @@ def demo(months: int) -> None:
         if not (cer.is_file() and key.is_file()):
             generate_test_fiel(DEMO_RFC, fiel_dir, os.environ[variable], data_dir=config.data_dir)
         console.print(register_rfc(DEMO_RFC, cer, key, variable))
-        resource = SyncResource(
-            warehouse=SyncResource.from_env().warehouse,
-            sat_base_url=sandbox.base_url,
-            poll_wait_seconds=120,
-            poll_interval_seconds=0.5,
+        resource = SyncResource.from_settings(
+            Settings(
+                warehouse=settings.warehouse,
+                sat_base_url=sandbox.base_url,
+                poll_wait_seconds=120,
+                poll_interval_seconds=0.5,
+            )
         )
         instance = local_instance()
         chosen = _previous_months(mexico_now().date(), months)

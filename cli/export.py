@@ -31,10 +31,11 @@ def export(names: tuple[str, ...], destination: Path, warehouse_path: Path | Non
     \b
     cfdi-etl export comprobantes conceptos documentos --to var/export
     """
-    from warehouse import Warehouse, WarehouseError, default_path, published_path
+    from cli._settings import read_settings
+    from warehouse import Warehouse, WarehouseError, published_path
 
     if warehouse_path is None:
-        warehouse_path = default_path()
+        warehouse_path = read_settings().warehouse
         if published_path(warehouse_path).exists():
             warehouse_path = published_path(warehouse_path)
     try:

@@ -23,7 +23,7 @@ import hashlib
 import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -33,20 +33,23 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
+from cli._settings import read_settings
 from etl.parse.documents import iter_parsed_batches
 from etl.parse.metadata import MetadataError, MetadataResult, parse_metadata, parse_metadata_package
 from etl.parse.packages import EntryKind, PackageError, iter_entries
+from pipeline import merge_frames, publish, route, split_by_partition
+from schemas import Direction, Partition, PartitionError, check_rfc
 from schemas.cfdi import COMPROBANTES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.rejects import DOCUMENTOS_RECHAZADOS
 from schemas.retenciones import RETENCIONES
-from warehouse import Warehouse, WarehouseError, check_rfc, default_path
+from warehouse import Warehouse, WarehouseError
 
 __all__ = ["REJECTS_PARTITION", "load_files"]
 
 _BATCH = 2_000
 # The one home of every reject of load-files (month, direction): fixed, so a reject's identity is its content.
-REJECTS_PARTITION = (date(1970, 1, 1), "recibidos")
+REJECTS_PARTITION = (date(1970, 1, 1), Direction.RECEIVED)
 _MB = 1 << 20
 # Each family's header table and the date that files a document under a month.
 _HEADERS = ((COMPROBANTES.name, "fecha"), (RETENCIONES.name, "fecha_exp"))
@@ -62,15 +65,15 @@ class _Input:
 
 @dataclass
 class _Tally:
-    """Rows stored per (dataset, month, direction), refused documents with why, inputs not read at all."""
+    """Rows stored per (dataset, partition), refused documents with why, inputs not read at all."""
 
-    rows: dict[tuple[str, date, str], int] = field(default_factory=dict)
+    rows: dict[tuple[str, Partition], int] = field(default_factory=dict)
     rejects: list[tuple[str, str]] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
 
-    def add(self, dataset: str, month: date, direction: str, rows: int) -> None:
+    def add(self, dataset: str, partition: Partition, rows: int) -> None:
         if rows:
-            key = (dataset, month, direction)
+            key = (dataset, partition)
             self.rows[key] = self.rows.get(key, 0) + rows
 
 
@@ -125,32 +128,6 @@ def _zip_holds_metadata(path: Path) -> bool:
     return False
 
 
-def _partitions(rfc: str, frame: pl.DataFrame, date_column: str) -> pl.DataFrame:
-    """uuid -> (month, direction) for the documents of `frame` that `rfc` issued or received."""
-    months = frame.select("uuid", pl.col(date_column).dt.truncate("1mo").cast(pl.Date).alias("month"))
-    issued = months.filter(frame["rfc_emisor"] == rfc).with_columns(direction=pl.lit("emitidos"))
-    received = months.filter(frame["rfc_receptor"] == rfc).with_columns(direction=pl.lit("recibidos"))
-    return pl.concat([issued, received]).unique()
-
-
-def _split(
-    frames: dict[str, pl.DataFrame], where: pl.DataFrame, keep: set[str]
-) -> dict[tuple[date, str], dict[str, pl.DataFrame]]:
-    """Each frame's rows sent to the partitions of their UUID; tables in `keep` are left to the caller."""
-    split: dict[tuple[date, str], dict[str, pl.DataFrame]] = {}
-    keys: list[tuple[date, str]] = [
-        (m, d) for m, d in where.select("month", "direction").unique().iter_rows()
-    ]
-    for name, frame in frames.items():
-        if name in keep:
-            continue
-        placed = frame.join(where, on="uuid", how="inner")
-        for month, direction in keys:
-            rows = placed.filter((pl.col("month") == month) & (pl.col("direction") == direction))
-            split.setdefault((month, direction), {})[name] = rows.select(frame.columns)
-    return split
-
-
 def _ours(rfc: str) -> pl.Expr:
     """A header row of a document `rfc` issued or received (judged by the row itself, never by UUID alone)."""
     return ((pl.col("rfc_emisor") == rfc) | (pl.col("rfc_receptor") == rfc)).fill_null(False)
@@ -189,20 +166,14 @@ class _Loader:
 
     def __init__(self, wh: Warehouse, rfc: str, tally: _Tally, processes: int) -> None:
         self.wh, self.rfc, self.tally, self.processes = wh, rfc, tally, processes
+        self.rejects = Partition(rfc, *REJECTS_PARTITION)
 
     def _load(
-        self,
-        dataset: str,
-        partition: tuple[date, str],
-        frames: dict[str, pl.DataFrame],
-        origin: tuple[str, str],
+        self, dataset: str, partition: Partition, frames: dict[str, pl.DataFrame], origin: tuple[str, str]
     ) -> None:
-        month, direction = partition
-        with self.wh.load(self.rfc, month, direction, dataset, merge=True) as load:
-            load.append(frames, *origin)
-        assert load.report is not None
-        if partition != REJECTS_PARTITION:  # refused documents are counted with their reasons instead
-            self.tally.add(dataset, month, direction, load.report.total_rows - load.report.rejects)
+        report = merge_frames(self.wh, partition, dataset, frames, origin)
+        if partition != self.rejects:  # refused documents are counted with their reasons instead
+            self.tally.add(dataset, partition, report.total_rows - report.rejects)
 
     def _foreign(self, row: Mapping[str, object]) -> str:
         return (
@@ -237,28 +208,28 @@ class _Loader:
                 refused.append(_refused(header.filter(ours & ~dated), mine, _undated))
                 frames[name] = header.filter(ours & dated)
             where = pl.concat(
-                [_partitions(self.rfc, frames[name], column) for name, column in _HEADERS if name in frames]
+                [route(frames[name], {self.rfc}, column) for name, column in _HEADERS if name in frames]
             )
             rejects = pl.concat([frames[DOCUMENTOS_RECHAZADOS.name], *refused])
             origin = package or _batch_origin(mine)
-            for partition, parts in _split(frames, where, {DOCUMENTOS_RECHAZADOS.name}).items():
+            for partition, parts in split_by_partition(frames, where, {DOCUMENTOS_RECHAZADOS.name}).items():
                 self._load("cfdi", partition, parts, origin)
             if rejects.height:
-                self._load("cfdi", REJECTS_PARTITION, {DOCUMENTOS_RECHAZADOS.name: rejects}, origin)
+                self._load("cfdi", self.rejects, {DOCUMENTOS_RECHAZADOS.name: rejects}, origin)
                 self.tally.rejects += [(r["source"], r["motivo"]) for r in rejects.iter_rows(named=True)]
             progress.advance(progress.task_ids[0], batch.documents)
 
     def metadata(self, result: MetadataResult, origin: tuple[str, str]) -> None:
         frame = result.frame
-        where = _partitions(self.rfc, frame, "fecha_emision")
-        for partition, parts in _split({METADATA.name: frame}, where, set()).items():
+        where = route(frame, {self.rfc}, "fecha_emision")
+        for partition, parts in split_by_partition({METADATA.name: frame}, where).items():
             self._load("metadata", partition, parts, origin)
         foreign = frame.join(where, on="uuid", how="anti").height
         if foreign:
             reason = f"{foreign} metadata record(s) neither issued nor received by {self.rfc}, not loaded"
             self.tally.rejects.append((origin[0], reason))
         if result.rejects.height:
-            self._load("metadata", REJECTS_PARTITION, {METADATA_RECHAZOS.name: result.rejects}, origin)
+            self._load("metadata", self.rejects, {METADATA_RECHAZOS.name: result.rejects}, origin)
             self.tally.rejects += [
                 (f"{r['source']} line {r['numero_linea']}", r["motivo"])
                 for r in result.rejects.iter_rows(named=True)
@@ -297,8 +268,10 @@ def _summary(console: Console, tally: _Tally, published: Path) -> None:
     table = RichTable(title="Rows loaded (merged into the warehouse)")
     for heading in ("dataset", "month", "direction", "rows"):
         table.add_column(heading, justify="right" if heading == "rows" else "left")
-    for (dataset, month, direction), rows in sorted(tally.rows.items()):
-        table.add_row(dataset, f"{month:%Y-%m}", direction, f"{rows:,}")
+    for (dataset, partition), rows in sorted(
+        tally.rows.items(), key=lambda i: (i[0][0], i[0][1].month, i[0][1].side)
+    ):
+        table.add_row(dataset, f"{partition.month:%Y-%m}", partition.side.value, f"{rows:,}")
     console.print(table)
     if tally.rejects:
         console.print(
@@ -341,10 +314,9 @@ def load_files(paths: tuple[Path, ...], rfc: str, warehouse_path: Path | None, p
     in the warehouse are replaced, the others kept. Unreadable documents are kept with their reason.
     """
     console = Console(stderr=True)
-    rfc = rfc.strip().upper()
     try:
-        check_rfc(rfc)
-    except WarehouseError as error:
+        rfc = check_rfc(rfc)
+    except PartitionError as error:
         raise click.BadParameter(str(error), param_hint="--rfc") from None
     items, ignored = _inputs(paths)
     for path in ignored:
@@ -353,9 +325,12 @@ def load_files(paths: tuple[Path, ...], rfc: str, warehouse_path: Path | None, p
         raise click.UsageError(
             "nothing to load: give XML files, zips, metadata .txt files or folders holding them"
         )
+    settings = read_settings()
+    if warehouse_path is not None:
+        settings = replace(settings, warehouse=warehouse_path)
     tally = _Tally()
     try:
-        with Warehouse.open(warehouse_path or default_path()) as wh:
+        with Warehouse.open(settings.warehouse) as wh:
             columns = (
                 TextColumn("{task.description}"),
                 BarColumn(),
@@ -367,7 +342,7 @@ def load_files(paths: tuple[Path, ...], rfc: str, warehouse_path: Path | None, p
                 task = progress.add_task("documents", total=total)
                 _read(_Loader(wh, rfc, tally, processes), items, progress)
                 progress.update(task, completed=total)
-            published = wh.publish()
+        published = publish(settings)
     except WarehouseError as error:
         raise click.ClickException(str(error)) from None
     _summary(console, tally, published)

@@ -43,10 +43,11 @@ def query(sql: str, output: str, warehouse_path: Path | None, limit: int) -> Non
     """
     import polars as pl
 
-    from warehouse import Warehouse, WarehouseError, default_path, published_path
+    from cli._settings import read_settings
+    from warehouse import Warehouse, WarehouseError, published_path
 
     if warehouse_path is None:
-        warehouse_path = default_path()
+        warehouse_path = read_settings().warehouse
         if published_path(warehouse_path).exists():
             warehouse_path = published_path(warehouse_path)
     try:

@@ -36,12 +36,15 @@ def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> No
     an interrupted backfill resumes where it stopped without asking SAT twice. Configuration comes from
     the environment (CFDI_ETL_SAT_BASE_URL, CFDI_ETL_POLL_WAIT_SECONDS, CFDI_ETL_SERVICES, ...).
     """
+    from dataclasses import replace
+
     import dagster as dg
     from rich.progress import Progress
 
     from assets._instance import local_instance
     from assets._resources import SyncResource
     from assets.runner import PartitionRunError, months_between, run_partitions, waits_for_sat
+    from cli._settings import read_settings
     from etl.sat import mexico_now
 
     today = mexico_now().date()
@@ -51,9 +54,8 @@ def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> No
     if start > end:
         raise click.BadParameter(f"--from {start:%Y-%m} is after --to {end:%Y-%m}")
     months = months_between(start, end)
-    resource = SyncResource.from_env()
-    if allow_repeat:
-        resource = SyncResource(**{**resource.model_dump(), "allow_repeat": True})
+    settings = read_settings()
+    resource = SyncResource.from_settings(replace(settings, allow_repeat=True) if allow_repeat else settings)
     waiting: list[date] = []
 
     def done(month: date, result: dg.ExecuteInProcessResult) -> None:

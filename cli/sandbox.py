@@ -53,9 +53,10 @@ def serve(  # noqa: PLR0917 -- click passes each option as an argument
     documents_per_package: int,
 ) -> None:
     """Serve SAT's four operations for CFDI and Retenciones until Ctrl-C; print the URL and a test FIEL."""
-    from sandbox import SandboxConfig, SandboxServer, sandbox_home
+    from cli._settings import read_settings
+    from sandbox import SandboxConfig, SandboxServer
 
-    home = data_dir or sandbox_home()
+    home = data_dir or read_settings().sandbox_home
     chosen = tuple(r.strip().upper() for r in rfcs) or ("EKU9003173C9",)
     config = SandboxConfig(
         data_dir=home,
@@ -124,11 +125,12 @@ def _announce(base_url: str, home: Path, rfc: str) -> None:
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Sandbox state (its test CA).")
 def fiel(rfc: str, out_dir: Path, data_dir: Path | None) -> None:
     """Issue a test FIEL for RFC from the sandbox's test CA (password: $CFDI_ETL_FIEL_PASSWORD or prompt)."""
-    from sandbox import generate_test_fiel, sandbox_home
+    from cli._settings import read_settings
+    from sandbox import generate_test_fiel
 
     password = os.environ.get(_PASSWORD_VARIABLE) or click.prompt(
         "Password for the new key", hide_input=True, confirmation_prompt=True
     )
-    paths = generate_test_fiel(rfc, out_dir, password, data_dir=data_dir or sandbox_home())
+    paths = generate_test_fiel(rfc, out_dir, password, data_dir=data_dir or read_settings().sandbox_home)
     click.echo(f"certificate: {paths.certificate}")
     click.echo(f"key:         {paths.private_key}")

@@ -4,7 +4,16 @@ Imports nothing of the project.
 """
 
 from schemas._contract import Column, ContractError, Kind, Table
-from schemas._partition import DIRECTIONS, LINEAGE_COLUMNS, PARTITION_COLUMNS
+from schemas._partition import (
+    DIRECTIONS,
+    LINEAGE_COLUMNS,
+    PARTITION_COLUMNS,
+    Direction,
+    Partition,
+    PartitionError,
+    check_rfc,
+    month_of_issue,
+)
 from schemas.cfdi import CFDI_TABLES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.raw import COMPLEMENTOS_RAW
@@ -25,6 +34,11 @@ __all__ = [
     "RETENCIONES_TABLES",
     "Column",
     "ContractError",
+    "Direction",
     "Kind",
+    "Partition",
+    "PartitionError",
     "Table",
+    "check_rfc",
+    "month_of_issue",
 ]

@@ -1,14 +1,125 @@
-"""Columns the warehouse adds to every partitioned table: where a row belongs and where it came from."""
+"""Where a row belongs: the partition value (RFC, month, side) with the one RFC rule, and the columns the
+warehouse adds to every partitioned table.
+
+`Partition` travels from the Dagster key through the pipeline to the warehouse; it lives here, in the lowest
+layer, so every layer can take it instead of a loose `(rfc, month)` pair.
+"""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+import polars as pl
 
 from schemas._contract import Column
 from schemas._kinds import DATE, TEXT, TIMESTAMP
 
-__all__ = ["DIRECTIONS", "LINEAGE_COLUMNS", "PARTITION_COLUMNS"]
+__all__ = [
+    "DIRECTIONS",
+    "LINEAGE_COLUMNS",
+    "PARTITION_COLUMNS",
+    "Direction",
+    "Partition",
+    "PartitionError",
+    "check_rfc",
+    "month_of_issue",
+]
 
-# SAT's own words for the two sides of a document, as the users know them.
-DIRECTIONS = ("emitidos", "recibidos")
+# An RFC as SAT writes it: 3 (company) or 4 (person) letters, a date YYMMDD and a 3-character homoclave.
+_RFC = re.compile(r"[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}")
+
+
+class Direction(StrEnum):
+    """The two sides of a document for a taxpayer, in SAT's own words: issued by it or received by it."""
+
+    ISSUED = "emitidos"
+    RECEIVED = "recibidos"
+
+    @classmethod
+    def of(cls, value: object) -> Direction:
+        """The direction SAT's word names, or a `PartitionError` listing the two."""
+        if value not in DIRECTIONS:
+            raise PartitionError(f"direction must be one of {', '.join(DIRECTIONS)}; got {value!r}")
+        return cls(value)
+
+
+DIRECTIONS = tuple(d.value for d in Direction)
+
+
+class PartitionError(ValueError):
+    """An RFC, month or direction that cannot name a partition; the message says what a right one is."""
+
+
+def _not_an_rfc(value: object, what: str) -> PartitionError:
+    return PartitionError(
+        f"{what} {value!r} is not an RFC: an RFC is 3 (company) or 4 (person) upper-case letters (Ñ and & "
+        "included), a date YYMMDD and a 3-character homoclave, e.g. EKU9003173C9."
+    )
+
+
+def check_rfc(value: str, what: str = "The RFC") -> str:
+    """The RFC a person typed, stripped and in upper case, or a `PartitionError` naming `what` was wrong."""
+    rfc = value.strip().upper() if isinstance(value, str) else value
+    if not isinstance(rfc, str) or not _RFC.fullmatch(rfc):
+        raise _not_an_rfc(value, what)
+    return rfc
+
+
+def month_of_issue(column: str) -> pl.Expr:
+    """The month a document belongs to: the first day of the month of its date of issue (`column`)."""
+    return pl.col(column).dt.truncate("1mo").cast(pl.Date)
+
+
+@dataclass(frozen=True, slots=True)
+class Partition:
+    """One RFC's month (`direction` None: both sides, as the pipeline and Dagster see it), or one side of
+    it (as the warehouse stores it).
+
+    Built from canonical values only (an upper-case RFC, the first day of a month); `Partition.of` accepts
+    what a person types. Bad values raise `PartitionError`.
+    """
+
+    rfc: str
+    month: date
+    direction: Direction | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.rfc, str) or not _RFC.fullmatch(self.rfc):
+            raise _not_an_rfc(self.rfc, "The RFC")
+        if isinstance(self.month, datetime) or not isinstance(self.month, date) or self.month.day != 1:
+            raise PartitionError(
+                f"month must be the first day of a month as a date, e.g. date(2024, 1, 1); got {self.month!r}"
+            )
+        if self.direction is not None:  # SAT's word given untyped becomes the enum
+            object.__setattr__(self, "direction", Direction.of(self.direction))
+
+    @classmethod
+    def of(cls, rfc: str, month: date, direction: Direction | str | None = None) -> Partition:
+        """From what a person gives: any case and spacing of the RFC, any day of the month."""
+        day = month.date() if isinstance(month, datetime) else month
+        return cls(check_rfc(rfc), day.replace(day=1), None if direction is None else Direction.of(direction))
+
+    @property
+    def side(self) -> Direction:
+        """The direction of a one-sided partition (a warehouse partition needs one)."""
+        if self.direction is None:
+            raise PartitionError(f"{self} names both sides; say emitidos or recibidos")
+        return self.direction
+
+    def with_side(self, direction: Direction) -> Partition:
+        return Partition(self.rfc, self.month, direction)
+
+    def whole_month(self) -> Partition:
+        """Both sides of this partition's month."""
+        return Partition(self.rfc, self.month)
+
+    def __str__(self) -> str:
+        side = "" if self.direction is None else f" {self.direction.value}"
+        return f"{self.rfc} {self.month:%Y-%m}{side}"
+
 
 PARTITION_COLUMNS = (
     Column("rfc", TEXT, "RFC of the loaded taxpayer this row belongs to", nullable=False),

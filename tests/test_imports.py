@@ -24,6 +24,7 @@ _FORBIDDEN: dict[str, frozenset[str]] = {
     "warehouse": _PROJECT - {"schemas", "warehouse"},
     "schemas": _PROJECT - {"schemas"},
     "sandbox": frozenset({"etl", "warehouse", "assets", "cli", "pipeline"}),
+    "pipeline": frozenset({"dagster", "assets", "cli", "sandbox"}),
     "assets": frozenset({"cli"}),
 }
 

@@ -12,7 +12,7 @@ wh.publish()
 
 from warehouse._catalog import HISTORY, LOADS, Catalog, Dataset, StatusFeed, View
 from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseError
-from warehouse._load import Load, LoadReport, Partition, check_rfc
+from warehouse._load import Load, LoadReport
 from warehouse._migrate import SCHEMA_VERSION
 from warehouse._warehouse import Warehouse, default_path, published_path
 
@@ -26,12 +26,10 @@ __all__ = [
     "Load",
     "LoadError",
     "LoadReport",
-    "Partition",
     "StatusFeed",
     "View",
     "Warehouse",
     "WarehouseError",
-    "check_rfc",
     "default_path",
     "published_path",
 ]

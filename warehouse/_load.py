@@ -16,52 +16,25 @@ everything back. A batch already on disk as Parquet is read by DuckDB straight i
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from schemas import DIRECTIONS, ContractError, Table
+from schemas import ContractError, Partition, Table
 from warehouse._catalog import HISTORY, LOADS, Dataset
 from warehouse._ddl import column_list, first_row, ident, literal
 from warehouse._errors import LoadError
 
-__all__ = ["Load", "LoadReport", "Partition", "check_rfc"]
+__all__ = ["Load", "LoadReport"]
 
-_RFC = re.compile(r"[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}")
 # The column that identifies a document in every table that holds documents.
 _DOCUMENT = "uuid"
-
-
-def check_rfc(rfc: str) -> None:
-    """Raise LoadError unless `rfc` is written as SAT writes an RFC."""
-    if not isinstance(rfc, str) or not _RFC.fullmatch(rfc):
-        raise LoadError(f"{rfc!r} is not an RFC: 12 or 13 upper-case letters and digits, e.g. EKU9003173C9")
-
-
-@dataclass(frozen=True, slots=True)
-class Partition:
-    rfc: str
-    month: date
-    direction: str
-
-    def __post_init__(self) -> None:
-        check_rfc(self.rfc)
-        if isinstance(self.month, datetime) or not isinstance(self.month, date) or self.month.day != 1:
-            raise LoadError(
-                f"month must be the first day of a month as a date, e.g. date(2024, 1, 1); got {self.month!r}"
-            )
-        if self.direction not in DIRECTIONS:
-            raise LoadError(f"direction must be one of {', '.join(DIRECTIONS)}; got {self.direction!r}")
-
-    def __str__(self) -> str:
-        return f"{self.rfc} {self.month:%Y-%m} {self.direction}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +140,7 @@ class Load:
 
     def _partition(self) -> list[object]:
         p = self.partition
-        return [p.rfc, p.month, p.direction]
+        return [p.rfc, p.month, p.side.value]
 
     def _dataset_rows(self, table: Table) -> str:
         """For a table other datasets share: only rows this dataset's loads of the partition wrote."""
@@ -178,7 +151,7 @@ class Load:
         return (
             f" AND load_id IN (SELECT load_id FROM {ident(LOADS.name)} WHERE dataset = "  # noqa: S608
             f"{literal(self.dataset.name)} AND rfc = {literal(p.rfc)} AND month = {month}::DATE "
-            f"AND direction = {literal(p.direction)})"
+            f"AND direction = {literal(p.side.value)})"
         )
 
     def _delete(self, table: Table, condition: str, params: list[object] | None = None) -> int:
@@ -526,7 +499,7 @@ class Load:
             f"WITH m AS ({seen}), known AS (SELECT h.uuid, bool_or(h.estatus = 'cancelado') "
             f"AS cancelado FROM {history} h SEMI JOIN m ON h.uuid = m.uuid GROUP BY h.uuid) "
             f"{new} WHERE k.uuid IS NULL OR (m.estatus = 'cancelado' AND NOT k.cancelado)",
-            [*self._partition(), loaded_at, self.load_id, self.partition.rfc, self.partition.direction],
+            [*self._partition(), loaded_at, self.load_id, self.partition.rfc, self.partition.side.value],
         )
 
     def commit(self) -> LoadReport:
@@ -592,7 +565,7 @@ class Load:
             "dataset": self.dataset.name,
             "rfc": p.rfc,
             "month": p.month,
-            "direction": p.direction,
+            "direction": p.side.value,
             "status": status,
             "mode": "merge" if self.merge else "replace",
             "started_at": self._started_at,

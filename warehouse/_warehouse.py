@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -12,11 +11,12 @@ from types import TracebackType
 import duckdb
 import polars as pl
 
+from schemas import Direction, Partition, PartitionError
 from warehouse._catalog import HISTORY, LOADS, Catalog
 from warehouse._ddl import first_row, ident
 from warehouse._errors import LoadError, WarehouseError
 from warehouse._export import export
-from warehouse._load import Load, Partition
+from warehouse._load import Load
 from warehouse._migrate import check_compatible, migrate
 from warehouse._publish import publish
 from warehouse._views import create_views
@@ -35,9 +35,9 @@ _VOLATILE = frozenset({"load_id", "loaded_at"})
 _FIRST_SEEN = frozenset({"visto_desde", "load_id", "rfc", "direction"})
 
 
-def default_path() -> Path:
-    """`$CFDI_ETL_HOME/warehouse/cfdi.duckdb`, with `CFDI_ETL_HOME` defaulting to `./var`."""
-    return Path(os.environ.get("CFDI_ETL_HOME", "var")) / "warehouse" / "cfdi.duckdb"
+def default_path(home: Path) -> Path:
+    """Where the warehouse file lives under a runtime home (`CFDI_ETL_HOME`): `home/warehouse/cfdi.duckdb`."""
+    return home / "warehouse" / "cfdi.duckdb"
 
 
 def published_path(path: Path) -> Path:
@@ -71,15 +71,13 @@ class Warehouse:
         self._loading = False
 
     @classmethod
-    def open(
-        cls, path: str | Path | None = None, *, catalog: Catalog | None = None, read_only: bool = False
-    ) -> Warehouse:
+    def open(cls, path: str | Path, *, catalog: Catalog | None = None, read_only: bool = False) -> Warehouse:
         """Create or migrate the file (or, read-only, check it matches); refuse a newer or foreign file."""
         if catalog is None:
             from warehouse._datasets import default_catalog
 
             catalog = default_catalog()
-        path = Path(path) if path is not None else default_path()
+        path = Path(path)
         if read_only and not path.exists():
             raise WarehouseError(f"no warehouse at {path}: load something first, or pass --warehouse")
         if not read_only:
@@ -119,7 +117,7 @@ class Warehouse:
 
     @contextmanager
     def load(
-        self, rfc: str, month: date, direction: str, dataset: str, *, merge: bool = False
+        self, rfc: str, month: date, direction: Direction | str, dataset: str, *, merge: bool = False
     ) -> Iterator[Load]:
         """Replace the dataset's tables for one partition with what is appended inside the block.
 
@@ -141,7 +139,12 @@ class Warehouse:
         except KeyError as error:
             raise LoadError(error.args[0]) from None
         shared = frozenset(t for t in chosen.table_names if self.catalog.is_shared(t))
-        load = Load(self._con, chosen, Partition(rfc, month, direction), shared, merge)
+        try:
+            partition = Partition(rfc, month, Direction.of(direction))
+        except PartitionError as error:
+            # The one rule of `schemas`, refused as everything the warehouse refuses is.
+            raise LoadError(str(error)) from None
+        load = Load(self._con, chosen, partition, shared, merge)
         self._loading = True
         try:
             try:

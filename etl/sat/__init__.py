@@ -47,7 +47,6 @@ from etl.sat._params import (
     QueryParameters,
     RequestType,
     Service,
-    check_rfc,
     mexico_now,
 )
 from etl.sat._responses import DownloadResult, QueryResult, Token, VerifyResult
@@ -89,6 +88,5 @@ __all__ = [
     "UnparseableResponseError",
     "VerifyResult",
     "check_certificate",
-    "check_rfc",
     "mexico_now",
 ]

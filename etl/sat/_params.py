@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 
 from etl.sat._errors import QueryParametersError
+from schemas import Direction, PartitionError, check_rfc
 
 __all__ = [
     "CFDI_COMPLEMENTS",
@@ -19,13 +19,11 @@ __all__ = [
     "QueryParameters",
     "RequestType",
     "Service",
-    "check_rfc",
     "mexico_now",
 ]
 
 # Mexico City has kept UTC-6 all year since SAT's 2022 change; SAT's dates are that wall-clock time.
 _MEXICO = timezone(timedelta(hours=-6), "America/Mexico_City")
-_RFC = re.compile(r"[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}")
 _MAX_COUNTERPARTS_ISSUED = 5
 _OLDEST_YEARS = 6
 
@@ -35,13 +33,6 @@ class Service(StrEnum):
 
     CFDI = "cfdi"
     RETENCIONES = "retenciones"
-
-
-class Direction(StrEnum):
-    """Documents the FIEL's RFC issued or received (SAT's own words)."""
-
-    ISSUED = "emitidos"
-    RECEIVED = "recibidos"
 
 
 class RequestType(StrEnum):
@@ -98,15 +89,12 @@ def mexico_now() -> datetime:
     return datetime.now(_MEXICO).replace(tzinfo=None)
 
 
-def check_rfc(value: str, what: str) -> str:
-    """The RFC in upper case, or a `QueryParametersError` naming `what` was wrong."""
-    rfc = value.strip().upper()
-    if not _RFC.fullmatch(rfc):
-        raise QueryParametersError(
-            f"{what} {value!r} is not an RFC: an RFC is 3 (company) or 4 (person) letters (Ñ and & "
-            "included), a date YYMMDD and a 3-character homoclave, e.g. EKU9003173C9."
-        )
-    return rfc
+def _rfc(value: str, what: str) -> str:
+    """The RFC rule of `schemas`, its refusal told as a query parameter's."""
+    try:
+        return check_rfc(value, what)
+    except PartitionError as error:
+        raise QueryParametersError(str(error)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +221,7 @@ class QueryParameters:
         self._check_status()
         self._check_counterparts()
         if self.third_party_rfc is not None:
-            self._set("third_party_rfc", check_rfc(self.third_party_rfc, "The third-party RFC"))
+            self._set("third_party_rfc", _rfc(self.third_party_rfc, "The third-party RFC"))
         self._check_complement()
 
     def _check_period(self) -> None:
@@ -289,7 +277,7 @@ class QueryParameters:
                 "most one issuer. Split them over several requests."
             )
         what = "The receiver RFC" if self.direction is Direction.ISSUED else "The issuer RFC"
-        self._set("counterparts", tuple(check_rfc(rfc, what) for rfc in self.counterparts))
+        self._set("counterparts", tuple(_rfc(rfc, what) for rfc in self.counterparts))
 
     def _check_complement(self) -> None:
         if self.complement is None:

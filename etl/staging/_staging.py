@@ -15,11 +15,12 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.acquire import DownloadedPackage, month_bounds
+from etl.acquire import DownloadedPackage
 from etl.parse.documents import iter_parsed_batches
 from etl.parse.metadata import parse_metadata_package
 from etl.parse.packages import EntryKind, iter_entries
 from etl.sat import RequestType
+from schemas import Partition, month_of_issue
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 
 __all__ = ["Stage", "StagedPackage", "StagingError", "stage_partition", "stage_root"]
@@ -83,14 +84,14 @@ class Stage:
         return cls(root, [StagedPackage(**row) for row in rows])
 
 
-def stage_root(staging: Path, rfc: str, month: date) -> Path:
-    return staging / rfc / f"{month:%Y-%m}"
+def stage_root(staging: Path, partition: Partition) -> Path:
+    """Where a partition (both sides of one RFC's month) is staged."""
+    return staging / partition.rfc / f"{partition.month:%Y-%m}"
 
 
 def stage_partition(
     staging: Path,
-    rfc: str,
-    month: date,
+    partition: Partition,
     packages: list[DownloadedPackage],
     *,
     processes: int = 1,
@@ -98,7 +99,7 @@ def stage_partition(
     log: Callable[[str], None] = lambda _: None,
 ) -> Stage:
     """Parse every package of a partition into a fresh stage, then swap it in."""
-    root = stage_root(staging, rfc, month)
+    root = stage_root(staging, partition)
     building = root.with_name(root.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
@@ -110,7 +111,7 @@ def stage_partition(
             shutil.rmtree(building, ignore_errors=True)
             raise StagingError(
                 f"package {package.package_id} ({package.entry.spec.describe()}) could not be read: "
-                f"{type(error).__name__}: {error}. Nothing of {rfc} {month:%Y-%m} was loaded, the warehouse "
+                f"{type(error).__name__}: {error}. Nothing of {partition} was loaded, the warehouse "
                 f"is unchanged, and the package stays in the store ({package.stored.path})."
             ) from error
     (building / _MANIFEST).write_text(json.dumps([asdict(s) for s in staged]), encoding="utf-8")
@@ -165,9 +166,7 @@ def _stage_package(
 
 def _within(frame: pl.DataFrame, month: date) -> pl.DataFrame:
     """The rows issued in the partition's month: a metadata re-read reaches a few seconds past its end."""
-    start, following = month_bounds(month)
-    issued = pl.col("fecha_emision")
-    return frame.filter(issued.is_null() | ((issued >= start) & (issued < following)))
+    return frame.filter(pl.col("fecha_emision").is_null() | (month_of_issue("fecha_emision") == month))
 
 
 def _write(folder: Path, prefix: str, frames: dict[str, pl.DataFrame]) -> dict[str, str]:

@@ -7,6 +7,7 @@ import dagster as dg
 from assets import PIPELINE
 from assets._checks import CHECKS
 from assets._partitions import partition_key
+from schemas import Partition
 from tests.assets.conftest import RFC, Pipeline
 from warehouse import Warehouse
 
@@ -16,7 +17,7 @@ MONTH = date(2026, 8, 1)
 def _run(pipeline: Pipeline, month: date = MONTH) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         PIPELINE,
-        partition_key=str(partition_key(RFC, month)),
+        partition_key=str(partition_key(Partition(RFC, month))),
         instance=pipeline.instance,
         resources={"sync": pipeline.resource},
     )
@@ -50,7 +51,7 @@ def test_a_rerun_sends_nothing_to_sat_and_leaves_every_table_identical(pipeline:
 def test_the_checks_pass_on_a_clean_partition_and_say_what_they_counted(pipeline: Pipeline) -> None:
     result = dg.materialize(
         [*PIPELINE, *CHECKS],
-        partition_key=str(partition_key(RFC, MONTH)),
+        partition_key=str(partition_key(Partition(RFC, MONTH))),
         instance=pipeline.instance,
         resources={"sync": pipeline.resource},
     )

@@ -9,6 +9,7 @@ from assets._assets import REFRESH_METADATA_TAG
 from assets._partitions import partition_key
 from etl.acquire import Ledger
 from etl.sat import RequestType
+from schemas import Partition
 from tests.assets.conftest import RFC, Pipeline
 from warehouse import Warehouse
 
@@ -18,7 +19,7 @@ MONTH = date(2026, 8, 1)
 def _run(pipeline: Pipeline, tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         PIPELINE,
-        partition_key=str(partition_key(RFC, MONTH)),
+        partition_key=str(partition_key(Partition(RFC, MONTH))),
         instance=pipeline.instance,
         resources={"sync": pipeline.resource},
         tags=tags,

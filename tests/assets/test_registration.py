@@ -8,8 +8,8 @@ import pytest
 
 from assets._partitions import RFCS
 from assets.registration import register_rfc, registered
-from etl.sat import QueryParametersError
 from sandbox import generate_test_fiel
+from schemas import PartitionError
 from tests.paths import SHARED_FIXTURES
 from tests.sandbox_plugin import SandboxFiel
 
@@ -43,7 +43,7 @@ def test_an_rfc_is_registered_with_its_fiel_location_and_partition_but_never_its
 def test_a_malformed_rfc_is_refused_before_anything_is_recorded(
     homes: Path, sandbox_fiel: SandboxFiel
 ) -> None:
-    with pytest.raises(QueryParametersError, match="is not an RFC"):
+    with pytest.raises(PartitionError, match="is not an RFC"):
         register_rfc("NOT-AN-RFC", sandbox_fiel.certificate, sandbox_fiel.private_key)
     assert not (homes / "var").exists()
 

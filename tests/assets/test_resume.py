@@ -24,6 +24,7 @@ from cli.run import EXIT_WAITING_FOR_SAT
 from etl.acquire import Ledger, RequestState
 from etl.registry import FielLocation, RfcRegistry
 from sandbox import Fault, Operation, SandboxServer
+from schemas import Partition
 from tests.assets.conftest import PASSWORD_VARIABLE, RFC, Pipeline
 from tests.sandbox_plugin import SandboxFiel
 from warehouse import Warehouse
@@ -116,7 +117,7 @@ def _not_waiting(pipeline: Pipeline) -> SyncResource:
 @pytest.mark.parametrize("pipeline", [{"accepted_seconds": 2.0, "in_progress_seconds": 2.0}], indirect=True)
 def test_when_sat_is_slow_the_run_stops_at_polling_and_the_sensor_starts_the_rest(pipeline: Pipeline) -> None:
     quick = _not_waiting(pipeline)
-    key = str(partition_key(RFC, MONTH))
+    key = str(partition_key(Partition(RFC, MONTH)))
     first = dg.materialize(PIPELINE, partition_key=key, instance=pipeline.instance, resources={"sync": quick})
     assert first.success
     assert not first.asset_materializations_for_node("sat_packages_ready")

@@ -9,6 +9,7 @@ from assets import PIPELINE
 from assets._partitions import partition_key
 from etl.acquire import Ledger, RequestState
 from sandbox import Operation
+from schemas import Partition
 from tests.assets.conftest import RFC, Pipeline
 
 MONTH = date(2026, 8, 1)
@@ -17,7 +18,7 @@ MONTH = date(2026, 8, 1)
 def _run(pipeline: Pipeline) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         PIPELINE,
-        partition_key=str(partition_key(RFC, MONTH)),
+        partition_key=str(partition_key(Partition(RFC, MONTH))),
         instance=pipeline.instance,
         resources={"sync": pipeline.resource},
         raise_on_error=False,

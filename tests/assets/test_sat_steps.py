@@ -9,6 +9,7 @@ from assets._assets import sat_packages, sat_packages_ready, sat_requests
 from assets._partitions import partition_key
 from etl.acquire import Ledger, RequestState
 from sandbox import Fault, Operation
+from schemas import Partition
 from tests.assets.conftest import RFC, Pipeline
 from tests.assets.hourly_catalog import HourlyCatalog
 
@@ -19,7 +20,7 @@ SAT_STEPS = [sat_requests, sat_packages_ready, sat_packages]
 def _run(pipeline: Pipeline, month: date = MONTH) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         SAT_STEPS,
-        partition_key=str(partition_key(RFC, month)),
+        partition_key=str(partition_key(Partition(RFC, month))),
         instance=pipeline.instance,
         resources={"sync": pipeline.resource},
     )
@@ -94,7 +95,7 @@ def test_a_request_stuck_at_sat_beyond_the_configured_time_fails_the_run_and_sta
     )
     result = dg.materialize(
         SAT_STEPS,
-        partition_key=str(partition_key(RFC, MONTH)),
+        partition_key=str(partition_key(Partition(RFC, MONTH))),
         instance=pipeline.instance,
         resources={"sync": impatient},
         raise_on_error=False,

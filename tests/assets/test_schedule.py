@@ -8,7 +8,9 @@ import pytest
 from assets._assets import REFRESH_METADATA_TAG
 from assets._automation import daily_incremental
 from assets._partitions import add_rfc
+from assets._resources import SyncResource
 from etl.sat import mexico_now
+from pipeline import Settings
 
 
 def test_the_daily_schedule_asks_for_each_rfc_this_month_and_rereads_the_metadata_of_recent_ones(
@@ -18,7 +20,8 @@ def test_the_daily_schedule_asks_for_each_rfc_this_month_and_rereads_the_metadat
     with dg.instance_for_test() as instance:
         add_rfc(instance, "AAA010101AAA")
         add_rfc(instance, "bbb020202bb1")
-        with dg.build_schedule_context(instance=instance) as context:
+        sync = SyncResource.from_settings(Settings.from_env())
+        with dg.build_schedule_context(instance=instance, resources={"sync": sync}) as context:
             evaluation = daily_incremental(context)
             assert isinstance(evaluation, Iterator)
             requests = [r for r in evaluation if isinstance(r, dg.RunRequest)]

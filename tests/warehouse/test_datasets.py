@@ -12,18 +12,8 @@ from warehouse import LoadError, Warehouse, default_path
 from warehouse._datasets import DATASETS
 
 
-def test_the_default_warehouse_lives_under_cfdi_etl_home(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setenv("CFDI_ETL_HOME", str(tmp_path))
-    assert default_path() == tmp_path / "warehouse" / "cfdi.duckdb"
-
-
-def test_every_contract_table_is_created_and_takes_a_load_of_its_empty_frames(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setenv("CFDI_ETL_HOME", str(tmp_path))
-    with Warehouse.open() as wh:
+def test_every_contract_table_is_created_and_takes_a_load_of_its_empty_frames(tmp_path: Path) -> None:
+    with Warehouse.open(default_path(tmp_path)) as wh:
         tables = set(wh.query("SELECT table_name FROM duckdb_tables()")["table_name"])
         assert {t.name for t in CFDI_TABLES} | {METADATA.name, "loads", "estatus_historial"} <= tables
         for dataset in DATASETS:

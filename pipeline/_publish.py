@@ -1,0 +1,19 @@
+"""Step 6: the analyst views and the read-only published copy, refreshed after a load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline._log import Log, quiet
+from pipeline._settings import Settings
+from warehouse import Warehouse
+
+__all__ = ["publish"]
+
+
+def publish(settings: Settings, *, log: Log = quiet) -> Path:
+    """Publish the warehouse; returns the published copy's path."""
+    with Warehouse.open(settings.warehouse) as warehouse:
+        published = warehouse.publish()
+    log(f"published {published}")
+    return published
