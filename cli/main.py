@@ -8,6 +8,7 @@ from cli.demo import demo
 from cli.export import export
 from cli.load_files import load_files
 from cli.query import query
+from cli.requests import requests
 from cli.rfc import rfc
 from cli.run import run
 from cli.sandbox import sandbox
@@ -26,6 +27,7 @@ main.add_command(demo)
 main.add_command(export)
 main.add_command(load_files)
 main.add_command(query)
+main.add_command(requests)
 main.add_command(rfc)
 main.add_command(run)
 main.add_command(sandbox)
