@@ -33,6 +33,12 @@ def emit(rows: Sequence[dict[str, object]], output: str, *, empty: str) -> None:
         sys.stdout.write(frame.write_ndjson())
     else:
         with pl.Config(
-            tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=80, tbl_width_chars=250, tbl_hide_dataframe_shape=True
+            tbl_rows=-1,
+            tbl_cols=-1,
+            fmt_str_lengths=80,
+            tbl_width_chars=250,
+            tbl_hide_dataframe_shape=True,
+            tbl_hide_column_data_types=True,
+            tbl_hide_dtype_separator=True,
         ):
             click.echo(frame)
