@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from assets._overview import waiting_metadata
 from assets._partitions import PARTITIONS, split_key
 from assets._resources import SyncResource
 from etl.acquire import RequestState, plan_partition
@@ -79,6 +80,9 @@ def sat_packages_ready(
         report = steps.poll(leaves)
         problems = [str(p) for p in steps.problems]
     if report.pending:
+        context.log_event(
+            dg.AssetObservation(context.asset_key, context.partition_key, waiting_metadata(sync, rfc, month))
+        )
         context.log.info(
             f"SAT says {len(report.pending)} request(s) still in process after {sync.poll_wait_seconds:g} s; "
             "the `sat_pending_requests` sensor starts the rest of this partition when SAT is done"
@@ -102,6 +106,7 @@ def sat_packages_ready(
             "empty": len(report.empty),
             "documents_reported_by_sat": documents,
             "problems": "\n".join(problems) or "none",
+            **waiting_metadata(sync, rfc, month),
         }
     )
 

@@ -19,7 +19,18 @@ from etl.registry import FielLocation, RfcRegistry
 from etl.sat import FielError, check_certificate
 from warehouse import Warehouse, WarehouseError, partition_loads, published_path
 
-__all__ = ["FielStatus", "MonthStatus", "RfcStatus", "fiel_status", "overview", "readable_warehouse"]
+__all__ = [
+    "FielStatus",
+    "MonthStatus",
+    "RfcStatus",
+    "current_requests",
+    "fiel_status",
+    "overview",
+    "readable_warehouse",
+    "waiting_metadata",
+]
+
+_WAITING = (RequestState.SUBMITTED, RequestState.PLANNED)
 
 
 @dataclass(slots=True)
@@ -68,15 +79,38 @@ def readable_warehouse(sync: SyncResource) -> Path | None:
     return None
 
 
-def _current_requests(sync: SyncResource, rfc: str | None) -> list[LedgerEntry]:
+def current_requests(
+    sync: SyncResource, rfc: str | None = None, month: date | None = None
+) -> list[LedgerEntry]:
     """The requests that carry each partition's data now (superseded and split requests left out)."""
     if not sync.paths.ledger.exists():
         return []
-    partitions = sorted({(r.entry.spec.rfc, r.entry.spec.month) for r in list_requests(sync.paths.ledger)})
+    partitions = {(r.entry.spec.rfc, r.entry.spec.month) for r in list_requests(sync.paths.ledger)}
     with Ledger(sync.paths.ledger) as ledger:
         return [
-            leaf for r, m in partitions if rfc is None or r == rfc for leaf in ledger.partition_leaves(r, m)
+            leaf
+            for r, m in sorted(partitions)
+            if (rfc is None or r == rfc) and (month is None or m == month)
+            for leaf in ledger.partition_leaves(r, m)
         ]
+
+
+def waiting_metadata(sync: SyncResource, rfc: str, month: date) -> dict[str, dg.MetadataValue]:
+    """What waits at SAT for the partition and when the RFC's e.firma expires, as asset metadata."""
+    waiting = [e for e in current_requests(sync, rfc, month) if e.state in _WAITING]
+    since = min((e.submitted_at or e.created_at for e in waiting), default=None)
+    metadata: dict[str, dg.MetadataValue] = {
+        "waiting_at_sat": dg.MetadataValue.int(len(waiting)),
+        "waiting_since_utc": dg.MetadataValue.text(f"{since:%Y-%m-%d %H:%M}" if since else "nothing waits"),
+    }
+    try:
+        with RfcRegistry(sync.paths.ledger) as registry:
+            fiel = fiel_status(registry.get(rfc))
+    except LookupError:
+        return metadata
+    expires = f"{fiel.expires:%Y-%m-%d}" if fiel.expires else ""
+    metadata["efirma_expires"] = dg.MetadataValue.text(fiel.problem or expires)
+    return metadata
 
 
 def _checks(instance: dg.DagsterInstance, keys: list[str]) -> dict[str, tuple[int, list[str]]]:
@@ -121,11 +155,11 @@ def overview(
             status = month(row["rfc"], row["month"])
             status.rows, status.rejects = int(row["rows"]), int(row["rejects"])
             status.last_load, status.failed_loads = row["last_load"], int(row["failed_loads"])
-    for entry in _current_requests(sync, rfc):
+    for entry in current_requests(sync, rfc):
         status = month(entry.spec.rfc, entry.spec.month)
         if entry.state in (RequestState.FINISHED, RequestState.EMPTY):
             continue
-        if entry.state in (RequestState.SUBMITTED, RequestState.PLANNED):
+        if entry.state in _WAITING:
             status.waiting_at_sat += 1
             since = entry.submitted_at or entry.created_at
             status.waiting_since = min(since, status.waiting_since or since)

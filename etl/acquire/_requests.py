@@ -82,6 +82,11 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _records(db: sqlite3.Connection, where: str, parameters: list[object]) -> list[RequestRecord]:
+    if (
+        db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'requests'").fetchone()
+        is None
+    ):
+        return []  # only RFCs registered so far: the registry shares the file
     columns = [r[1] for r in db.execute("PRAGMA table_info(requests)").fetchall()]
     rows = db.execute(
         f"SELECT rowid, * FROM requests {where} ORDER BY rfc, month, service, direction, request_type, "  # noqa: S608
