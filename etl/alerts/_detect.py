@@ -159,7 +159,7 @@ def cancelled_after_loaded(rows: Iterable[CancelledDocument]) -> list[AlertEvent
             EventKind.RECEIVED_CANCELLED,
             fact=f"{row.rfc}|{row.uuid}",
             what=f"received document {row.uuid} from {row.rfc_emisor} ({row.nombre_emisor or 'no name'}), "
-            f"{row.monto} MXN, was loaded as vigente and SAT now reports it cancelled"
+            f"amount {row.monto}, was loaded as vigente and SAT now reports it cancelled"
             + (f" on {row.fecha_cancelacion:%Y-%m-%d}" if row.fecha_cancelacion else ""),
             action="A booked expense is gone: check it with the issuer and correct the books of that month.",
             rfc=row.rfc,

@@ -106,7 +106,7 @@ def test_each_event_is_mailed_once_with_its_routing_headers_and_a_rerun_sends_no
     assert isinstance(body, bytes)
     text = body.decode()
     assert UUID in text
-    assert "1160.00 MXN" in text
+    assert "amount 1160.00," in text
     assert "What to do:" in text
     assert "2026-08" in str(cancelled["Subject"])
 
