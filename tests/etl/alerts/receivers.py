@@ -73,10 +73,17 @@ class _Mailbox:
 
 
 class SmtpReceiver:
-    """aiosmtpd on 127.0.0.1:`port`; with `tls` it requires STARTTLS and a login as `user`/`password`."""
+    """aiosmtpd on 127.0.0.1:`port`; with `tls` it requires STARTTLS (or, `implicit_tls`, TLS from the start)
+    and a login as `user`/`password`."""
 
     def __init__(
-        self, port: int, *, tls: tuple[Path, Path] | None = None, user: str = "", password: str = ""
+        self,
+        port: int,
+        *,
+        tls: tuple[Path, Path] | None = None,
+        user: str = "",
+        password: str = "",
+        implicit_tls: bool = False,
     ) -> None:
         self.port = port
         self.mailbox = _Mailbox()
@@ -86,6 +93,18 @@ class SmtpReceiver:
             return
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(str(tls[0]), str(tls[1]))
+        if implicit_tls:  # TLS from the first byte (port 465 style), login over it
+            self._controller = Controller(
+                self.mailbox,
+                hostname="127.0.0.1",
+                port=port,
+                ssl_context=context,
+                authenticator=self._authenticate,
+                auth_required=True,
+                # aiosmtpd counts only STARTTLS as TLS for AUTH; this connection is TLS from its first byte.
+                auth_require_tls=False,
+            )
+            return
         self._controller = Controller(
             self.mailbox,
             hostname="127.0.0.1",

@@ -221,6 +221,29 @@ def test_starttls_with_a_login_whose_password_is_read_from_the_named_variable_an
     assert not any(password in line for line in logged)
 
 
+def test_implicit_tls_delivers_with_a_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", "another-password")
+    certificate, key = self_signed_certificate(tmp_path)
+    port = free_port()
+    settings = _smtp(
+        port,
+        security=SmtpSecurity.TLS,
+        user="alerts",
+        password_variable="TEST_SMTP_PASSWORD",
+        ca_file=certificate,
+    )
+    with (
+        SmtpReceiver(
+            port, tls=(certificate, key), user="alerts", password="another-password", implicit_tls=True
+        ) as smtp,
+        AlertLedger(tmp_path / "alerts.sqlite") as ledger,
+    ):
+        report = Alerter(ledger, [SmtpChannel(settings)], clock=Clock()).notify(_one_of_each()[:1], batch="r")
+        assert report.failed == {}
+        assert report.sent == {"email": 1}
+        assert smtp.mailbox.logins == ["alerts"]
+
+
 def test_a_missing_password_variable_keeps_the_alert_pending_and_says_which_variable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
