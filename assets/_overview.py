@@ -17,7 +17,7 @@ from assets._resources import SyncResource
 from etl.acquire import Ledger, LedgerEntry, RequestState, list_requests
 from etl.registry import FielLocation, RfcRegistry
 from etl.sat import FielError, check_certificate
-from warehouse import Warehouse, WarehouseError, partition_loads, published_path
+from warehouse import Warehouse, partition_loads, published_path
 
 __all__ = [
     "FielStatus",
@@ -146,12 +146,9 @@ def overview(
 
     source = readable_warehouse(sync)
     if source is not None:
-        try:
-            with Warehouse.open(source, read_only=True) as warehouse:
-                loads = partition_loads(warehouse, rfc)
-        except WarehouseError:
-            loads = None
-        for row in [] if loads is None else loads.iter_rows(named=True):
+        with Warehouse.open(source, read_only=True) as warehouse:  # WarehouseError says what is wrong
+            loads = partition_loads(warehouse, rfc)
+        for row in loads.iter_rows(named=True):
             status = month(row["rfc"], row["month"])
             status.rows, status.rejects = int(row["rows"]), int(row["rejects"])
             status.last_load, status.failed_loads = row["last_load"], int(row["failed_loads"])

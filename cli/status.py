@@ -59,9 +59,13 @@ def status(context: click.Context, rfc: str | None, output: str) -> None:
     from assets._instance import local_instance
     from assets._overview import overview
     from assets._resources import SyncResource
+    from warehouse import WarehouseError
 
-    with local_instance() as instance:
-        statuses = overview(SyncResource.from_env(), instance, rfc)
+    try:
+        with local_instance() as instance:
+            statuses = overview(SyncResource.from_env(), instance, rfc)
+    except WarehouseError as error:
+        raise click.ClickException(str(error)) from None
     if output != "table":
         rows = [{"rfc": s.rfc, "efirma": _fiel(s.fiel), **_row(m)} for s in statuses for m in s.months]
         emit(rows, output, empty="")

@@ -49,12 +49,12 @@ def partition_loads(warehouse: Warehouse, rfc: str | None = None) -> pl.DataFram
 
 def cancelled_after_load(warehouse: Warehouse) -> pl.DataFrame:
     """Received documents whose cancellation was first seen after their month was loaded (view
-    `cancelaciones`): rfc, month, uuid, rfc_emisor, nombre_emisor, monto (MXN to the cent, text), fecha_cancelacion,
-    cancelacion_vista_desde."""
+    `cancelaciones`): rfc, month, uuid, rfc_emisor, nombre_emisor, monto (to the cent, as text),
+    fecha_cancelacion, cancelacion_vista_desde."""
     return warehouse.query(
         """
-        SELECT rfc, month, uuid::VARCHAR AS uuid, rfc_emisor, nombre_emisor, centavos(monto)::VARCHAR AS monto,
-               fecha_cancelacion, cancelacion_vista_desde
+        SELECT rfc, month, uuid::VARCHAR AS uuid, rfc_emisor, nombre_emisor,
+               centavos(monto)::VARCHAR AS monto, fecha_cancelacion, cancelacion_vista_desde
         FROM cancelaciones
         WHERE direction = 'recibidos' AND cancelado_despues_de_cargar
         ORDER BY rfc, month, uuid
