@@ -7,6 +7,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 import pipeline
+from assets._overview import waiting_metadata
 from assets._partitions import PARTITIONS, partition_of
 from assets._resources import SyncResource
 
@@ -61,10 +62,14 @@ def sat_packages_ready(
 
     Not materialized while SAT is still working: the downstream steps then wait for the sensor's run.
     """
+    partition = partition_of(context.partition_key)
     with _failing_loudly():
-        polled = pipeline.wait(sync.settings(), partition_of(context.partition_key), log=context.log.info)
+        polled = pipeline.wait(sync.settings(), partition, log=context.log.info)
+    waiting = waiting_metadata(sync, partition.rfc, partition.month)
     if polled.ready:
-        yield dg.MaterializeResult(metadata=polled.figures())
+        yield dg.MaterializeResult(metadata={**polled.figures(), **waiting})
+    else:
+        context.log_event(dg.AssetObservation(context.asset_key, context.partition_key, waiting))
 
 
 @dg.asset(partitions_def=PARTITIONS, group_name=_GROUP, deps=[sat_packages_ready], kinds={"sqlite"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from assets._alerts import ALERT_SENSORS, daily_alert_checks
 from assets._assets import PIPELINE
 from assets._automation import after_sat_job, daily_incremental, partition_job, sat_pending_requests
 from assets._checks import CHECKS
@@ -16,7 +17,7 @@ defs = dg.Definitions(
     assets=PIPELINE,
     asset_checks=CHECKS,
     jobs=[partition_job, after_sat_job],
-    schedules=[daily_incremental],
-    sensors=[sat_pending_requests],
+    schedules=[daily_incremental, daily_alert_checks],
+    sensors=[sat_pending_requests, *ALERT_SENSORS],
     resources={"sync": SyncResource.from_settings(Settings.from_env(), env_vars=True)},
 )

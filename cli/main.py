@@ -8,10 +8,12 @@ from cli.demo import demo
 from cli.export import export
 from cli.load_files import load_files
 from cli.query import query
+from cli.requests import requests
 from cli.rfc import rfc
 from cli.run import run
 from cli.sandbox import sandbox
 from cli.sat import sat
+from cli.status import status
 
 __all__ = ["main"]
 
@@ -26,7 +28,9 @@ main.add_command(demo)
 main.add_command(export)
 main.add_command(load_files)
 main.add_command(query)
+main.add_command(requests)
 main.add_command(rfc)
 main.add_command(run)
 main.add_command(sandbox)
 main.add_command(sat)
+main.add_command(status)

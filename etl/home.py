@@ -21,6 +21,11 @@ class SyncPaths:
         return self.warehouse_dir / "packages"
 
     @property
+    def alerts(self) -> Path:
+        """The alert ledger: which facts were told, and which alerts still wait for a channel."""
+        return self.warehouse_dir / "alerts.sqlite"
+
+    @property
     def staging(self) -> Path:
         """Parsed frames waiting for their load, as Parquet (rebuilt from the package store at will)."""
         return self.warehouse_dir / "staging"

@@ -14,6 +14,7 @@ from warehouse._catalog import HISTORY, LOADS, Catalog, Dataset, StatusFeed, Vie
 from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseError
 from warehouse._load import Load, LoadReport
 from warehouse._migrate import SCHEMA_VERSION
+from warehouse._operations import cancelled_after_load, partition_loads, unreconciled
 from warehouse._warehouse import Warehouse, default_path, published_path
 
 __all__ = [
@@ -30,6 +31,9 @@ __all__ = [
     "View",
     "Warehouse",
     "WarehouseError",
+    "cancelled_after_load",
     "default_path",
+    "partition_loads",
     "published_path",
+    "unreconciled",
 ]

@@ -7,6 +7,7 @@ against SAT, the sandbox or a fake alike.
 from etl.acquire._ledger import Ledger, LedgerEntry, PackageRecord, RequestState
 from etl.acquire._periods import PeriodTooSmallError, month_bounds, month_period, refresh_period, split_period
 from etl.acquire._plan import plan_partition
+from etl.acquire._requests import PackageCounts, RequestFilter, RequestRecord, find_request, list_requests
 from etl.acquire._sat_client import SatClientPort
 from etl.acquire._sat_port import DownloadAnswer, SatPort, SubmitAnswer, VerifyAnswer
 from etl.acquire._spec import RequestSpec
@@ -18,11 +19,14 @@ __all__ = [
     "DownloadedPackage",
     "Ledger",
     "LedgerEntry",
+    "PackageCounts",
     "PackageRecord",
     "PackageStore",
     "PeriodTooSmallError",
     "PollReport",
     "Problem",
+    "RequestFilter",
+    "RequestRecord",
     "RequestSpec",
     "RequestState",
     "SatClientPort",
@@ -32,6 +36,8 @@ __all__ = [
     "Sync",
     "SyncConfig",
     "VerifyAnswer",
+    "find_request",
+    "list_requests",
     "month_bounds",
     "month_period",
     "plan_partition",

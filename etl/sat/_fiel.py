@@ -147,16 +147,20 @@ class CertificateFacts(NamedTuple):
     not_after: datetime
 
 
-def check_certificate(cer_path: str | Path, *, now: datetime | None = None) -> CertificateFacts:
+def check_certificate(
+    cer_path: str | Path, *, now: datetime | None = None, validity: bool = True
+) -> CertificateFacts:
     """Check what the .cer alone can tell, with the same rules as `Fiel`: an e.firma (not a CSD), valid now.
 
-    For when the key's password is not at hand; the key itself is checked only by `Fiel`.
+    For when the key's password is not at hand; the key itself is checked only by `Fiel`. With
+    `validity=False` an expired certificate is not refused, for telling when it expired.
     """
     path = Path(cer_path)
     certificate = _load_certificate(_read(path, FielProblem.NOT_A_CERTIFICATE, "certificate"), str(path))
     now = now or datetime.now(UTC)
     _refuse_a_csd(certificate, now)
-    _refuse_outside_validity(certificate, now)
+    if validity:
+        _refuse_outside_validity(certificate, now)
     return CertificateFacts(_rfc_of(certificate), certificate.not_valid_after_utc)
 
 

@@ -1,0 +1,140 @@
+"""The Dagster side of alerts, on real sandbox runs: the run-failure sensor, the daily checks, the sensor
+after each published load; delivered to a real SMTP server and a real HTTP receiver."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import dagster as dg
+import pytest
+
+from assets import PIPELINE
+from assets._alerts import alert_after_load, alert_on_run_failure, daily_alert_checks, daily_events
+from assets._assets import sat_packages, sat_packages_ready, sat_requests
+from assets._partitions import partition_key
+from etl.alerts import EVENT_HEADER, RFC_HEADER, AlertLedger, EventKind, alert_settings
+from sandbox import Fault, Operation
+from schemas import Partition
+from tests.assets.conftest import RFC, Pipeline
+from tests.etl.alerts.receivers import HttpReceiver, SmtpReceiver, free_port
+
+MONTH = date(2026, 8, 1)
+
+
+@pytest.fixture
+def webhook(monkeypatch: pytest.MonkeyPatch) -> Iterator[HttpReceiver]:
+    with HttpReceiver() as receiver:
+        monkeypatch.setenv("CFDI_ETL_ALERT_WEBHOOK_URL", receiver.url)
+        yield receiver
+
+
+def _run(pipeline: Pipeline, steps: object = None, resource: object = None) -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        steps or PIPELINE,  # type: ignore[arg-type]
+        partition_key=str(partition_key(Partition(RFC, MONTH))),
+        instance=pipeline.instance,
+        resources={"sync": resource or pipeline.resource},
+        raise_on_error=False,
+    )
+
+
+def _failure_sensor(pipeline: Pipeline, result: dg.ExecuteInProcessResult) -> None:
+    context = dg.build_run_status_sensor_context(
+        sensor_name=alert_on_run_failure.name,
+        dagster_event=result.get_run_failure_event(),
+        dagster_instance=pipeline.instance,
+        dagster_run=result.dagster_run,
+        resources={"sync": pipeline.resource},
+    ).for_run_failure()
+    alert_on_run_failure(context)
+
+
+@pytest.mark.parametrize(
+    "pipeline", [{"package_expiry_seconds": 0, "lifetime_request_limit": 1}], indirect=True
+)
+def test_a_failed_run_is_posted_once_with_its_reason_in_words_and_the_sat_answer_that_needs_a_person(
+    pipeline: Pipeline, webhook: HttpReceiver
+) -> None:
+    assert not _run(pipeline).success  # the packages expired before they were downloaded
+    second = _run(pipeline)  # asked again: this sandbox allows one request per parameters (5002)
+    assert not second.success
+    _failure_sensor(pipeline, second)
+    _failure_sensor(pipeline, second)  # the sensor sees the same failure again: nothing new is sent
+    (post,) = webhook.received
+    events = post.json["events"]
+    assert events[0]["event"] == EventKind.RUN_FAILED.value
+    assert events[0]["rfc"] == RFC
+    assert events[0]["month"] == "2026-08"
+    assert "step sat_requests: no request could be made" in events[0]["what"]
+    assert "lifetime maximum (5002" in events[0]["what"]
+    assert "Traceback" not in post.json["text"]
+    needing = [e for e in events if e["event"] == EventKind.SAT_NEEDS_A_PERSON.value]
+    assert needing
+    assert all("lifetime maximum" in e["what"] for e in needing)
+    assert post.headers[RFC_HEADER] == RFC
+
+
+def test_the_daily_check_mails_an_expiring_efirma_once_and_a_request_stuck_past_its_age(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline.sandbox.faults.inject(Fault.STUCK, operation=Operation.QUERY, times=1)
+    impatient = type(pipeline.resource)(**{**pipeline.resource.model_dump(), "poll_wait_seconds": 1.0})
+    _run(pipeline, [sat_requests, sat_packages_ready, sat_packages], impatient)
+    port = free_port()
+    monkeypatch.setenv("CFDI_ETL_ALERT_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CFDI_ETL_ALERT_SMTP_PORT", str(port))
+    monkeypatch.setenv("CFDI_ETL_ALERT_SMTP_SECURITY", "none")
+    monkeypatch.setenv("CFDI_ETL_ALERT_SMTP_TO", "ops@example.test")
+    monkeypatch.setenv("CFDI_ETL_ALERT_FIEL_DAYS", "100000")  # the sandbox's test e.firma lasts four years
+    with SmtpReceiver(port) as smtp:
+        for _ in range(2):  # two ticks of the schedule: one message
+            with dg.build_schedule_context(
+                instance=pipeline.instance, resources={"sync": pipeline.resource}
+            ) as context:
+                assert isinstance(daily_alert_checks(context), dg.SkipReason)  # it starts no run
+        (mail,) = smtp.messages
+    assert mail[EVENT_HEADER] == EventKind.FIEL_EXPIRING.value
+    assert mail[RFC_HEADER] == RFC
+
+    # The stuck request, as the schedule sees it a day later (the clock advanced, not waited for).
+    later = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=25)
+    events = daily_events(pipeline.resource, alert_settings(), later)
+    (pending,) = [e for e in events if e.kind is EventKind.REQUEST_PENDING]
+    assert pending.month == MONTH
+    assert "has been in process at SAT since" in pending.what
+
+
+def test_a_webhook_that_fails_leaves_the_tick_green_and_the_alert_pending(
+    pipeline: Pipeline, webhook: HttpReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CFDI_ETL_ALERT_FIEL_DAYS", "100000")
+    webhook.fail_next(1)
+    with dg.build_schedule_context(
+        instance=pipeline.instance, resources={"sync": pipeline.resource}
+    ) as context:
+        assert isinstance(daily_alert_checks(context), dg.SkipReason)
+    assert webhook.received == []
+    with AlertLedger(pipeline.resource.paths.alerts) as ledger:
+        (pending,) = ledger.pending()
+    assert pending.event.kind is EventKind.FIEL_EXPIRING
+    assert pending.attempts == 1
+
+
+def test_the_sensor_after_a_published_load_checks_the_loaded_partition_without_failing(
+    pipeline: Pipeline, webhook: HttpReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CFDI_ETL_ALERT_RECONCILE_HOURS", "0")
+    assert _run(pipeline).success
+    resources = {"sync": pipeline.resource}
+    with dg.build_sensor_context(instance=pipeline.instance, resources=resources) as context:
+        tick = alert_after_load.evaluate_tick(context)  # as the daemon evaluates it, cursor and all
+    assert "fact(s) checked" in str(tick.skip_message)
+    assert tick.cursor is not None  # the next tick waits for the next published load
+    with dg.build_sensor_context(
+        instance=pipeline.instance, cursor=tick.cursor, resources=resources
+    ) as context:
+        again = alert_after_load.evaluate_tick(context)
+    assert "No new materialization" in str(again.skip_message)
+    # The sandbox's months reconcile and nothing was cancelled after its load: nothing to tell.
+    assert webhook.received == []

@@ -1,0 +1,82 @@
+"""Read-side queries for operations: what each partition holds, and the facts alerts are raised on.
+
+Each returns a Polars frame with the columns its docstring names; they run on any open warehouse, the
+published read-only copy included (the `loads` table and the views are published with the data).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from warehouse._warehouse import Warehouse
+
+__all__ = ["cancelled_after_load", "partition_loads", "unreconciled"]
+
+
+def partition_loads(warehouse: Warehouse, rfc: str | None = None) -> pl.DataFrame:
+    """Per rfc and month: `rows` and `rejects` of the latest committed load of each side and dataset,
+    `last_load` (UTC), `failed_loads` (failed attempts after that side's and dataset's latest commit)."""
+    return warehouse.query(
+        """
+        WITH ranked AS (
+            SELECT *, row_number() OVER (
+                PARTITION BY rfc, month, direction, dataset, status ORDER BY finished_at DESC
+            ) AS recency
+            FROM loads WHERE ? IS NULL OR rfc = ?
+        ),
+        latest AS (SELECT * FROM ranked WHERE status = 'committed' AND recency = 1),
+        failed AS (
+            SELECT f.rfc, f.month, count(*) AS failed_loads
+            FROM loads AS f
+            LEFT JOIN latest AS c USING (rfc, month, direction, dataset)
+            WHERE f.status = 'failed' AND (c.finished_at IS NULL OR f.finished_at > c.finished_at)
+              AND (? IS NULL OR f.rfc = ?)
+            GROUP BY ALL
+        ),
+        committed AS (
+            SELECT rfc, month, sum(rows)::BIGINT AS rows, sum(rejects)::BIGINT AS rejects,
+                   max(finished_at) AS last_load
+            FROM latest GROUP BY ALL
+        )
+        SELECT rfc, month, coalesce(c.rows, 0)::BIGINT AS rows, coalesce(c.rejects, 0)::BIGINT AS rejects,
+               c.last_load, coalesce(f.failed_loads, 0)::BIGINT AS failed_loads
+        FROM committed AS c FULL JOIN failed AS f USING (rfc, month)
+        ORDER BY rfc, month
+        """,
+        [rfc, rfc, rfc, rfc],
+    )
+
+
+def cancelled_after_load(warehouse: Warehouse) -> pl.DataFrame:
+    """Received documents whose cancellation was first seen after their month was loaded (view
+    `cancelaciones`): rfc, month, uuid, rfc_emisor, nombre_emisor, monto (to the cent, as text),
+    fecha_cancelacion, cancelacion_vista_desde."""
+    return warehouse.query(
+        """
+        SELECT rfc, month, uuid::VARCHAR AS uuid, rfc_emisor, nombre_emisor,
+               centavos(monto)::VARCHAR AS monto, fecha_cancelacion, cancelacion_vista_desde
+        FROM cancelaciones
+        WHERE direction = 'recibidos' AND cancelado_despues_de_cargar
+        ORDER BY rfc, month, uuid
+        """
+    )
+
+
+def unreconciled(warehouse: Warehouse) -> pl.DataFrame:
+    """Per rfc, month and direction with a difference in view `conciliacion`: missing_xml, missing_metadata,
+    and loaded_since (the first committed load of that partition side, UTC)."""
+    return warehouse.query(
+        """
+        WITH first_load AS (
+            SELECT rfc, month, direction, min(finished_at) AS loaded_since
+            FROM loads WHERE status = 'committed' GROUP BY ALL
+        )
+        SELECT c.rfc, c.month, c.direction,
+               count(*) FILTER (WHERE c.falta = 'xml')::BIGINT AS missing_xml,
+               count(*) FILTER (WHERE c.falta = 'metadata')::BIGINT AS missing_metadata,
+               f.loaded_since
+        FROM conciliacion AS c JOIN first_load AS f USING (rfc, month, direction)
+        GROUP BY ALL
+        ORDER BY ALL
+        """
+    )
