@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
 from sandbox._catalog import Catalog, CorpusCatalog
 from sandbox._config import SandboxConfig
+from sandbox._consulta import ConsultaService
 from sandbox._faults import Faults, Operation
 from sandbox._http import SandboxHTTPServer
 from sandbox._service import Service
@@ -21,10 +24,19 @@ class SandboxServer:
     `faults` can be changed while it runs (`server.faults.inject(Fault.HTTP_500, operation=...)`). State
     lives in `config.data_dir`: a new server over the same directory carries on where the last one stopped.
     `catalog` replaces the synthetic corpus (tests that need a particular answer size use it).
+    The status service (`B/consulta/ConsultaCFDIService.svc`) answers from the synthetic corpus as of
+    `clock()` (seconds since the epoch; tests pass one they move forward).
     """
 
-    def __init__(self, config: SandboxConfig, *, catalog: Catalog | None = None) -> None:
+    def __init__(
+        self,
+        config: SandboxConfig,
+        *,
+        catalog: Catalog | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.config = config
+        self.clock = clock
         self.faults = Faults(config.seed, config.faults)
         self._catalog = catalog
         self._http: SandboxHTTPServer | None = None
@@ -53,11 +65,11 @@ class SandboxServer:
     def start(self) -> str:
         if self._http is not None:
             return self.base_url
-        catalog = self._catalog or CorpusCatalog(
-            self.config.seed, self.config.rfcs, self.config.documents_per_month
-        )
-        self._service = Service(self.config, catalog)
-        self._http = SandboxHTTPServer((self.config.host, self.config.port), self._service, self.faults)
+        corpus = CorpusCatalog(self.config.seed, self.config.rfcs, self.config.documents_per_month)
+        self._service = Service(self.config, self._catalog or corpus)
+        consulta = ConsultaService(corpus.corpus, self.config.seed, self.clock)
+        address = (self.config.host, self.config.port)
+        self._http = SandboxHTTPServer(address, self._service, self.faults, consulta)
         self._thread = threading.Thread(target=self._http.serve_forever, name="sandbox-http", daemon=True)
         self._thread.start()
         return self.base_url

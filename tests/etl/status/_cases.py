@@ -1,0 +1,88 @@
+"""Documents of the sandbox's corpus in each status state, found by asking its ConsultaService directly,
+and a clock tests move by hand (the sandbox's and the client's)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+
+from etl.status import DocumentRef
+from sandbox._consulta import ConsultaService, StatusOfDocument
+from sandbox.corpus import Corpus, CorpusConfig, CorpusDocument, CorpusQuery
+
+__all__ = ["MEXICO", "RFC", "SEED", "FakeClock", "corpus", "documents", "epoch", "find", "ref_of"]
+
+RFC = "AAA010101AAA"
+SEED = 7
+PER_MONTH = 60
+MEXICO = dt.timezone(dt.timedelta(hours=-6))
+_TOTAL = re.compile(rb'\bTotal="([^"]*)"')
+
+
+def corpus() -> Corpus:
+    return Corpus(CorpusConfig(seed=SEED, rfcs=(RFC,), documents_per_month=PER_MONTH))
+
+
+def epoch(moment: dt.datetime) -> float:
+    """Seconds since the epoch of a Mexico wall-clock time, as the sandbox's clock gives them."""
+    return moment.replace(tzinfo=MEXICO).timestamp()
+
+
+def documents(direction: str = "recibidos") -> Iterator[CorpusDocument]:
+    query = CorpusQuery(service="cfdi", requester_rfc=RFC, direction=direction,  # type: ignore[arg-type]
+                        start=dt.datetime(2025, 1, 1), end=dt.datetime(2025, 6, 30, 23, 59, 59),
+                        kind="metadata")  # fmt: skip
+    yield from corpus().documents(query)
+
+
+def total_of(document: CorpusDocument) -> Decimal:
+    match = _TOTAL.search(document.xml)
+    assert match is not None
+    return Decimal(match.group(1).decode())
+
+
+def ref_of(document: CorpusDocument) -> DocumentRef:
+    return DocumentRef(document.uuid.lower(), document.issuer_rfc, document.receiver_rfc, total_of(document))
+
+
+def _status(document: CorpusDocument, at: float) -> StatusOfDocument:
+    service = ConsultaService(corpus(), SEED, lambda: at)
+    total = total_of(document)
+    return service.status(
+        f"?re={document.issuer_rfc}&rr={document.receiver_rfc}&tt={total}&id={document.uuid}"
+    )
+
+
+def find(accept: Callable[[CorpusDocument, Callable[[float], StatusOfDocument]], bool]) -> CorpusDocument:
+    """The first received or issued document for which `accept(document, status_at)` holds."""
+    for direction in ("recibidos", "emitidos"):
+        for document in documents(direction):
+            if accept(document, lambda at, d=document: _status(d, at)):  # type: ignore[misc]
+                return document
+    raise AssertionError("no document of the corpus is in that state")
+
+
+class FakeClock:
+    """Monotonic, wall and sandbox time in one; `sleep` moves it forward instead of waiting."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+        self.slept: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.slept.append(seconds)
+            self.now += seconds
+
+    def utc_now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.now, dt.UTC).replace(tzinfo=None)
