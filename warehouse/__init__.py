@@ -14,12 +14,14 @@ from warehouse._catalog import HISTORY, LOADS, Catalog, Dataset, StatusFeed, Vie
 from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseError
 from warehouse._load import Load, LoadReport, Partition, check_rfc
 from warehouse._migrate import SCHEMA_VERSION
+from warehouse._status import ANSWER_COLUMNS as STATUS_ANSWER_COLUMNS
 from warehouse._warehouse import Warehouse, default_path, published_path
 
 __all__ = [
     "HISTORY",
     "LOADS",
     "SCHEMA_VERSION",
+    "STATUS_ANSWER_COLUMNS",
     "Catalog",
     "Dataset",
     "IncompatibleWarehouseError",
