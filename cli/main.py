@@ -12,6 +12,7 @@ from cli.rfc import rfc
 from cli.run import run
 from cli.sandbox import sandbox
 from cli.sat import sat
+from cli.status import status
 
 __all__ = ["main"]
 
@@ -30,3 +31,4 @@ main.add_command(rfc)
 main.add_command(run)
 main.add_command(sandbox)
 main.add_command(sat)
+main.add_command(status)

@@ -54,12 +54,14 @@ class StatusRetry:
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    """One document asked about: SAT's answer, or why there is none; `checked_at` is UTC."""
+    """One document asked about: SAT's answer, or why there is none (`transient`: worth asking again
+    later, e.g. the service was unreachable); `checked_at` is UTC."""
 
     ref: DocumentRef
     checked_at: datetime
     answer: StatusAnswer | None = None
     error: str | None = None
+    transient: bool = False
 
 
 class StatusClient:
@@ -137,7 +139,7 @@ class StatusClient:
         try:
             answer = self.check(ref)
         except StatusServiceError as error:
-            return CheckResult(ref, self._clock.utc_now(), error=str(error))
+            return CheckResult(ref, self._clock.utc_now(), error=str(error), transient=error.transient)
         return CheckResult(ref, self._clock.utc_now(), answer=answer)
 
     def check_many(self, refs: Iterable[DocumentRef]) -> Iterator[CheckResult]:

@@ -8,12 +8,27 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 
+from etl.parse.metadata import parse_metadata_package
 from etl.status import DocumentRef
 from sandbox._consulta import ConsultaService, StatusOfDocument
 from sandbox.corpus import Corpus, CorpusConfig, CorpusDocument, CorpusQuery
+from warehouse import Warehouse
 
-__all__ = ["MEXICO", "RFC", "SEED", "FakeClock", "corpus", "documents", "epoch", "find", "ref_of"]
+__all__ = [
+    "MEXICO",
+    "PER_MONTH",
+    "RFC",
+    "SEED",
+    "FakeClock",
+    "corpus",
+    "documents",
+    "epoch",
+    "find",
+    "load_metadata",
+    "ref_of",
+]
 
 RFC = "AAA010101AAA"
 SEED = 7
@@ -86,3 +101,20 @@ class FakeClock:
 
     def utc_now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.now, dt.UTC).replace(tzinfo=None)
+
+
+def load_metadata(warehouse: Warehouse, month: dt.date, direction: str, as_of: dt.datetime, out: Path) -> int:
+    """The corpus's metadata of one month and side as SAT served it at `as_of`, written as SAT's
+    packages, read by the metadata parser and loaded; returns the records loaded."""
+    end = (dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1)) - dt.timedelta(seconds=1)
+    query = CorpusQuery(service="cfdi", requester_rfc=RFC, direction=direction,  # type: ignore[arg-type]
+                        start=dt.datetime(month.year, month.month, 1), end=end, kind="metadata",
+                        as_of=as_of)  # fmt: skip
+    packages = corpus().write_packages(query, out, f"{month:%Y%m}{direction}")
+    records = 0
+    with warehouse.load(RFC, month, direction, "metadata") as load:
+        for package in packages:
+            result = parse_metadata_package(package.path)
+            load.append({"metadata": result.frame}, str(package.path), "0" * 64)
+            records += result.frame.height
+    return records

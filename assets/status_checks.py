@@ -1,0 +1,192 @@
+"""Asking SAT's status service about the warehouse's documents whose state can still change, and
+recording every answer: the one routine behind `cfdi-etl status check` and the `sat_status` asset.
+
+What is asked: CFDI (received and issued) of the loaded RFCs, of the months given or else of the last
+`StatusSettings.months` months, or the UUIDs given; never one the warehouse already knows cancelled
+(final at SAT). Answers are recorded in batches as they come, so an interruption keeps what was asked.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import polars as pl
+
+from etl.sat import mexico_now
+from etl.status import (
+    CheckResult,
+    DocumentRef,
+    InvalidDocumentRefError,
+    StatusClient,
+    StatusServiceError,
+)
+from warehouse import STATUS_ANSWER_COLUMNS, Warehouse
+
+__all__ = ["RfcStatusSummary", "StatusCheckReport", "check_statuses", "first_month_of_window"]
+
+_BATCH = 200
+
+
+def first_month_of_window(today: date, months: int) -> date:
+    """The first day of the oldest of the last `months` months, this one included."""
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class RfcStatusSummary:
+    """What one status check did for one loaded RFC."""
+
+    rfc: str
+    checked: int = 0
+    already_cancelled: int = 0
+    changes: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return sum(self.changes.values())
+
+    def line(self) -> str:
+        text = f"{self.rfc}: {self.checked:,} checked, {self.changed:,} changed"
+        if self.changes:
+            text += " (" + "; ".join(f"{what}: {n:,}" for what, n in sorted(self.changes.items())) + ")"
+        text += f", {len(self.errors):,} error(s)"
+        if self.already_cancelled:
+            text += f"; {self.already_cancelled:,} already known cancelled, not asked"
+        return text
+
+
+@dataclass
+class StatusCheckReport:
+    check_id: str
+    summaries: dict[str, RfcStatusSummary] = field(default_factory=dict)
+    unknown_uuids: list[str] = field(default_factory=list)
+
+    def summary(self, rfc: str) -> RfcStatusSummary:
+        return self.summaries.setdefault(rfc, RfcStatusSummary(rfc))
+
+    @property
+    def checked(self) -> int:
+        return sum(s.checked for s in self.summaries.values())
+
+    @property
+    def changed(self) -> int:
+        return sum(s.changed for s in self.summaries.values())
+
+    @property
+    def errors(self) -> int:
+        return sum(len(s.errors) for s in self.summaries.values())
+
+
+def _state(estatus: object, cancelacion: object) -> str:
+    return f"{estatus}" + (f" ({cancelacion})" if cancelacion else "")
+
+
+def _change(row: dict[str, object]) -> str | None:
+    before = _state(row["estatus_anterior"], row["estatus_cancelacion_anterior"])
+    after = _state(row["estatus"], row["estatus_cancelacion"])
+    # A document the warehouse held no status for (XML without metadata) is seen, not changed.
+    if row["estatus_anterior"] is None or before == after:
+        return None
+    return f"{before} → {after}"
+
+
+def _answer_row(result: CheckResult, rfc: str, direction: str, check_id: str) -> dict[str, object]:
+    answer = result.answer
+    assert answer is not None
+    return {
+        "uuid": result.ref.uuid,
+        "estatus": answer.estado.estatus,
+        "visto_desde": result.checked_at,
+        "load_id": check_id,
+        "rfc": rfc,
+        "direction": direction,
+        "es_cancelable": answer.es_cancelable.value or None,
+        "estatus_cancelacion": answer.estatus_cancelacion.value or None,
+        "validacion_efos": answer.validacion_efos.code or None,
+        "codigo_estatus": answer.codigo_estatus,
+    }
+
+
+def _refs(rows: Iterable[dict[str, object]], report: StatusCheckReport) -> Iterator[DocumentRef]:
+    for row in rows:
+        try:
+            yield DocumentRef(
+                str(row["uuid"]),
+                str(row["rfc_emisor"] or ""),
+                str(row["rfc_receptor"] or ""),
+                row["total"],  # type: ignore[arg-type]
+                None if row["version"] is None else str(row["version"]),
+            )
+        except InvalidDocumentRefError as error:
+            report.summary(str(row["rfc"])).errors.append(str(error))
+
+
+def check_statuses(
+    warehouse: Warehouse,
+    client: StatusClient,
+    *,
+    rfcs: Sequence[str] = (),
+    months: Sequence[date] = (),
+    window_months: int = 3,
+    uuids: Sequence[str] = (),
+    today: date | None = None,
+) -> StatusCheckReport:
+    """Ask about every candidate and record the answers; StatusServiceError if the service is unreachable
+    (the first document is asked alone, so a service that is down costs one document's retries)."""
+    report = StatusCheckReport(f"consulta-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}")
+    since = None if months or uuids else first_month_of_window(today or mexico_now().date(), window_months)
+    candidates = warehouse.status_candidates(rfcs=rfcs, months=months, since=since, uuids=uuids)
+    found = set(candidates["uuid"].to_list())
+    report.unknown_uuids = [u for u in uuids if u.lower() not in found]
+    owners: dict[str, tuple[str, str]] = {}
+    for row in candidates.iter_rows(named=True):
+        summary = report.summary(row["rfc"])
+        if row["cancelado"]:
+            summary.already_cancelled += 1
+        else:
+            owners[row["uuid"]] = (row["rfc"], row["direction"])
+    refs = list(_refs(candidates.filter(~pl.col("cancelado")).iter_rows(named=True), report))
+    if not refs:
+        return report
+    probe = list(client.check_many(refs[:1]))
+    if probe[0].transient:
+        raise StatusServiceError(f"{probe[0].error}; no status was checked", transient=True)
+    pending: list[dict[str, object]] = []
+    for result in _chain(probe, client.check_many(refs[1:])):
+        rfc, direction = owners[result.ref.uuid]
+        summary = report.summary(rfc)
+        if result.answer is None or result.answer.invalid_expression:
+            refused = result.answer.codigo_estatus if result.answer else ""
+            summary.errors.append(
+                f"{result.ref.uuid}: {result.error or 'SAT refused the expression: ' + refused}"
+            )
+            continue
+        pending.append(_answer_row(result, rfc, direction, report.check_id))
+        if len(pending) >= _BATCH:
+            _record(warehouse, pending, report)
+    _record(warehouse, pending, report)
+    return report
+
+
+def _chain(first: list[CheckResult], rest: Iterator[CheckResult]) -> Iterator[CheckResult]:
+    yield from first
+    yield from rest
+
+
+def _record(warehouse: Warehouse, pending: list[dict[str, object]], report: StatusCheckReport) -> None:
+    if not pending:
+        return
+    frame = pl.DataFrame(pending).select(STATUS_ANSWER_COLUMNS)
+    pending.clear()
+    for row in warehouse.record_status_answers(frame).iter_rows(named=True):
+        summary = report.summary(row["rfc"])
+        summary.checked += 1
+        change = _change(row)
+        if change is not None:
+            summary.changes[change] += 1

@@ -1,0 +1,121 @@
+"""A status check end to end: the sandbox's metadata loaded as of one day, SAT's status service asked a
+month later, every answer in the warehouse and the changes counted per RFC."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assets.status_checks import check_statuses, first_month_of_window
+from etl.status import StatusClient, StatusServiceError
+from sandbox import SandboxConfig, SandboxServer
+from sandbox.corpus import CorpusQuery
+from tests.etl.status._cases import PER_MONTH, RFC, SEED, FakeClock, corpus, epoch, load_metadata
+from warehouse import Warehouse
+
+MAY, JUNE = dt.date(2025, 5, 1), dt.date(2025, 6, 1)
+LOADED_AT = dt.datetime(2025, 7, 1)
+CHECKED_AT = dt.datetime(2025, 8, 1)
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+    config = SandboxConfig(
+        data_dir=tmp_path / "sandbox", seed=SEED, rfcs=(RFC,), documents_per_month=PER_MONTH
+    )
+    with SandboxServer(config, clock=FakeClock(epoch(CHECKED_AT))) as server:
+        yield server
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
+    with Warehouse.open(tmp_path / "wh.duckdb") as wh:
+        for month in (MAY, JUNE):
+            for direction in ("emitidos", "recibidos"):
+                load_metadata(wh, month, direction, LOADED_AT, tmp_path / "packages")
+        yield wh
+
+
+def _cancelled_between(start: dt.datetime, end: dt.datetime) -> set[str]:
+    found = set()
+    for direction in ("emitidos", "recibidos"):
+        query = CorpusQuery(service="cfdi", requester_rfc=RFC, direction=direction,
+                            start=dt.datetime(2025, 5, 1), end=dt.datetime(2025, 6, 30, 23, 59, 59),
+                            kind="metadata")  # fmt: skip
+        found |= {
+            d.uuid.lower()
+            for d in corpus().documents(query)
+            if d.cancelled_at and start < d.cancelled_at <= end
+        }
+    return found
+
+
+def test_the_window_counts_this_month_and_the_ones_before() -> None:
+    assert first_month_of_window(dt.date(2025, 7, 15), 3) == MAY
+    assert first_month_of_window(dt.date(2026, 2, 1), 3) == dt.date(2025, 12, 1)
+    assert first_month_of_window(dt.date(2026, 2, 1), 1) == dt.date(2026, 2, 1)
+
+
+def test_a_check_asks_every_document_not_known_cancelled_and_counts_what_changed(
+    sandbox: SandboxServer, warehouse: Warehouse
+) -> None:
+    known_cancelled = warehouse.query(
+        "SELECT count(*) FROM estatus_actual WHERE estatus = 'cancelado'"
+    ).item()
+    documents = warehouse.query("SELECT count(DISTINCT uuid) FROM metadata").item()
+    with StatusClient(sandbox.base_url + "/consulta", calls_per_second=0, concurrency=2) as client:
+        report = check_statuses(warehouse, client, today=dt.date(2025, 7, 15))
+    summary = report.summaries[RFC]
+    assert summary.checked == documents - known_cancelled
+    assert summary.already_cancelled == known_cancelled
+    assert summary.errors == []
+    newly_cancelled = sum(n for what, n in summary.changes.items() if what.startswith("vigente → cancelado"))
+    assert newly_cancelled == len(_cancelled_between(LOADED_AT, CHECKED_AT))
+    assert newly_cancelled > 0
+    # Every answer is in the history with its source and time, and the fact ops alerts on is a query.
+    answers = warehouse.query(
+        "SELECT count(*) FROM estatus_historial WHERE fuente = 'consulta' AND load_id = ?", [report.check_id]
+    ).item()
+    assert answers == summary.checked
+    flipped = warehouse.query(
+        "SELECT uuid::VARCHAR AS uuid FROM estatus_historial WHERE fuente = 'consulta' "
+        "AND estatus_anterior = 'vigente' AND estatus = 'cancelado'"
+    )["uuid"].to_list()
+    assert set(flipped) == _cancelled_between(LOADED_AT, CHECKED_AT)
+
+
+def test_a_second_check_does_not_ask_again_about_what_it_saw_cancelled(
+    sandbox: SandboxServer, warehouse: Warehouse
+) -> None:
+    with StatusClient(sandbox.base_url + "/consulta", calls_per_second=0) as client:
+        first = check_statuses(warehouse, client, months=[MAY, JUNE])
+        second = check_statuses(warehouse, client, months=[MAY, JUNE])
+    cancelled = len(_cancelled_between(LOADED_AT, CHECKED_AT))
+    assert second.summaries[RFC].checked == first.summaries[RFC].checked - cancelled
+    assert second.summaries[RFC].changed == 0
+
+
+def test_a_document_asked_by_uuid_is_checked_whatever_its_month(
+    sandbox: SandboxServer, warehouse: Warehouse
+) -> None:
+    uuid = warehouse.query("SELECT uuid::VARCHAR FROM metadata WHERE estatus = 'vigente' LIMIT 1").item()
+    with StatusClient(sandbox.base_url + "/consulta", calls_per_second=0) as client:
+        report = check_statuses(
+            warehouse, client, uuids=[uuid.upper(), "00000000-0000-4000-8000-000000000000"]
+        )
+    assert report.checked == 1
+    assert report.unknown_uuids == ["00000000-0000-4000-8000-000000000000"]
+
+
+def test_an_unreachable_service_stops_the_check_after_one_document(warehouse: Warehouse) -> None:
+    from etl.status import StatusRetry
+
+    with (
+        StatusClient("http://127.0.0.1:9", retry=StatusRetry(attempts=1)) as client,
+        pytest.raises(StatusServiceError, match="no status was checked"),
+    ):
+        check_statuses(warehouse, client, months=[MAY])
+    assert warehouse.query("SELECT count(*) FROM estatus_historial WHERE fuente = 'consulta'").item() == 0
