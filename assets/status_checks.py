@@ -4,15 +4,22 @@ recording every answer: the one routine behind `cfdi-etl status check` and the `
 What is asked: CFDI (received and issued) of the loaded RFCs, of the months given or else of the last
 `StatusSettings.months` months, or the UUIDs given; never one the warehouse already knows cancelled
 (final at SAT). Answers are recorded in batches as they come, so an interruption keeps what was asked.
+
+At one call a second a check takes minutes, so the warehouse (one writer at a time) is not held while
+SAT is asked: it is opened to select, then for each batch of answers, then to publish. A batch that
+finds the writer busy (a load) stays pending and is written with the next one; the last one waits for
+the writer, at most `writer_wait_seconds`.
 """
 
 from __future__ import annotations
 
 import secrets
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import polars as pl
 
@@ -24,11 +31,12 @@ from etl.status import (
     StatusClient,
     StatusServiceError,
 )
-from warehouse import STATUS_ANSWER_COLUMNS, Warehouse
+from warehouse import STATUS_ANSWER_COLUMNS, Warehouse, WarehouseBusyError, WarehouseError
 
 __all__ = ["RfcStatusSummary", "StatusCheckReport", "check_statuses", "first_month_of_window"]
 
 _BATCH = 200
+_WRITER_RETRY_SECONDS = 5.0
 
 
 def first_month_of_window(today: date, months: int) -> date:
@@ -128,7 +136,7 @@ def _refs(rows: Iterable[dict[str, object]], report: StatusCheckReport) -> Itera
 
 
 def check_statuses(
-    warehouse: Warehouse,
+    warehouse: Path,
     client: StatusClient,
     *,
     rfcs: Sequence[str] = (),
@@ -136,12 +144,15 @@ def check_statuses(
     window_months: int = 3,
     uuids: Sequence[str] = (),
     today: date | None = None,
+    writer_wait_seconds: float = 600.0,
 ) -> StatusCheckReport:
-    """Ask about every candidate and record the answers; StatusServiceError if the service is unreachable
-    (the first document is asked alone, so a service that is down costs one document's retries)."""
+    """Ask about every candidate, record the answers and publish; StatusServiceError if the service is
+    unreachable (the first document is asked alone, so a service that is down costs one document's
+    retries); WarehouseError if the warehouse cannot be opened for writing."""
     report = StatusCheckReport(f"consulta-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}")
     since = None if months or uuids else first_month_of_window(today or mexico_now().date(), window_months)
-    candidates = warehouse.status_candidates(rfcs=rfcs, months=months, since=since, uuids=uuids)
+    with Warehouse.open(warehouse) as wh:
+        candidates = wh.status_candidates(rfcs=rfcs, months=months, since=since, uuids=uuids)
     found = set(candidates["uuid"].to_list())
     report.unknown_uuids = [u for u in uuids if u.lower() not in found]
     owners: dict[str, tuple[str, str]] = {}
@@ -157,7 +168,7 @@ def check_statuses(
     probe = list(client.check_many(refs[:1]))
     if probe[0].transient:
         raise StatusServiceError(f"{probe[0].error}; no status was checked", transient=True)
-    pending: list[dict[str, object]] = []
+    recorder = _Recorder(warehouse, report)
     for result in _chain(probe, client.check_many(refs[1:])):
         rfc, direction = owners[result.ref.uuid]
         summary = report.summary(rfc)
@@ -167,10 +178,8 @@ def check_statuses(
                 f"{result.ref.uuid}: {result.error or 'SAT refused the expression: ' + refused}"
             )
             continue
-        pending.append(_answer_row(result, rfc, direction, report.check_id))
-        if len(pending) >= _BATCH:
-            _record(warehouse, pending, report)
-    _record(warehouse, pending, report)
+        recorder.add(_answer_row(result, rfc, direction, report.check_id))
+    recorder.finish(writer_wait_seconds)
     return report
 
 
@@ -179,14 +188,51 @@ def _chain(first: list[CheckResult], rest: Iterator[CheckResult]) -> Iterator[Ch
     yield from rest
 
 
-def _record(warehouse: Warehouse, pending: list[dict[str, object]], report: StatusCheckReport) -> None:
-    if not pending:
-        return
-    frame = pl.DataFrame(pending).select(STATUS_ANSWER_COLUMNS)
-    pending.clear()
-    for row in warehouse.record_status_answers(frame).iter_rows(named=True):
-        summary = report.summary(row["rfc"])
-        summary.checked += 1
-        change = _change(row)
-        if change is not None:
-            summary.changes[change] += 1
+class _Recorder:
+    """Answers waiting to be written; written in batches whenever the writer is free."""
+
+    def __init__(self, warehouse: Path, report: StatusCheckReport) -> None:
+        self._warehouse = warehouse
+        self._report = report
+        self._pending: list[dict[str, object]] = []
+
+    def add(self, row: dict[str, object]) -> None:
+        self._pending.append(row)
+        if len(self._pending) % _BATCH == 0:
+            self._write(publish=False)
+
+    def finish(self, wait_seconds: float) -> None:
+        waited = 0.0
+        while not self._write(publish=True):
+            if waited >= wait_seconds:
+                raise WarehouseError(
+                    f"{self._warehouse} stayed busy for {wait_seconds:.0f} s; {len(self._pending):,} "
+                    "answers were not recorded (run the check again)"
+                )
+            time.sleep(_WRITER_RETRY_SECONDS)
+            waited += _WRITER_RETRY_SECONDS
+
+    def _write(self, *, publish: bool) -> bool:
+        """Write what is pending (and publish); False when another process holds the writer."""
+        if not self._pending and not (publish and self._report.checked):
+            return True
+        try:
+            with Warehouse.open(self._warehouse) as wh:
+                if self._pending:
+                    frame = pl.DataFrame(self._pending).select(STATUS_ANSWER_COLUMNS)
+                    recorded = wh.record_status_answers(frame)
+                    self._pending.clear()
+                    self._count(recorded)
+                if publish:
+                    wh.publish()
+        except WarehouseBusyError:
+            return False
+        return True
+
+    def _count(self, recorded: pl.DataFrame) -> None:
+        for row in recorded.iter_rows(named=True):
+            summary = self._report.summary(row["rfc"])
+            summary.checked += 1
+            change = _change(row)
+            if change is not None:
+                summary.changes[change] += 1

@@ -62,7 +62,7 @@ def check(
     from assets.status_checks import check_statuses
     from etl.sat import QueryParametersError, check_rfc
     from etl.status import StatusServiceError, StatusSettings
-    from warehouse import Warehouse, WarehouseError, default_path
+    from warehouse import WarehouseError, default_path
 
     try:
         chosen_rfcs = [check_rfc(r, "--rfc") for r in rfcs]
@@ -77,20 +77,15 @@ def check(
     if not path.exists():
         raise click.ClickException(f"{path} does not exist: load documents first (cfdi-etl run, load-files)")
     try:
-        with (
-            Warehouse.open(path) as warehouse,
-            settings.client() as client,
-        ):
+        with settings.client() as client:
             report = check_statuses(
-                warehouse,
+                path,
                 client,
                 rfcs=chosen_rfcs,
                 months=chosen_months,
                 window_months=settings.months,
                 uuids=chosen_uuids,
             )
-            if report.checked:
-                warehouse.publish()
     except (StatusServiceError, WarehouseError) as error:
         raise click.ClickException(str(error)) from None
     for uuid in report.unknown_uuids:

@@ -11,7 +11,7 @@ wh.publish()
 """
 
 from warehouse._catalog import HISTORY, LOADS, Catalog, Dataset, StatusFeed, View
-from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseError
+from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseBusyError, WarehouseError
 from warehouse._load import Load, LoadReport, Partition, check_rfc
 from warehouse._migrate import SCHEMA_VERSION
 from warehouse._status import ANSWER_COLUMNS as STATUS_ANSWER_COLUMNS
@@ -32,6 +32,7 @@ __all__ = [
     "StatusFeed",
     "View",
     "Warehouse",
+    "WarehouseBusyError",
     "WarehouseError",
     "check_rfc",
     "default_path",

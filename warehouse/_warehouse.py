@@ -14,7 +14,7 @@ import polars as pl
 
 from warehouse._catalog import HISTORY, LOADS, Catalog
 from warehouse._ddl import first_row, ident
-from warehouse._errors import LoadError, WarehouseError
+from warehouse._errors import LoadError, WarehouseBusyError, WarehouseError
 from warehouse._export import export
 from warehouse._load import Load, Partition
 from warehouse._migrate import check_compatible, migrate
@@ -51,7 +51,7 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
-            raise WarehouseError(
+            raise WarehouseBusyError(
                 f"{path} is open for writing in another process (a load?): query the published copy "
                 f"{published_path(path)} instead, or wait for the load to finish"
             ) from None

@@ -14,7 +14,7 @@ from etl.status import StatusClient, StatusServiceError
 from sandbox import SandboxConfig, SandboxServer
 from sandbox.corpus import CorpusQuery
 from tests.etl.status._cases import PER_MONTH, RFC, SEED, FakeClock, corpus, epoch, load_metadata
-from warehouse import Warehouse
+from warehouse import Warehouse, published_path
 
 MAY, JUNE = dt.date(2025, 5, 1), dt.date(2025, 6, 1)
 LOADED_AT = dt.datetime(2025, 7, 1)
@@ -31,12 +31,19 @@ def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
 
 
 @pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "wh.duckdb") as wh:
+def warehouse(tmp_path: Path) -> Path:
+    """May and June loaded as SAT served them on 1 July; closed, as a check opens it itself."""
+    path = tmp_path / "wh.duckdb"
+    with Warehouse.open(path) as wh:
         for month in (MAY, JUNE):
             for direction in ("emitidos", "recibidos"):
                 load_metadata(wh, month, direction, LOADED_AT, tmp_path / "packages")
-        yield wh
+    return path
+
+
+def _query(path: Path, sql: str, params: list[object] | None = None) -> object:
+    with Warehouse.open(path) as wh:
+        return wh.query(sql, params).item()
 
 
 def _cancelled_between(start: dt.datetime, end: dt.datetime) -> set[str]:
@@ -60,12 +67,12 @@ def test_the_window_counts_this_month_and_the_ones_before() -> None:
 
 
 def test_a_check_asks_every_document_not_known_cancelled_and_counts_what_changed(
-    sandbox: SandboxServer, warehouse: Warehouse
+    sandbox: SandboxServer, warehouse: Path
 ) -> None:
-    known_cancelled = warehouse.query(
-        "SELECT count(*) FROM estatus_actual WHERE estatus = 'cancelado'"
-    ).item()
-    documents = warehouse.query("SELECT count(DISTINCT uuid) FROM metadata").item()
+    known_cancelled = int(
+        str(_query(warehouse, "SELECT count(*) FROM estatus_actual WHERE estatus = 'cancelado'"))
+    )
+    documents = int(str(_query(warehouse, "SELECT count(DISTINCT uuid) FROM metadata")))
     with StatusClient(sandbox.base_url + "/consulta", calls_per_second=0, concurrency=2) as client:
         report = check_statuses(warehouse, client, today=dt.date(2025, 7, 15))
     summary = report.summaries[RFC]
@@ -76,19 +83,22 @@ def test_a_check_asks_every_document_not_known_cancelled_and_counts_what_changed
     assert newly_cancelled == len(_cancelled_between(LOADED_AT, CHECKED_AT))
     assert newly_cancelled > 0
     # Every answer is in the history with its source and time, and the fact ops alerts on is a query.
-    answers = warehouse.query(
-        "SELECT count(*) FROM estatus_historial WHERE fuente = 'consulta' AND load_id = ?", [report.check_id]
-    ).item()
+    answers = _query(
+        warehouse,
+        "SELECT count(*) FROM estatus_historial WHERE fuente = 'consulta' AND load_id = ?",
+        [report.check_id],
+    )
     assert answers == summary.checked
-    flipped = warehouse.query(
-        "SELECT uuid::VARCHAR AS uuid FROM estatus_historial WHERE fuente = 'consulta' "
-        "AND estatus_anterior = 'vigente' AND estatus = 'cancelado'"
-    )["uuid"].to_list()
+    with Warehouse.open(published_path(warehouse), read_only=True) as published:
+        flipped = published.query(
+            "SELECT uuid::VARCHAR AS uuid FROM estatus_historial WHERE fuente = 'consulta' "
+            "AND estatus_anterior = 'vigente' AND estatus = 'cancelado'"
+        )["uuid"].to_list()
     assert set(flipped) == _cancelled_between(LOADED_AT, CHECKED_AT)
 
 
 def test_a_second_check_does_not_ask_again_about_what_it_saw_cancelled(
-    sandbox: SandboxServer, warehouse: Warehouse
+    sandbox: SandboxServer, warehouse: Path
 ) -> None:
     with StatusClient(sandbox.base_url + "/consulta", calls_per_second=0) as client:
         first = check_statuses(warehouse, client, months=[MAY, JUNE])
@@ -99,9 +109,9 @@ def test_a_second_check_does_not_ask_again_about_what_it_saw_cancelled(
 
 
 def test_a_document_asked_by_uuid_is_checked_whatever_its_month(
-    sandbox: SandboxServer, warehouse: Warehouse
+    sandbox: SandboxServer, warehouse: Path
 ) -> None:
-    uuid = warehouse.query("SELECT uuid::VARCHAR FROM metadata WHERE estatus = 'vigente' LIMIT 1").item()
+    uuid = str(_query(warehouse, "SELECT uuid::VARCHAR FROM metadata WHERE estatus = 'vigente' LIMIT 1"))
     with StatusClient(sandbox.base_url + "/consulta", calls_per_second=0) as client:
         report = check_statuses(
             warehouse, client, uuids=[uuid.upper(), "00000000-0000-4000-8000-000000000000"]
@@ -110,7 +120,7 @@ def test_a_document_asked_by_uuid_is_checked_whatever_its_month(
     assert report.unknown_uuids == ["00000000-0000-4000-8000-000000000000"]
 
 
-def test_an_unreachable_service_stops_the_check_after_one_document(warehouse: Warehouse) -> None:
+def test_an_unreachable_service_stops_the_check_after_one_document(warehouse: Path) -> None:
     from etl.status import StatusRetry
 
     with (
@@ -118,4 +128,4 @@ def test_an_unreachable_service_stops_the_check_after_one_document(warehouse: Wa
         pytest.raises(StatusServiceError, match="no status was checked"),
     ):
         check_statuses(warehouse, client, months=[MAY])
-    assert warehouse.query("SELECT count(*) FROM estatus_historial WHERE fuente = 'consulta'").item() == 0
+    assert _query(warehouse, "SELECT count(*) FROM estatus_historial WHERE fuente = 'consulta'") == 0
