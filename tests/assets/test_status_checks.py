@@ -11,9 +11,16 @@ import pytest
 
 from assets.status_checks import check_statuses, first_month_of_window
 from etl.status import StatusClient, StatusServiceError
-from sandbox import SandboxConfig, SandboxServer
+from sandbox import SandboxServer
 from sandbox.corpus import CorpusQuery
-from tests.etl.status._cases import PER_MONTH, RFC, SEED, FakeClock, corpus, epoch, load_metadata
+from tests.etl.status._cases import (
+    RFC,
+    FakeClock,
+    corpus,
+    epoch,
+    load_metadata,
+    status_sandbox,
+)
 from warehouse import Warehouse, published_path
 
 MAY, JUNE = dt.date(2025, 5, 1), dt.date(2025, 6, 1)
@@ -23,10 +30,7 @@ CHECKED_AT = dt.datetime(2025, 8, 1)
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
-    config = SandboxConfig(
-        data_dir=tmp_path / "sandbox", seed=SEED, rfcs=(RFC,), documents_per_month=PER_MONTH
-    )
-    with SandboxServer(config, clock=FakeClock(epoch(CHECKED_AT))) as server:
+    with status_sandbox(tmp_path / "sandbox", FakeClock(epoch(CHECKED_AT))) as server:
         yield server
 
 

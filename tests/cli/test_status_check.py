@@ -11,8 +11,8 @@ from click.testing import CliRunner, Result
 
 from cli.main import main
 from etl.status import SAT_STATUS_BASE_URL, StatusSettings
-from sandbox import SandboxConfig, SandboxServer
-from tests.etl.status._cases import PER_MONTH, RFC, SEED, FakeClock, epoch, load_metadata
+from sandbox import SandboxServer
+from tests.etl.status._cases import RFC, FakeClock, epoch, load_metadata, status_sandbox
 from warehouse import Warehouse, published_path
 
 JUNE = dt.date(2025, 6, 1)
@@ -20,10 +20,7 @@ JUNE = dt.date(2025, 6, 1)
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
-    config = SandboxConfig(
-        data_dir=tmp_path / "sandbox", seed=SEED, rfcs=(RFC,), documents_per_month=PER_MONTH
-    )
-    with SandboxServer(config, clock=FakeClock(epoch(dt.datetime(2025, 8, 1)))) as server:
+    with status_sandbox(tmp_path / "sandbox", FakeClock(epoch(dt.datetime(2025, 8, 1)))) as server:
         yield server
 
 

@@ -225,3 +225,14 @@ def test_metadata_keeps_its_own_history_beside_the_answers(book: Warehouse) -> N
     assert book.query(
         "SELECT fecha_cancelacion FROM estatus_actual WHERE uuid = ?::UUID", [_uuid(2)]
     ).item() == datetime(2024, 2, 9)
+
+
+def test_estatus_en_desacuerdo_names_what_metadata_and_the_service_say_differently(book: Warehouse) -> None:
+    _first_answers(book)
+    rows = book.query(
+        "SELECT uuid::VARCHAR, estatus_metadata, estatus_consulta FROM estatus_en_desacuerdo ORDER BY uuid"
+    ).rows()
+    # 2: cancelled since the metadata was loaded; 4: SAT cannot find it; 5 has no metadata to disagree.
+    assert rows == [(_uuid(2), "vigente", "cancelado"), (_uuid(4), "vigente", "no_encontrado")]
+    _load_metadata(book, [_metadata(2, "500", datetime(2024, 2, 9)), _metadata(4, "300.456")])
+    assert book.query("SELECT uuid::VARCHAR FROM estatus_en_desacuerdo").rows() == [(_uuid(4),)]

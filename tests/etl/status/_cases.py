@@ -7,11 +7,13 @@ import datetime as dt
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
 from etl.parse.metadata import parse_metadata_package
 from etl.status import DocumentRef
+from sandbox import SandboxConfig, SandboxServer
 from sandbox._consulta import ConsultaService, StatusOfDocument
 from sandbox.corpus import Corpus, CorpusConfig, CorpusDocument, CorpusQuery
 from warehouse import Warehouse
@@ -28,6 +30,7 @@ __all__ = [
     "find",
     "load_metadata",
     "ref_of",
+    "status_sandbox",
 ]
 
 RFC = "AAA010101AAA"
@@ -118,3 +121,11 @@ def load_metadata(warehouse: Warehouse, month: dt.date, direction: str, as_of: d
             load.append({"metadata": result.frame}, str(package.path), "0" * 64)
             records += result.frame.height
     return records
+
+
+@contextmanager
+def status_sandbox(data_dir: Path, clock: Callable[[], float]) -> Iterator[SandboxServer]:
+    """A sandbox serving this corpus, its status service answering as of `clock()`."""
+    config = SandboxConfig(data_dir=data_dir, seed=SEED, rfcs=(RFC,), documents_per_month=PER_MONTH)
+    with SandboxServer(config, clock=clock) as server:
+        yield server

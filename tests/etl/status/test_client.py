@@ -23,10 +23,10 @@ from etl.status import (
     envelope,
     read_answer,
 )
-from sandbox import Fault, Operation, SandboxConfig, SandboxServer
+from sandbox import Fault, Operation, SandboxServer
 from sandbox._consulta import StatusOfDocument
 from sandbox.corpus import CorpusDocument
-from tests.etl.status._cases import PER_MONTH, RFC, SEED, FakeClock, epoch, find, ref_of
+from tests.etl.status._cases import FakeClock, epoch, find, ref_of, status_sandbox
 
 HOUR = 3600.0
 
@@ -38,10 +38,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def sandbox(tmp_path: Path, clock: FakeClock) -> Iterator[SandboxServer]:
-    config = SandboxConfig(
-        data_dir=tmp_path / "sandbox", seed=SEED, rfcs=(RFC,), documents_per_month=PER_MONTH
-    )
-    with SandboxServer(config, clock=clock) as server:
+    with status_sandbox(tmp_path / "sandbox", clock) as server:
         yield server
 
 
