@@ -236,3 +236,23 @@ def test_estatus_en_desacuerdo_names_what_metadata_and_the_service_say_different
     assert rows == [(_uuid(2), "vigente", "cancelado"), (_uuid(4), "vigente", "no_encontrado")]
     _load_metadata(book, [_metadata(2, "500", datetime(2024, 2, 9)), _metadata(4, "300.456")])
     assert book.query("SELECT uuid::VARCHAR FROM estatus_en_desacuerdo").rows() == [(_uuid(4),)]
+
+
+def test_cambios_de_estatus_lists_each_reported_change_for_every_rfc_holding_the_document(
+    book: Warehouse,
+) -> None:
+    _first_answers(book)
+    # The same answers again change nothing.
+    book.record_status_answers(_answers(SECOND, [(1, "vigente", "Cancelable con aceptación", "En proceso")]))
+    rows = book.query(
+        "SELECT uuid::VARCHAR, rfc, direction, monto, estatus_anterior, estatus, estatus_cancelacion "
+        "FROM cambios_de_estatus ORDER BY uuid"
+    ).rows()
+    # 5 was first seen by the service (no metadata): not a change.
+    assert rows == [
+        (_uuid(1), A, "recibidos", Decimal("1160.00"), "vigente", "vigente", "En proceso"),
+        (_uuid(2), A, "recibidos", Decimal("500.00"), "vigente", "cancelado", "Cancelado sin aceptación"),
+        (_uuid(4), A, "recibidos", Decimal("300.46"), "vigente", "no_encontrado", None),
+    ]
+    view = next(v for v in book.catalog.views if v.name == "cambios_de_estatus")
+    assert [row[1] for row in book.query(view.example).rows()] == [_uuid(2)]
