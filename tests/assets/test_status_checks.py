@@ -4,6 +4,8 @@ month later, every answer in the warehouse and the changes counted per RFC."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from tests.etl.status._cases import (
     load_metadata,
     status_sandbox,
 )
-from warehouse import Warehouse, published_path
+from warehouse import Warehouse, WarehouseError, published_path
 
 MAY, JUNE = dt.date(2025, 5, 1), dt.date(2025, 6, 1)
 LOADED_AT = dt.datetime(2025, 7, 1)
@@ -133,3 +135,39 @@ def test_an_unreachable_service_stops_the_check_after_one_document(warehouse: Pa
     ):
         check_statuses(warehouse, client, months=[MAY])
     assert _query(warehouse, "SELECT count(*) FROM estatus_historial WHERE fuente = 'consulta'") == 0
+
+
+def test_answers_that_find_the_writer_busy_are_kept_and_written_once_it_is_free(warehouse: Path) -> None:
+    from assets.status_checks import StatusCheckReport, _Recorder
+
+    uuid = str(_query(warehouse, "SELECT uuid::VARCHAR FROM metadata WHERE estatus = 'vigente' LIMIT 1"))
+    report = StatusCheckReport("consulta-test")
+    recorder = _Recorder(warehouse, report)
+    recorder.add(
+        {
+            "uuid": uuid,
+            "estatus": "cancelado",
+            "visto_desde": dt.datetime(2099, 1, 1),
+            "load_id": "consulta-test",
+            "rfc": RFC,
+            "direction": "recibidos",
+            "es_cancelable": "Cancelable sin aceptación",
+            "estatus_cancelacion": "Cancelado sin aceptación",
+            "validacion_efos": "200",
+            "codigo_estatus": "S - ok",
+        }
+    )
+    hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(warehouse)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(WarehouseError, match="1 answers were not recorded"):
+            recorder.finish(0)
+    finally:
+        holder.communicate("")
+    recorder.finish(0)
+    assert report.summaries[RFC].changes == {"vigente → cancelado (Cancelado sin aceptación)": 1}
+    assert _query(warehouse, "SELECT count(*) FROM estatus_historial WHERE load_id = 'consulta-test'") == 1

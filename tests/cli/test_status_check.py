@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,3 +114,24 @@ def test_the_service_is_sat_by_default_and_the_sandbox_by_configuration_alone() 
     explicit = {"CFDI_ETL_SAT_BASE_URL": "http://a", "CFDI_ETL_STATUS_BASE_URL": "http://b"}
     assert StatusSettings.from_env(explicit).base_url == "http://b"
     assert StatusSettings.from_env({}).calls_per_second == 1.0
+
+
+def test_a_warehouse_held_by_a_load_in_another_process_is_one_clear_line(
+    sandbox: SandboxServer, warehouse_file: Path
+) -> None:
+    hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(warehouse_file)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        result = _run(["--warehouse", str(warehouse_file), "--month", "2025-06"], _env(sandbox))
+    finally:
+        holder.communicate("")
+    assert result.exit_code == 1
+    assert "is open for writing in another process" in result.output
+    assert "Traceback" not in result.output
