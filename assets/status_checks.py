@@ -37,6 +37,8 @@ __all__ = ["RfcStatusSummary", "StatusCheckReport", "check_statuses", "first_mon
 
 _BATCH = 200
 _WRITER_RETRY_SECONDS = 5.0
+# A service that stops answering mid-check: give up after this many documents in a row, each retried.
+_GIVE_UP_AFTER = 5
 
 
 def first_month_of_window(today: date, months: int) -> date:
@@ -169,9 +171,13 @@ def check_statuses(
     if probe[0].transient:
         raise StatusServiceError(f"{probe[0].error}; no status was checked", transient=True)
     recorder = _Recorder(warehouse, report)
+    failing: list[str] = []
     for result in _chain(probe, client.check_many(refs[1:])):
         rfc, direction = owners[result.ref.uuid]
         summary = report.summary(rfc)
+        failing = [*failing, result.error or ""] if result.transient else []
+        if len(failing) >= _GIVE_UP_AFTER:
+            break
         if result.answer is None or result.answer.invalid_expression:
             refused = result.answer.codigo_estatus if result.answer else ""
             summary.errors.append(
@@ -180,6 +186,12 @@ def check_statuses(
             continue
         recorder.add(_answer_row(result, rfc, direction, report.check_id))
     recorder.finish(writer_wait_seconds)
+    if len(failing) >= _GIVE_UP_AFTER:
+        raise StatusServiceError(
+            f"{failing[-1]}; stopped after {_GIVE_UP_AFTER} documents in a row could not be checked "
+            f"({report.checked:,} answers recorded before)",
+            transient=True,
+        )
     return report
 
 

@@ -146,11 +146,16 @@ class StatusClient:
         """Every document's result, as they complete; a document that fails does not stop the others."""
         pending: set[Future[CheckResult]] = set()
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="sat-status") as pool:
-            for ref in refs:
-                pending.add(pool.submit(self._result, ref))
-                if len(pending) >= 2 * self.concurrency:
+            try:
+                for ref in refs:
+                    pending.add(pool.submit(self._result, ref))
+                    if len(pending) >= 2 * self.concurrency:
+                        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        yield from (future.result() for future in done)
+                while pending:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     yield from (future.result() for future in done)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                yield from (future.result() for future in done)
+            finally:
+                # A caller that stops reading (the service is down) does not wait for calls not started.
+                for future in pending:
+                    future.cancel()

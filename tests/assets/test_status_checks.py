@@ -9,11 +9,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assets.status_checks import check_statuses, first_month_of_window
-from etl.status import StatusClient, StatusServiceError
-from sandbox import SandboxServer
+from etl.status import StatusClient, StatusRetry, StatusServiceError
+from sandbox import Fault, Operation, SandboxServer
 from sandbox.corpus import CorpusQuery
 from tests.etl.status._cases import (
     RFC,
@@ -127,8 +128,6 @@ def test_a_document_asked_by_uuid_is_checked_whatever_its_month(
 
 
 def test_an_unreachable_service_stops_the_check_after_one_document(warehouse: Path) -> None:
-    from etl.status import StatusRetry
-
     with (
         StatusClient("http://127.0.0.1:9", retry=StatusRetry(attempts=1)) as client,
         pytest.raises(StatusServiceError, match="no status was checked"),
@@ -171,3 +170,30 @@ def test_answers_that_find_the_writer_busy_are_kept_and_written_once_it_is_free(
     recorder.finish(0)
     assert report.summaries[RFC].changes == {"vigente → cancelado (Cancelado sin aceptación)": 1}
     assert _query(warehouse, "SELECT count(*) FROM estatus_historial WHERE load_id = 'consulta-test'") == 1
+
+
+class _BreaksAfterFirstCall(httpx.HTTPTransport):
+    """The real transport; after the first call, the sandbox starts answering HTTP 500 to everything."""
+
+    def __init__(self, sandbox: SandboxServer) -> None:
+        super().__init__()
+        self._sandbox = sandbox
+        self.calls = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        if self.calls == 2:
+            self._sandbox.faults.inject(Fault.HTTP_500, operation=Operation.CONSULTA, times=None)
+        return super().handle_request(request)
+
+
+def test_a_service_that_stops_answering_mid_check_stops_the_check_and_keeps_what_was_answered(
+    sandbox: SandboxServer, warehouse: Path
+) -> None:
+    transport = _BreaksAfterFirstCall(sandbox)
+    client = StatusClient(sandbox.base_url + "/consulta", calls_per_second=0, concurrency=1,
+                          retry=StatusRetry(attempts=1), transport=transport)  # fmt: skip
+    with client, pytest.raises(StatusServiceError, match="stopped after 5 documents in a row"):
+        check_statuses(warehouse, client, months=[MAY, JUNE])
+    assert transport.calls < 10
+    assert _query(warehouse, "SELECT count(*) FROM estatus_historial WHERE fuente = 'consulta'") == 1
