@@ -94,7 +94,10 @@ class StatusCheckReport:
 
 
 def _state(estatus: object, cancelacion: object) -> str:
-    return f"{estatus}" + (f" ({cancelacion})" if cancelacion else "")
+    """`vigente`, `En proceso`, `Solicitud rechazada`, `cancelado (Plazo vencido)`: how a person says it."""
+    if not cancelacion:
+        return str(estatus)
+    return str(cancelacion) if estatus == "vigente" else f"{estatus} ({cancelacion})"
 
 
 def _change(row: dict[str, object]) -> str | None:

@@ -197,3 +197,16 @@ def test_a_service_that_stops_answering_mid_check_stops_the_check_and_keeps_what
         check_statuses(warehouse, client, months=[MAY, JUNE])
     assert transport.calls < 10
     assert _query(warehouse, "SELECT count(*) FROM estatus_historial WHERE fuente = 'consulta'") == 1
+
+
+def test_the_summary_line_says_what_changed_to_what_in_words() -> None:
+    from collections import Counter
+
+    from assets.status_checks import RfcStatusSummary
+
+    summary = RfcStatusSummary(RFC, checked=1200, already_cancelled=3, errors=["x"])
+    summary.changes.update(Counter({"vigente → En proceso": 2, "En proceso → cancelado (Plazo vencido)": 1}))
+    assert summary.line() == (
+        f"{RFC}: 1,200 checked, 3 changed (En proceso → cancelado (Plazo vencido): 1; "
+        "vigente → En proceso: 2), 1 error(s); 3 already known cancelled, not asked"
+    )
