@@ -7,7 +7,8 @@
 -- its month were first loaded for that RFC and side (the first metadata load, mes_cargado_desde).
 -- cancelado_despues_de_cargar is true when the cancellation was seen after that, i.e. figures taken
 -- from that month before then counted the document as vigente. consultado_en is the service's newest
--- answer. Answers "what was cancelled, or is being cancelled, since my last close?".
+-- answer; monto is the document's total rounded to the cent, in its own currency. Answers "what was
+-- cancelled, or is being cancelled, since my last close?".
 -- example: SELECT rfc, uuid, month, estatus, estatus_cancelacion, fecha_cancelacion, monto
 -- FROM cancelaciones WHERE cancelacion_vista_desde > TIMESTAMP '2024-01-31 23:59:59'
 -- OR estatus_cancelacion = 'En proceso' ORDER BY ALL
@@ -37,7 +38,7 @@ SELECT
     m.nombre_receptor,
     m.efecto_comprobante,
     m.fecha_emision,
-    m.monto,
+    centavos(m.monto) AS monto,
     s.estatus,
     s.estatus_cancelacion,
     s.es_cancelable,

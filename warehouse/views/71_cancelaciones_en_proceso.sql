@@ -23,7 +23,7 @@ SELECT
     c.nombre_receptor,
     c.efecto_comprobante,
     c.fecha_emision,
-    centavos(c.monto) AS monto,
+    c.monto,
     c.es_cancelable,
     p.en_proceso_visto_desde,
     c.consultado_en
