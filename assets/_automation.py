@@ -5,7 +5,7 @@ from datetime import date
 
 import dagster as dg
 
-from assets._assets import REFRESH_METADATA_TAG, sat_packages_ready
+from assets._assets import PIPELINE, REFRESH_METADATA_TAG, sat_packages_ready
 from assets._partitions import RFCS, partition_key
 from assets._resources import SyncResource
 from etl.sat import mexico_now
@@ -16,12 +16,12 @@ __all__ = ["daily_incremental", "partition_job", "sat_pending_requests"]
 
 partition_job = dg.define_asset_job(
     "cfdi_partition",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.assets(*PIPELINE),
     description="One RFC × month end to end: request, poll, download, parse, load, publish.",
 )
 after_sat_job = dg.define_asset_job(
     "cfdi_after_sat",
-    selection=dg.AssetSelection.assets(sat_packages_ready).downstream(),
+    selection=dg.AssetSelection.assets(sat_packages_ready).downstream() & dg.AssetSelection.assets(*PIPELINE),
     description="The steps after SAT finished a request the sensor was waiting for.",
 )
 

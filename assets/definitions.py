@@ -9,15 +9,16 @@ from assets._assets import PIPELINE
 from assets._automation import after_sat_job, daily_incremental, partition_job, sat_pending_requests
 from assets._checks import CHECKS
 from assets._resources import SyncResource
+from assets._status import STATUS_ASSETS, STATUS_CHECKS, STATUS_JOBS, STATUS_SCHEDULES
 from pipeline import Settings
 
 __all__ = ["defs"]
 
 defs = dg.Definitions(
-    assets=PIPELINE,
-    asset_checks=CHECKS,
-    jobs=[partition_job, after_sat_job],
-    schedules=[daily_incremental, daily_alert_checks],
+    assets=[*PIPELINE, *STATUS_ASSETS],
+    asset_checks=[*CHECKS, *STATUS_CHECKS],
+    jobs=[partition_job, after_sat_job, *STATUS_JOBS],
+    schedules=[daily_incremental, daily_alert_checks, *STATUS_SCHEDULES],
     sensors=[sat_pending_requests, *ALERT_SENSORS],
     resources={"sync": SyncResource.from_settings(Settings.from_env(), env_vars=True)},
 )

@@ -81,6 +81,7 @@ def demo(months: int) -> None:
         with Ledger(resource.paths.ledger) as ledger:
             sent = ledger.sat_requests_sent() - sent_before
         console.print(f"new requests sent to SAT in this run: {sent}")
+        console.print(_check_statuses(sandbox.base_url, Path(resource.warehouse), chosen), soft_wrap=True)
     _show_warehouse(console, Path(resource.warehouse))
     console.print("\nNext:")
     ui = f"DAGSTER_HOME={instance.root_directory} .tools/bin/uv run --locked --no-sync dagster dev"
@@ -92,6 +93,21 @@ def demo(months: int) -> None:
         f"  published copy:  {published_path(Path(resource.warehouse))} (read-only, for dashboards)"
     )
     console.print(f"  request ledger:  {resource.paths.ledger}   packages: {resource.paths.packages}")
+
+
+def _check_statuses(base_url: str, warehouse: Path, months: list[date]) -> str:
+    """The loaded months' documents asked of the sandbox's status service, as one line."""
+    from dataclasses import replace
+
+    from assets.status_checks import check_statuses
+    from etl.status import StatusSettings
+
+    # The sandbox is local: no need for SAT's pace of one call a second.
+    sandbox = StatusSettings.from_env({"CFDI_ETL_SAT_BASE_URL": base_url})
+    settings = replace(sandbox, calls_per_second=0, concurrency=4)
+    with settings.client() as client:
+        report = check_statuses(warehouse, client, rfcs=[DEMO_RFC], months=months)
+    return f"status of each CFDI at SAT (ConsultaCFDIService): {report.summary(DEMO_RFC).line()}"
 
 
 def _show_warehouse(console: Console, path: Path) -> None:

@@ -12,6 +12,7 @@ import click
 
 from cli._settings import read_settings
 from cli._tables import FORMAT_OPTION, emit
+from cli.status_check import check
 
 if TYPE_CHECKING:
     from assets._overview import FielStatus, MonthStatus
@@ -76,3 +77,6 @@ def status(context: click.Context, rfc: str | None, output: str) -> None:
     for s in statuses:
         click.echo(f"{s.rfc}  e.firma: {_fiel(s.fiel)}")
         emit([_row(m) for m in s.months], output, empty="  no month requested or loaded yet")
+
+
+status.add_command(check)

@@ -37,17 +37,15 @@ class CorpusCatalog:
         config = CorpusConfig(seed=seed, rfcs=rfcs)
         if documents_per_month is not None:
             config = replace(config, documents_per_month=documents_per_month)
-        self._corpus = Corpus(config)
+        self.corpus = Corpus(config)
 
     def count(self, query: Query) -> int:
-        return self._corpus.count(_corpus_query(query))
+        return self.corpus.count(_corpus_query(query))
 
     def write_packages(
         self, query: Query, out_dir: Path, request_id: str, documents_per_package: int
     ) -> list[WrittenPackage]:
-        written = self._corpus.write_packages(
-            _corpus_query(query), out_dir, request_id, documents_per_package
-        )
+        written = self.corpus.write_packages(_corpus_query(query), out_dir, request_id, documents_per_package)
         return [WrittenPackage(p.package_id, Path(p.path), p.document_count) for p in written]
 
 

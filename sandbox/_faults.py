@@ -11,12 +11,13 @@ __all__ = ["Fault", "FaultRule", "Faults", "Operation"]
 
 
 class Operation(enum.StrEnum):
-    """The four operations; a fault rule may target one of them or all."""
+    """The four operations, and the status service; a fault rule may target one of them or all."""
 
     AUTHENTICATE = "autentica"
     QUERY = "solicita"
     VERIFY = "verifica"
     DOWNLOAD = "descarga"
+    CONSULTA = "consulta"  # ConsultaCFDIService, the status of one CFDI
 
 
 class Fault(enum.StrEnum):
@@ -86,7 +87,7 @@ class Faults:
             for index, rule in enumerate(self._rules):
                 if rule.operation not in (None, operation) or rule.times == 0:
                     continue
-                if rule.fault is Fault.CODE_404 and operation is Operation.AUTHENTICATE:
+                if rule.fault is Fault.CODE_404 and operation in (Operation.AUTHENTICATE, Operation.CONSULTA):
                     continue
                 if rule.fault is Fault.STUCK and operation is not Operation.QUERY:
                     continue

@@ -17,6 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from sandbox._codes import Code
+from sandbox._consulta import CONSULTA_ACTION, CONSULTA_PATH, ConsultaService
 from sandbox._faults import Fault, FaultRule, Faults, Operation
 from sandbox._responses import (
     authenticate_response,
@@ -86,9 +87,12 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], service: Service, faults: Faults) -> None:
+    def __init__(
+        self, address: tuple[str, int], service: Service, faults: Faults, consulta: ConsultaService
+    ) -> None:
         super().__init__(address, _Handler)
         self.service = service
+        self.consulta = consulta
         self.faults = faults
         self.stopping = threading.Event()
         self.calls: Counter[Operation] = Counter()
@@ -125,6 +129,9 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: SandboxHTTPServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle on, each small answer waited ~40 ms for
+    # the client's delayed ACK.
+    disable_nagle_algorithm = True
 
     def version_string(self) -> str:
         return "Microsoft-IIS/10.0"  # as SAT's servers say; keeps clients from keying on "sandbox"
@@ -136,6 +143,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._refuse(_plain(405, "SAT's services answer POST only"))
 
     def do_POST(self) -> None:
+        if self.path.split("?")[0] == CONSULTA_PATH:
+            self._consulta()
+            return
         service, _, path = self.path.lstrip("/").partition("/")
         route = _ROUTES.get("/" + path.split("?")[0])
         if service not in _SERVICES or route is None:
@@ -154,6 +164,28 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and self._misbehave(fault):
             return
         reply = self._answer(service, route, body, fault)
+        if fault is not None and fault.fault is Fault.TRUNCATE:
+            self._send_truncated(reply)
+        else:
+            self._send(reply)
+
+    def _consulta(self) -> None:
+        """ConsultaCFDIService: no token, no signature, one document per call."""
+        length = self._body_length()
+        if not length:
+            self._send(_plain(411, "a SOAP request needs a body under 1 MB, with Content-Length"), close=True)
+            return
+        body = self.rfile.read(length)
+        with self.server.calls_lock:
+            self.server.calls[Operation.CONSULTA] += 1
+        fault = self.server.faults.draw(Operation.CONSULTA)
+        if fault is not None and self._misbehave(fault):
+            return
+        action = (self.headers.get("SOAPAction") or "").strip().strip('"')
+        if action != CONSULTA_ACTION:
+            reply = _xml(500, fault_response("a:ActionNotSupported", _action_not_supported(action)))
+        else:
+            reply = _xml(*self.server.consulta.answer(body))
         if fault is not None and fault.fault is Fault.TRUNCATE:
             self._send_truncated(reply)
         else:

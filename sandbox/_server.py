@@ -10,6 +10,7 @@ from types import TracebackType
 
 from sandbox._catalog import Catalog, CorpusCatalog
 from sandbox._config import SandboxConfig
+from sandbox._consulta import ConsultaService
 from sandbox._faults import Faults, Operation
 from sandbox._http import SandboxHTTPServer
 from sandbox._service import Service
@@ -24,7 +25,8 @@ class SandboxServer:
     lives in `config.data_dir`: a new server over the same directory carries on where the last one stopped.
     `catalog` replaces the synthetic corpus (tests that need a particular answer size use it). `clock`
     (seconds since the epoch) is SAT's "now" for every rule that depends on time (token lifetime, request
-    states, package expiry): tests advance it instead of sleeping.
+    states, package expiry, the status service's cancellations in process): tests advance it instead of
+    sleeping. The status service (`B/consulta/ConsultaCFDIService.svc`) answers from the synthetic corpus.
     """
 
     def __init__(
@@ -60,11 +62,11 @@ class SandboxServer:
     def start(self) -> str:
         if self._http is not None:
             return self.base_url
-        catalog = self._catalog or CorpusCatalog(
-            self.config.seed, self.config.rfcs, self.config.documents_per_month
-        )
-        self._service = Service(self.config, catalog, self._clock)
-        self._http = SandboxHTTPServer((self.config.host, self.config.port), self._service, self.faults)
+        corpus = CorpusCatalog(self.config.seed, self.config.rfcs, self.config.documents_per_month)
+        self._service = Service(self.config, self._catalog or corpus, self._clock)
+        consulta = ConsultaService(corpus.corpus, self.config.seed, self._clock)
+        address = (self.config.host, self.config.port)
+        self._http = SandboxHTTPServer(address, self._service, self.faults, consulta)
         self._thread = threading.Thread(target=self._http.serve_forever, name="sandbox-http", daemon=True)
         self._thread.start()
         return self.base_url

@@ -11,16 +11,18 @@ wh.publish()
 """
 
 from warehouse._catalog import HISTORY, LOADS, Catalog, Dataset, StatusFeed, View
-from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseError
+from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseBusyError, WarehouseError
 from warehouse._load import Load, LoadReport
 from warehouse._migrate import SCHEMA_VERSION
 from warehouse._operations import cancelled_after_load, partition_loads, unreconciled
+from warehouse._status import ANSWER_COLUMNS as STATUS_ANSWER_COLUMNS
 from warehouse._warehouse import Warehouse, default_path, published_path
 
 __all__ = [
     "HISTORY",
     "LOADS",
     "SCHEMA_VERSION",
+    "STATUS_ANSWER_COLUMNS",
     "Catalog",
     "Dataset",
     "IncompatibleWarehouseError",
@@ -30,6 +32,7 @@ __all__ = [
     "StatusFeed",
     "View",
     "Warehouse",
+    "WarehouseBusyError",
     "WarehouseError",
     "cancelled_after_load",
     "default_path",

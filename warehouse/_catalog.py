@@ -125,18 +125,76 @@ LOADS = Table(
 HISTORY = Table(
     name="estatus_historial",
     meaning=(
-        "every change of a UUID's SAT status (vigente, cancelado) with when the warehouse first saw it; "
-        "fed by metadata loads. Cancellation is final at SAT, so once cancelado a UUID gets no later row"
+        "every change of a UUID's SAT status seen in metadata (fuente 'metadata': vigente, cancelado, with "
+        "when a load first saw it; once cancelado a UUID gets no later metadata row, cancellation being "
+        "final at SAT), and every answer of SAT's status service (fuente 'consulta', `cfdi-etl status "
+        "check`: Estado, EsCancelable, EstatusCancelacion, ValidacionEFOS, with the status the warehouse "
+        "held just before it). estatus_actual takes the newest"
     ),
     columns=(
         Column("uuid", UUID, "the document", nullable=False),
-        Column("estatus", TEXT, "'vigente' or 'cancelado'", nullable=False),
-        Column("fecha_cancelacion", TIMESTAMP, "when SAT says it was cancelled (Mexico local time)"),
-        Column("visto_desde", TIMESTAMP, "when a load first saw this status (UTC)", nullable=False),
-        Column("load_id", TEXT, "the metadata load that saw it first", nullable=False),
-        Column("rfc", TEXT, "the loaded RFC whose metadata showed it", nullable=False),
+        Column(
+            "estatus",
+            TEXT,
+            "'vigente' or 'cancelado'; a consulta answer may also say 'no_encontrado' (SAT's Estado "
+            "No Encontrado)",
+            nullable=False,
+        ),
+        Column(
+            "fecha_cancelacion", TIMESTAMP, "when SAT says it was cancelled (Mexico local time; metadata)"
+        ),
+        Column(
+            "visto_desde",
+            TIMESTAMP,
+            "when a load first saw this status, or when SAT answered (UTC)",
+            nullable=False,
+        ),
+        Column(
+            "load_id",
+            TEXT,
+            "the metadata load that saw it first, or the status check that asked",
+            nullable=False,
+        ),
+        Column(
+            "rfc", TEXT, "the loaded RFC whose metadata showed it, or for which it was asked", nullable=False
+        ),
         Column("direction", TEXT, "which side that RFC is on", nullable=False),
+        Column(
+            "fuente",
+            TEXT,
+            "'metadata' or 'consulta' (SAT's status service); null on rows stored before this column "
+            "existed, which all came from metadata",
+        ),
+        Column(
+            "estatus_anterior",
+            TEXT,
+            "consulta: the UUID's estatus in estatus_actual just before this answer (null: none known)",
+        ),
+        Column(
+            "estatus_cancelacion_anterior",
+            TEXT,
+            "consulta: the UUID's estatus_cancelacion in estatus_actual just before this answer",
+        ),
+        Column(
+            "es_cancelable",
+            TEXT,
+            "consulta: SAT's EsCancelable (Cancelable sin aceptación, Cancelable con aceptación, No "
+            "cancelable); null when SAT left it empty",
+        ),
+        Column(
+            "estatus_cancelacion",
+            TEXT,
+            "consulta: SAT's EstatusCancelacion (En proceso, Solicitud rechazada, Cancelado con aceptación, "
+            "Cancelado sin aceptación, Plazo vencido); null when no cancellation was asked for",
+        ),
+        Column(
+            "validacion_efos",
+            TEXT,
+            "consulta: SAT's ValidacionEFOS (100, 101, 104: the issuer is on the definitive 69-B list; 200, "
+            "201 and others: it is not); null when SAT gave none",
+        ),
+        Column("codigo_estatus", TEXT, "consulta: SAT's CodigoEstatus as sent (S - ..., N - 602: ...)"),
     ),
-    key=("uuid", "estatus"),
+    key=("uuid", "fuente", "visto_desde"),
     partitioned=False,
 )

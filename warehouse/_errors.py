@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["IncompatibleWarehouseError", "LoadError", "WarehouseError"]
+__all__ = ["IncompatibleWarehouseError", "LoadError", "WarehouseBusyError", "WarehouseError"]
 
 
 class WarehouseError(Exception):
     """Base of everything the warehouse refuses."""
+
+
+class WarehouseBusyError(WarehouseError):
+    """Another process holds the file for writing (a load); try again later, or read the published copy."""
 
 
 class IncompatibleWarehouseError(WarehouseError):

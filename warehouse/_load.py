@@ -35,6 +35,17 @@ __all__ = ["Load", "LoadReport"]
 
 # The column that identifies a document in every table that holds documents.
 _DOCUMENT = "uuid"
+# The history columns a metadata load writes; the rest belong to the status service's answers.
+_METADATA_HISTORY = (
+    "uuid",
+    "estatus",
+    "fecha_cancelacion",
+    "visto_desde",
+    "load_id",
+    "rfc",
+    "direction",
+    "fuente",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,12 +503,14 @@ class Load:
         # New to the history: a UUID never seen, or a cancellation not yet recorded. Only the history
         # rows of this load's UUIDs are looked at (a semi-join that builds on the load's side), so the
         # cost follows the load, not the size of the history.
-        new = "SELECT m.uuid, m.estatus, m.fecha_cancelacion, ?, ?, ?, ? FROM m "
+        # Metadata keeps its own history beside the status service's answers (fuente 'consulta').
+        new = "SELECT m.uuid, m.estatus, m.fecha_cancelacion, ?, ?, ?, ?, 'metadata' FROM m "
         new += "LEFT JOIN known k ON k.uuid = m.uuid"
         self.con.execute(
-            f"INSERT INTO {history} ({column_list(HISTORY.names)}) "  # noqa: S608
+            f"INSERT INTO {history} ({column_list(_METADATA_HISTORY)}) "  # noqa: S608
             f"WITH m AS ({seen}), known AS (SELECT h.uuid, bool_or(h.estatus = 'cancelado') "
-            f"AS cancelado FROM {history} h SEMI JOIN m ON h.uuid = m.uuid GROUP BY h.uuid) "
+            f"AS cancelado FROM {history} h SEMI JOIN m ON h.uuid = m.uuid "
+            "WHERE h.fuente IS DISTINCT FROM 'consulta' GROUP BY h.uuid) "
             f"{new} WHERE k.uuid IS NULL OR (m.estatus = 'cancelado' AND NOT k.cancelado)",
             [*self._partition(), loaded_at, self.load_id, self.partition.rfc, self.partition.side.value],
         )

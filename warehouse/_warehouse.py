@@ -14,11 +14,12 @@ import polars as pl
 from schemas import Direction, Partition, PartitionError
 from warehouse._catalog import HISTORY, LOADS, Catalog
 from warehouse._ddl import first_row, ident
-from warehouse._errors import LoadError, WarehouseError
+from warehouse._errors import LoadError, WarehouseBusyError, WarehouseError
 from warehouse._export import export
 from warehouse._load import Load
 from warehouse._migrate import check_compatible, migrate
 from warehouse._publish import publish
+from warehouse._status import record_status_answers, status_candidates
 from warehouse._views import create_views
 
 __all__ = ["Warehouse", "default_path", "published_path"]
@@ -50,7 +51,7 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
-            raise WarehouseError(
+            raise WarehouseBusyError(
                 f"{path} is open for writing in another process (a load?): query the published copy "
                 f"{published_path(path)} instead, or wait for the load to finish"
             ) from None
@@ -165,6 +166,31 @@ class Warehouse:
         if self.read_only:
             raise WarehouseError(f"{self.path} is open read-only; only its writer publishes it")
         return publish(self._con, self.path, published_path(self.path), self.catalog)
+
+    def status_candidates(
+        self,
+        *,
+        rfcs: Sequence[str] = (),
+        months: Sequence[date] = (),
+        since: date | None = None,
+        uuids: Sequence[str] = (),
+    ) -> pl.DataFrame:
+        """The CFDI SAT's status service can be asked about, one row per UUID, matching every filter
+        given: rfc, direction, month, uuid, rfc_emisor, rfc_receptor, total, version, and `cancelado`
+        when the warehouse already knows it cancelled."""
+        return status_candidates(self._con, rfcs=rfcs, months=months, since=since, uuids=uuids)
+
+    def record_status_answers(self, answers: pl.DataFrame) -> pl.DataFrame:
+        """Add the status service's answers to `estatus_historial` (fuente 'consulta'); returns each
+        answer's uuid, rfc, direction with the estatus and estatus_cancelacion before and after it."""
+        if self.read_only:
+            raise WarehouseError(f"{self.path} is open read-only; open it for writing to record statuses")
+        if self._loading:
+            raise LoadError("a load is in progress on this warehouse; record statuses after it")
+        try:
+            return record_status_answers(self._con, answers)
+        except duckdb.Error as error:
+            raise WarehouseError(f"the status answers could not be recorded (nothing was): {error}") from None
 
     def query(self, sql: str, params: Sequence[object] | None = None) -> pl.DataFrame:
         try:

@@ -136,6 +136,23 @@ class Corpus:
                 xml=self._factory.xml(header),
             )
 
+    def lookup(self, uuid: str) -> CorpusDocument | None:
+        """One document by UUID (any letter case) with its whole future (every cancellation, however
+        late), or None if this corpus never issued it; callers apply their own clock."""
+        key = self._plan.key_of(uuid)
+        if key is None:
+            return None
+        header = self._plan.header(key)
+        return CorpusDocument(
+            uuid=header.uuid,
+            issuer_rfc=header.issuer.rfc,
+            receiver_rfc=header.receiver.rfc,
+            document_type=header.tipo,
+            issued_at=header.fecha,
+            cancelled_at=header.cancelled_at,
+            xml=self._factory.xml(header),
+        )
+
     def document(self, uuid: str) -> bytes | None:
         """The XML of one document by UUID (any letter case), or None if this corpus never issued it."""
         key = self._plan.key_of(uuid)
