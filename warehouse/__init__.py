@@ -12,6 +12,7 @@ wh.publish()
 
 from warehouse._catalog import HISTORY, LOADS, Catalog, Dataset, StatusFeed, View
 from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseError
+from warehouse._lists import ListLoadReport, ListSource
 from warehouse._load import Load, LoadReport, Partition, check_rfc
 from warehouse._migrate import SCHEMA_VERSION
 from warehouse._warehouse import Warehouse, default_path, published_path
@@ -23,6 +24,8 @@ __all__ = [
     "Catalog",
     "Dataset",
     "IncompatibleWarehouseError",
+    "ListLoadReport",
+    "ListSource",
     "Load",
     "LoadError",
     "LoadReport",
