@@ -10,6 +10,7 @@ from sandbox._catalog import Catalog, CorpusCatalog
 from sandbox._config import SandboxConfig
 from sandbox._faults import Faults, Operation
 from sandbox._http import SandboxHTTPServer
+from sandbox._lists import PublishedLists
 from sandbox._service import Service
 
 __all__ = ["SandboxServer"]
@@ -27,6 +28,8 @@ class SandboxServer:
         self.config = config
         self.faults = Faults(config.seed, config.faults)
         self._catalog = catalog
+        # SAT's 69-B and Art. 69 lists at `lists_url`; `lists.publish_next()` publishes a new version.
+        self.lists = PublishedLists.starting_now(config.seed)
         self._http: SandboxHTTPServer | None = None
         self._service: Service | None = None
         self._thread: threading.Thread | None = None
@@ -37,6 +40,11 @@ class SandboxServer:
             raise RuntimeError("the sandbox is not running: call start() first")
         host, port = self._http.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    @property
+    def lists_url(self) -> str:
+        """Where the lists are, laid out as SAT's blob store (`Documents_AGAFF/...`, `Documents_AGR/...`)."""
+        return self.base_url + self.lists.base_path
 
     @property
     def data_dir(self) -> Path:
@@ -58,6 +66,7 @@ class SandboxServer:
         )
         self._service = Service(self.config, catalog)
         self._http = SandboxHTTPServer((self.config.host, self.config.port), self._service, self.faults)
+        self._http.lists = self.lists
         self._thread = threading.Thread(target=self._http.serve_forever, name="sandbox-http", daemon=True)
         self._thread.start()
         return self.base_url

@@ -72,10 +72,10 @@ def _fetch_one(client: httpx.Client, url: str, target: Path, known: dict[str, st
     with client.stream("GET", url, headers=headers) as answer:
         if answer.status_code == httpx.codes.NOT_MODIFIED:
             return FetchedFile(
-                name, url, target, known.get("sha256"), False, "sin cambios (304 Not Modified)"
+                name, url, target, known.get("sha256"), False, "unchanged (304 Not Modified)"
             )
         if answer.status_code != httpx.codes.OK:
-            return FetchedFile(name, url, None, None, False, f"HTTP {answer.status_code}: no se descargó")
+            return FetchedFile(name, url, None, None, False, f"HTTP {answer.status_code}: not downloaded")
         with scratch.open("wb") as out:
             for chunk in answer.iter_bytes(_CHUNK):
                 digest.update(chunk)
@@ -85,10 +85,10 @@ def _fetch_one(client: httpx.Client, url: str, target: Path, known: dict[str, st
     known["last_modified"] = last_modified
     if sha256 == known.get("sha256") and target.exists():
         scratch.unlink()
-        return FetchedFile(name, url, target, sha256, False, "mismo contenido que la última descarga")
+        return FetchedFile(name, url, target, sha256, False, "same content as the last download")
     scratch.replace(target)
     known["sha256"] = sha256
-    return FetchedFile(name, url, target, sha256, True, "nuevo contenido")
+    return FetchedFile(name, url, target, sha256, True, "new content")
 
 
 def fetch_lists(
