@@ -71,9 +71,7 @@ def _fetch_one(client: httpx.Client, url: str, target: Path, known: dict[str, st
     digest = hashlib.sha256()
     with client.stream("GET", url, headers=headers) as answer:
         if answer.status_code == httpx.codes.NOT_MODIFIED:
-            return FetchedFile(
-                name, url, target, known.get("sha256"), False, "unchanged (304 Not Modified)"
-            )
+            return FetchedFile(name, url, target, known.get("sha256"), False, "unchanged (304 Not Modified)")
         if answer.status_code != httpx.codes.OK:
             return FetchedFile(name, url, None, None, False, f"HTTP {answer.status_code}: not downloaded")
         with scratch.open("wb") as out:
