@@ -16,7 +16,8 @@ __all__ = ["daily_incremental", "partition_job", "sat_pending_requests"]
 
 partition_job = dg.define_asset_job(
     "cfdi_partition",
-    selection=dg.AssetSelection.all(),
+    # SAT's lists are unpartitioned and have their own job (assets/lists.py).
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("sat_lists"),
     description="One RFC × month end to end: request, poll, download, parse, load, publish.",
 )
 after_sat_job = dg.define_asset_job(
