@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from cli._demo_lists import load_and_show_lists
+
 __all__ = ["demo"]
 
 DEMO_RFC = "EKU9003173C9"
@@ -76,6 +78,7 @@ def demo(months: int) -> None:
         with Ledger(resource.paths.ledger) as ledger:
             sent = ledger.sat_requests_sent() - sent_before
         console.print(f"new requests sent to SAT in this run: {sent}")
+        load_and_show_lists(console, sandbox.lists_url, Path(resource.warehouse), DEMO_RFC)
     _show_warehouse(console, Path(resource.warehouse))
     console.print("\nNext:")
     ui = f"DAGSTER_HOME={instance.root_directory} .tools/bin/uv run --locked --no-sync dagster dev"
