@@ -18,11 +18,11 @@ from datetime import UTC, date, datetime, timedelta
 from sandbox.corpus._parties import counterpart
 from sandbox.corpus._plan import POOL_SIZE
 
-__all__ = ["LIST_PATHS", "ListFile", "PublishedLists"]
+__all__ = ["HEADER_69B", "LIST_PATHS", "ListFile", "PublishedLists"]
 
 _AGAFF, _AGR = "Documents_AGAFF/", "Documents_AGR/"
 _BYTE_8D = "<0x8D>"  # becomes the byte 0x8D, which has no cp1252 character (SAT has had it in a name)
-_HEADER_69B = (
+HEADER_69B = (
     "No", "RFC", "Nombre del Contribuyente", "Situación del contribuyente",
     "Número y fecha de oficio global de presunción SAT", "Publicación página SAT presuntos",
     "Número y fecha de oficio global de presunción DOF", "Publicación DOF presuntos",
@@ -221,7 +221,7 @@ class PublishedLists:
         rows = [self._row_69b(n, item, n) for n, item in enumerate(listed, 1)]
         suppressed = "Información suprimida conforme a resolución judicial"
         rows.append([str(len(rows) + 1), "XXXXXXXXXXXX", suppressed, "Definitivo", *[""] * 16])
-        header = list(_HEADER_69B)
+        header = list(HEADER_69B)
         if situation is None:
             title = "Listado completo de contribuyentes (Artículo 69-B del Código Fiscal de la Federación)"
         else:
