@@ -21,7 +21,7 @@ import polars as pl
 
 from etl.lists._69 import list_of_header, row_69
 from etl.lists._69b import row_69b
-from etl.lists._cells import Cells, RecordRejectedError
+from etl.lists._cells import TEXT_SHOWN, Cells, RecordRejectedError
 from etl.lists._decode import open_text
 from etl.lists._layout import COMPLETO, FAMILY_69, FAMILY_69B, Layout, ListFileError, find_layout
 from etl.lists._records import Record, records
@@ -105,15 +105,15 @@ class ListRead:
     def _row(
         self, record: Record, of_header: str | None, rejects: list[tuple[object, ...]]
     ) -> tuple[object, ...] | None:
-        cells = Cells(record, self.layout.columns)
         source = (self.source, self.sha256)
         try:
+            cells = Cells(record, self.layout.columns)
             if self.family == FAMILY_69B:
                 assert self.fecha_lista is not None
                 return row_69b(cells, self.layout.archivo, self.fecha_lista, source)
             return row_69(cells, of_header, source)
         except RecordRejectedError as error:
-            rejects.append((self.source, self.sha256, record.line, str(error), cells.shown))
+            rejects.append((self.source, self.sha256, record.line, str(error), record.text()[:TEXT_SHOWN]))
             return None
 
     def _data_records(self) -> Iterator[Record | tuple[object, ...]]:

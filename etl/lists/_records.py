@@ -21,6 +21,11 @@ _FIELD_LIMIT = 1 << 20
 class Record:
     line: int
     cells: list[str]
+    end_line: int = 0  # the line after its last: a record spanning many lines lost a closing quote
+
+    @property
+    def lines(self) -> int:
+        return max(1, self.end_line - self.line)
 
     @property
     def empty(self) -> bool:
@@ -36,5 +41,5 @@ def records(text: TextIO) -> Iterator[Record]:
     reader = csv.reader(text, strict=False)
     start = 0
     for cells in reader:
-        yield Record(start, cells)
+        yield Record(start, cells, reader.line_num)
         start = reader.line_num

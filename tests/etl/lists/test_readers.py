@@ -233,3 +233,16 @@ def test_a_large_file_streams_in_batches_of_the_requested_size(tmp_path: Path) -
     heights = [b.rows.height for b in read.batches(size=10)]
     assert heights == [10, 10, 5]
     assert read.records == 25
+
+
+def test_an_unclosed_quote_is_a_reject_saying_so_not_a_row_with_a_giant_name(tmp_path: Path) -> None:
+    rows = [
+        row_69b(1, "AAA010101AAA", "BIEN", "Definitivo"),
+        row_69b(2, "BBB010101BB1", 'COMILLA "ABIERTA', "Definitivo"),
+        *(row_69b(n, f"CCC0101{n:02d}CC1", "TRAGADO", "Presunto") for n in range(3, 9)),
+    ]
+    data = file_69b(rows, blank_row=False).replace(b'"COMILLA ""ABIERTA"', b'"COMILLA ABIERTA')
+    _, frame, rejects = _read(_write(tmp_path, data))
+    assert frame["rfc"].to_list() == ["AAA010101AAA"]
+    assert rejects["linea"].to_list() == [4]
+    assert rejects["motivo"][0].startswith("comillas sin cerrar: el registro abarca")
