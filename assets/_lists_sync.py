@@ -72,7 +72,7 @@ def fetch_and_load(warehouse: Warehouse, base_url: str, folder: Path) -> list[Li
     outcomes: list[ListOutcome] = []
     for fetched in fetch_lists(base_url, folder):
         if fetched.path is None or not fetched.path.exists():
-            outcomes.append(ListOutcome(fetched.name, error=fetched.status, fetch_status=fetched.status))
+            outcomes.append(ListOutcome(fetched.name, error=fetched.status))
         elif _loaded(warehouse, fetched.path):
             outcomes.append(ListOutcome(fetched.name, fetch_status=fetched.status))
         else:

@@ -130,3 +130,14 @@ def test_lists_load_reports_each_file_and_a_bad_file_exits_1_without_a_traceback
     again = _run("lists", "load", str(good), "--warehouse", str(tmp_path / "w.duckdb"))
     assert again.exit_code == 0
     assert "already loaded (same content), nothing changed" in again.output
+
+
+def test_lists_fetch_from_a_host_that_does_not_answer_says_so_per_file_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    result = _run(
+        "lists", "fetch", "--base-url", "http://127.0.0.1:9/", "--warehouse", str(tmp_path / "w.duckdb")
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.output.count("error:") == 8
