@@ -151,6 +151,8 @@ def load_list(con: duckdb.DuckDBPyConnection, read: ListSource) -> ListLoadRepor
                 "among its versions; nothing of it was loaded"
             )
         con.execute(f"UPDATE {_STAGED} SET fecha_lista = ?", [fecha])  # noqa: S608
+        if read.family == "69-B":  # what the reader learnt of the file at its end
+            con.execute(f"UPDATE {_STAGED} SET archivo = ?", [read.archivo])  # noqa: S608
         applied: list[str] = []
         altas = bajas = 0
         for situation in sorted(read.covers):

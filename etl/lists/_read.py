@@ -60,7 +60,8 @@ class ListRead:
     covers: frozenset[str]
     records: int = 0
     rejects: int = 0
-    _listas: set[str] = field(default_factory=set)
+    _listas: set[str] = field(default_factory=set)  # Art. 69 lists, or 69-B situations, the rows named
+    _archivo: str | None = None
 
     @property
     def family(self) -> str:
@@ -68,7 +69,8 @@ class ListRead:
 
     @property
     def archivo(self) -> str:
-        return self.layout.archivo or ", ".join(sorted(self.covers))
+        """69-B: 'completo' or its one situation; Art. 69: the lists its records named."""
+        return self._archivo or self.layout.archivo or ", ".join(sorted(self.covers))
 
     @property
     def table(self) -> str:
@@ -88,8 +90,8 @@ class ListRead:
                 row = self._row(item, of_header, rejects)
                 if row is not None:
                     rows.append(row)
+                    self._listas.add(str(row[2] if self.family == FAMILY_69B else row[4]))
                     if self.family == FAMILY_69:
-                        self._listas.add(str(row[4]))
                         published = row[5]
                         if isinstance(published, date) and (newest is None or published > newest):
                             newest = published
@@ -101,6 +103,11 @@ class ListRead:
         if self.family == FAMILY_69:
             self.covers = frozenset(self._listas)
             self.fecha_lista = newest
+        elif self.layout.archivo == COMPLETO and len(self._listas) == 1:
+            # A "full" list whose rows are all of one situation is that situation's file under a title
+            # that says "completo": taken as the whole of all four, it would empty the other three.
+            self._archivo = next(iter(self._listas))
+            self.covers = frozenset(self._listas)
 
     def _row(
         self, record: Record, of_header: str | None, rejects: list[tuple[object, ...]]

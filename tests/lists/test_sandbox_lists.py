@@ -117,7 +117,13 @@ def test_lists_fetch_loads_what_changed_and_a_second_fetch_loads_nothing(
 def test_lists_load_reports_each_file_and_a_bad_file_exits_1_without_a_traceback(tmp_path: Path) -> None:
     good = tmp_path / "descarga (3).csv"
     good.write_bytes(
-        file_69b([row_69b(1, "AAA010101AAA", "UNO", "Definitivo"), row_69b(2, "MAL", "X", "Definitivo")])
+        file_69b(
+            [
+                row_69b(1, "AAA010101AAA", "UNO", "Definitivo"),
+                row_69b(2, "MAL", "X", "Definitivo"),
+                row_69b(3, "BBB010101BB1", "DOS", "Presunto"),
+            ]
+        )
     )
     bad = tmp_path / "Listado_completo_69-B.csv"
     bad.write_bytes(b"\x00\x01 not a list at all")
@@ -125,7 +131,7 @@ def test_lists_load_reports_each_file_and_a_bad_file_exits_1_without_a_traceback
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "Listado_completo_69-B.csv: not one of SAT's lists" in result.output
-    assert "69-B completo, list date 2025-12-16, 1 rows (1 taxpayers)" in result.output
+    assert "69-B completo, list date 2025-12-16, 2 rows (2 taxpayers)" in result.output
     assert "rejects: RFC inválido 1" in result.output
     again = _run("lists", "load", str(good), "--warehouse", str(tmp_path / "w.duckdb"))
     assert again.exit_code == 0

@@ -76,9 +76,16 @@ PRESUNCION = (NOTICE, "01/02/2024", NOTICE, "05/02/2024")
 DEFINITIVO = ("500-05-2024-9 de fecha 25 de marzo de 2024", "01/04/2024", "", "")
 
 
-def _list_69b(tmp_path: Path, name: str, listed: str, rows: list[list[str]]) -> Path:
+# A full list holds several situations (one of a single situation is read as that situation's file):
+# a suppressed Desvirtuado row stands in for the rest of SAT's list.
+SUPPRESSED = row_69b(99, "XXXXXXXXXXXX", "Información suprimida", "Desvirtuado")
+
+
+def _list_69b(tmp_path: Path, name: str, listed: str, rows: list[list[str]], *, full: bool = True) -> Path:
     path = tmp_path / name
-    path.write_bytes(file_69b(rows, date_line=f"Información actualizada al {listed}"))
+    path.write_bytes(
+        file_69b([*rows, SUPPRESSED] if full else rows, date_line=f"Información actualizada al {listed}")
+    )
     return path
 
 
@@ -228,5 +235,18 @@ def test_a_newer_per_situation_file_replaces_only_its_situation(book: Warehouse,
     report = book.load_list(read_list(path))
     assert report.aplicada == ("Presunto",)
     assert (report.altas, report.bajas) == (1, 1)
-    rows = book.query("SELECT rfc, situacion, archivo FROM lista_69b ORDER BY rfc").rows()
+    rows = book.query("SELECT rfc, situacion, archivo FROM lista_69b WHERE NOT suprimido ORDER BY rfc").rows()
     assert rows == [(OTHER, "Presunto", "Presunto"), (SUPPLIER, "Definitivo", "completo")]
+
+
+def test_a_full_list_title_over_rows_of_one_situation_replaces_only_that_situation(
+    book: Warehouse, tmp_path: Path
+) -> None:
+    full = [row_69b(1, SUPPLIER, "P", "Definitivo"), row_69b(2, CUSTOMER, "C", "Presunto")]
+    book.load_list(read_list(_list_69b(tmp_path, "full.csv", "1 de junio de 2024", full)))
+    only = [row_69b(1, OTHER, "O", "Definitivo")]
+    path = _list_69b(tmp_path, "definitivos.csv", "1 de julio de 2024", only, full=False)
+    report = book.load_list(read_list(path))
+    assert (report.archivo, report.aplicada) == ("Definitivo", ("Definitivo",))
+    rows = book.query("SELECT rfc, situacion, archivo FROM lista_69b WHERE NOT suprimido ORDER BY rfc").rows()
+    assert rows == [(CUSTOMER, "Presunto", "completo"), (OTHER, "Definitivo", "Definitivo")]

@@ -32,12 +32,15 @@ def test_the_69b_list_date_comes_from_line_0_and_the_header_may_follow_a_row_of_
     tmp_path: Path,
 ) -> None:
     for blank in (True, False):
-        rows = [row_69b(1, "AAA010101AAA", "UNO SA", "Definitivo")]
+        rows = [
+            row_69b(1, "AAA010101AAA", "UNO SA", "Definitivo"),
+            row_69b(2, "BBB010101BB1", "DOS", "Presunto"),
+        ]
         read, frame, _ = _read(_write(tmp_path, file_69b(rows, blank_row=blank)))
         assert (read.family, read.archivo, read.fecha_lista) == ("69-B", "completo", date(2025, 12, 16))
         assert read.covers == {"Presunto", "Desvirtuado", "Definitivo", "Sentencia Favorable"}
-        assert frame["fecha_lista"].to_list() == [date(2025, 12, 16)]
-        assert frame["linea"].to_list() == [4 if blank else 3]
+        assert frame["fecha_lista"].to_list() == [date(2025, 12, 16)] * 2
+        assert frame["linea"].to_list() == [4, 5] if blank else [3, 4]
 
 
 def test_a_line_break_inside_a_quoted_name_is_one_record_and_the_next_record_keeps_its_line(
@@ -207,6 +210,13 @@ def test_the_same_rfc_on_several_art_69_rows_is_kept_on_each(tmp_path: Path) -> 
     assert frame["rfc"].n_unique() == 1
     assert read.covers == {"Exigibles"}
     assert read.fecha_lista == date(2024, 2, 3)
+
+
+def test_a_full_list_whose_rows_are_all_of_one_situation_is_read_as_that_situations_file(
+    tmp_path: Path,
+) -> None:
+    read, _, _ = _read(_write(tmp_path, file_69b([row_69b(1, "AAA010101AAA", "UNO", "Definitivo")])))
+    assert (read.archivo, set(read.covers)) == ("Definitivo", {"Definitivo"})
 
 
 def test_a_file_that_is_no_sat_list_is_refused_by_its_content_whatever_its_name(tmp_path: Path) -> None:
