@@ -6,6 +6,7 @@ Imports nothing of the project.
 from schemas._contract import Column, ContractError, Kind, Table
 from schemas._partition import DIRECTIONS, LINEAGE_COLUMNS, PARTITION_COLUMNS
 from schemas.cfdi import CFDI_TABLES
+from schemas.lists import LIST_TABLES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.raw import COMPLEMENTOS_RAW
 from schemas.rejects import DOCUMENTOS_RECHAZADOS
@@ -17,6 +18,7 @@ __all__ = [
     "DIRECTIONS",
     "DOCUMENTOS_RECHAZADOS",
     "LINEAGE_COLUMNS",
+    "LIST_TABLES",
     "METADATA",
     "METADATA_RECHAZOS",
     "PARTITION_COLUMNS",

@@ -37,22 +37,21 @@ candidatos AS (
             IN (SELECT contraparte FROM listados)
 ),
 documentos AS (
+    -- Only the listed counterparties' documents are joined to their IVA lines and statuses.
     SELECT
         d.rfc,
         d.direction,
         d.contraparte,
         d.fecha,
         d.signo * d.total_mxn::DECIMAL(38, 6) AS total_mxn,
-        d.signo * coalesce(i.iva, 0) * coalesce(d.tipo_cambio, 1) AS iva_mxn
+        d.signo * coalesce(sum(i.importe::DECIMAL(38, 6)), 0) * coalesce(d.tipo_cambio, 1) AS iva_mxn
     FROM candidatos AS d
-    LEFT JOIN (
-        SELECT rfc, month, direction, uuid, sum(importe::DECIMAL(38, 6)) AS iva
-        FROM impuestos
-        WHERE nivel = 'comprobante' AND impuesto = '002' AND tipo = 'traslado'
-        GROUP BY ALL
-    ) AS i ON i.rfc = d.rfc AND i.month = d.month AND i.direction = d.direction AND i.uuid = d.uuid
+    LEFT JOIN impuestos AS i
+        ON i.rfc = d.rfc AND i.month = d.month AND i.direction = d.direction AND i.uuid = d.uuid
+        AND i.nivel = 'comprobante' AND i.impuesto = '002' AND i.tipo = 'traslado'
     LEFT JOIN estatus_actual AS s ON s.uuid = d.uuid
     WHERE s.estatus IS DISTINCT FROM 'cancelado' AND d.uuid NOT IN (SELECT uuid FROM documentos_sin_timbre)
+    GROUP BY d.rfc, d.month, d.direction, d.uuid, d.contraparte, d.fecha, d.signo, d.total_mxn, d.tipo_cambio
 )
 SELECT
     d.rfc,
