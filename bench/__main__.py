@@ -18,6 +18,7 @@ BENCHMARKS = (
     "parse_metadata",
     "parse_xml",
     "warehouse_load",
+    "lists",
     "package_memory",
     "corpus_generation",
     "end_to_end",

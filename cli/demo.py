@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from cli._demo_lists import load_and_show_lists
+
 __all__ = ["demo"]
 
 DEMO_RFC = "EKU9003173C9"
@@ -82,6 +84,7 @@ def demo(months: int) -> None:
             sent = ledger.sat_requests_sent() - sent_before
         console.print(f"new requests sent to SAT in this run: {sent}")
         console.print(_check_statuses(sandbox.base_url, Path(resource.warehouse), chosen), soft_wrap=True)
+        load_and_show_lists(console, sandbox.lists_url, Path(resource.warehouse), DEMO_RFC)
     _show_warehouse(console, Path(resource.warehouse))
     console.print("\nNext:")
     ui = f"DAGSTER_HOME={instance.root_directory} .tools/bin/uv run --locked --no-sync dagster dev"

@@ -6,6 +6,7 @@ import click
 
 from cli.demo import demo
 from cli.export import export
+from cli.lists import lists
 from cli.load_files import load_files
 from cli.query import query
 from cli.requests import requests
@@ -26,6 +27,7 @@ def main() -> None:
 
 main.add_command(demo)
 main.add_command(export)
+main.add_command(lists)
 main.add_command(load_files)
 main.add_command(query)
 main.add_command(requests)

@@ -110,6 +110,7 @@ def _announce(base_url: str, home: Path, rfc: str) -> None:
         generate_test_fiel(rfc, fiel_dir, password, data_dir=home)
     click.echo(f"Base URL: {base_url}")
     click.echo(f"  CFDI at {base_url}/cfdi/..., Retenciones at {base_url}/retenciones/...")
+    click.echo(f"  SAT's lists at {base_url}/listas/ (cfdi-etl lists fetch --base-url {base_url}/listas/)")
     click.echo(f"Test FIEL for {rfc}:")
     click.echo(f"  certificate: {certificate}")
     click.echo(f"  key:         {key}")

@@ -11,6 +11,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from lxml import etree
 from sandbox._codes import Code
 from sandbox._consulta import CONSULTA_ACTION, CONSULTA_PATH, ConsultaService
 from sandbox._faults import Fault, FaultRule, Faults, Operation
+from sandbox._lists import PublishedLists
 from sandbox._responses import (
     authenticate_response,
     coded_error_response,
@@ -80,12 +82,14 @@ class _Reply:
     chunks: Iterator[bytes]
     length: int
     content_type: str = 'text/xml; charset="utf-8"'
+    headers: dict[str, str] | None = None
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):
     """A threading HTTP server that knows its service, its faults, and every connection it holds open."""
 
     daemon_threads = True
+    lists: PublishedLists | None = None  # SAT's published lists, served by GET under /listas/
 
     def __init__(
         self, address: tuple[str, int], service: Service, faults: Faults, consulta: ConsultaService
@@ -140,6 +144,9 @@ class _Handler(BaseHTTPRequestHandler):
         _log.debug("%s %s", self.address_string(), format % args)
 
     def do_GET(self) -> None:
+        if self.server.lists is not None and self.path.startswith(self.server.lists.base_path):
+            self._send(_list_file(self.server.lists, self.path, self.headers.get("If-Modified-Since")))
+            return
         self._refuse(_plain(405, "SAT's services answer POST only"))
 
     def do_POST(self) -> None:
@@ -281,6 +288,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(reply.length))
+        for name, value in (reply.headers or {}).items():
+            self.send_header(name, value)
         if close:  # said in the answer, so the client does not race the close with its next call
             self.send_header("Connection", "close")
         self.end_headers()
@@ -332,6 +341,21 @@ def _package(code: Code, path: Path) -> _Reply:
         yield tail
 
     return _Reply(200, chunks(), len(head) + encoded + len(tail))
+
+
+def _list_file(lists: PublishedLists, path: str, if_modified_since: str | None) -> _Reply:
+    """A list file as SAT's blob store serves it: octet-stream, Last-Modified, 304 when not newer."""
+    found = lists.file(path[len(lists.base_path) :].split("?", maxsplit=1)[0])
+    if found is None:
+        return _plain(404, f"no list file at {path}")
+    since = None
+    with contextlib.suppress(TypeError, ValueError, IndexError):
+        since = parsedate_to_datetime(if_modified_since) if if_modified_since else None
+    modified = format_datetime(found.last_modified, usegmt=True)
+    if since is not None and since.tzinfo is not None and found.last_modified <= since:
+        return _Reply(304, iter(()), 0, headers={"Last-Modified": modified})
+    return _Reply(200, iter((found.content,)), len(found.content), "application/octet-stream",
+                  {"Last-Modified": modified})  # fmt: skip
 
 
 def _action_not_supported(action: str) -> str:

@@ -13,6 +13,7 @@ from sandbox._config import SandboxConfig
 from sandbox._consulta import ConsultaService
 from sandbox._faults import Faults, Operation
 from sandbox._http import SandboxHTTPServer
+from sandbox._lists import PublishedLists
 from sandbox._service import Service
 
 __all__ = ["SandboxServer"]
@@ -36,6 +37,8 @@ class SandboxServer:
         self._clock = clock
         self.faults = Faults(config.seed, config.faults)
         self._catalog = catalog
+        # SAT's 69-B and Art. 69 lists at `lists_url`; `lists.publish_next()` publishes a new version.
+        self.lists = PublishedLists.starting_now(config.seed)
         self._http: SandboxHTTPServer | None = None
         self._service: Service | None = None
         self._thread: threading.Thread | None = None
@@ -46,6 +49,11 @@ class SandboxServer:
             raise RuntimeError("the sandbox is not running: call start() first")
         host, port = self._http.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    @property
+    def lists_url(self) -> str:
+        """Where the lists are, laid out as SAT's blob store (`Documents_AGAFF/...`, `Documents_AGR/...`)."""
+        return self.base_url + self.lists.base_path
 
     @property
     def data_dir(self) -> Path:
@@ -67,6 +75,7 @@ class SandboxServer:
         consulta = ConsultaService(corpus.corpus, self.config.seed, self._clock)
         address = (self.config.host, self.config.port)
         self._http = SandboxHTTPServer(address, self._service, self.faults, consulta)
+        self._http.lists = self.lists
         self._thread = threading.Thread(target=self._http.serve_forever, name="sandbox-http", daemon=True)
         self._thread.start()
         return self.base_url

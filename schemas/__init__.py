@@ -15,6 +15,7 @@ from schemas._partition import (
     month_of_issue,
 )
 from schemas.cfdi import CFDI_TABLES
+from schemas.lists import LIST_TABLES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.raw import COMPLEMENTOS_RAW
 from schemas.rejects import DOCUMENTOS_RECHAZADOS
@@ -26,6 +27,7 @@ __all__ = [
     "DIRECTIONS",
     "DOCUMENTOS_RECHAZADOS",
     "LINEAGE_COLUMNS",
+    "LIST_TABLES",
     "METADATA",
     "METADATA_RECHAZOS",
     "PARTITION_COLUMNS",

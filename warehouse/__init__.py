@@ -12,6 +12,7 @@ wh.publish()
 
 from warehouse._catalog import HISTORY, LOADS, Catalog, Dataset, StatusFeed, View
 from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseBusyError, WarehouseError
+from warehouse._lists import ListLoadReport, ListSource
 from warehouse._load import Load, LoadReport
 from warehouse._migrate import SCHEMA_VERSION
 from warehouse._operations import cancelled_after_load, partition_loads, unreconciled
@@ -26,6 +27,8 @@ __all__ = [
     "Catalog",
     "Dataset",
     "IncompatibleWarehouseError",
+    "ListLoadReport",
+    "ListSource",
     "Load",
     "LoadError",
     "LoadReport",

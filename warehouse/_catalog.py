@@ -63,6 +63,8 @@ class View:
 class Catalog:
     datasets: tuple[Dataset, ...]
     views: tuple[View, ...] = ()
+    # Unpartitioned tables with loaders of their own (e.g. SAT's published lists), created with the rest.
+    own_tables: tuple[Table, ...] = ()
     _by_name: dict[str, Dataset] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -83,7 +85,7 @@ class Catalog:
     def tables(self) -> tuple[Table, ...]:
         """Every table the warehouse creates, once each: the datasets' tables, then its own."""
         unique = {t.name: t for d in self.datasets for t in d.tables}
-        return (*unique.values(), LOADS, HISTORY)
+        return (*unique.values(), LOADS, HISTORY, *self.own_tables)
 
     def is_shared(self, table: str) -> bool:
         """Whether several datasets write the table (e.g. rejects of CFDI and of Retenciones)."""

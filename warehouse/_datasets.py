@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 from schemas.cfdi import CFDI_TABLES
+from schemas.lists import LIST_TABLES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.raw import COMPLEMENTOS_RAW
 from schemas.rejects import DOCUMENTOS_RECHAZADOS
@@ -41,4 +42,4 @@ DATASETS = (
 
 @cache
 def default_catalog() -> Catalog:
-    return Catalog(DATASETS, read_views())
+    return Catalog(DATASETS, read_views(), own_tables=LIST_TABLES)

@@ -16,6 +16,7 @@ from warehouse._catalog import HISTORY, LOADS, Catalog
 from warehouse._ddl import first_row, ident
 from warehouse._errors import LoadError, WarehouseBusyError, WarehouseError
 from warehouse._export import export
+from warehouse._lists import ListLoadReport, ListSource, load_list
 from warehouse._load import Load
 from warehouse._migrate import check_compatible, migrate
 from warehouse._publish import publish
@@ -31,7 +32,7 @@ _WAL_BEFORE_CHECKPOINT = "256MB"
 _WRITER_MEMORY = "1GB"
 # Columns that differ between two loads of the same input by nature (when, which load), left out of
 # content checksums.
-_VOLATILE = frozenset({"load_id", "loaded_at"})
+_VOLATILE = frozenset({"load_id", "loaded_at", "cargado_en"})
 # The history's first sighting (when, by which load, in whose metadata) depends on which load came first.
 _FIRST_SEEN = frozenset({"visto_desde", "load_id", "rfc", "direction"})
 
@@ -156,6 +157,12 @@ class Warehouse:
             load.commit()
         finally:
             self._loading = False
+
+    def load_list(self, read: ListSource) -> ListLoadReport:
+        """Load one of SAT's list files (warehouse/_lists.py): once per content, newest version current."""
+        if self.read_only:
+            raise LoadError(f"{self.path} is open read-only; open it for writing to load")
+        return load_list(self._con, read)
 
     def export(self, name: str, destination: Path) -> Path:
         """Write a table or view as Parquet under `destination/name/`, hive-partitioned by rfc and month."""

@@ -1,0 +1,91 @@
+"""SAT's lists from files or from SAT (or the sandbox) into the warehouse: the one sequence the command
+line and the Dagster asset share. A file that is no list, or cannot be read, is an outcome with its
+reason, never an exception: the other files load."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from etl.lists import DEFAULT_BASE_URL, ListFileError, fetch_lists, read_list, sha256_of
+from warehouse import ListLoadReport, Warehouse, WarehouseError
+
+__all__ = [
+    "ListOutcome",
+    "current_list_dates",
+    "fetch_and_load",
+    "lists_base_url",
+    "lists_folder",
+    "load_list_files",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ListOutcome:
+    """One file: its load report, or why it was not loaded (`error`), and what the download said."""
+
+    name: str
+    report: ListLoadReport | None = None
+    error: str | None = None
+    fetch_status: str | None = None
+
+
+def lists_base_url() -> str:
+    """`CFDI_ETL_LISTS_BASE_URL`, else SAT's open-data blob store."""
+    return os.environ.get("CFDI_ETL_LISTS_BASE_URL", "") or DEFAULT_BASE_URL
+
+
+def lists_folder(warehouse_path: Path) -> Path:
+    """Where downloaded list files and their fetch state are kept: beside the warehouse, in `lists/`."""
+    return warehouse_path.parent / "lists"
+
+
+def _load_one(warehouse: Warehouse, path: Path, source: str) -> ListOutcome:
+    try:
+        return ListOutcome(path.name, report=warehouse.load_list(read_list(path, source)))
+    except ListFileError as error:
+        return ListOutcome(path.name, error=f"not one of SAT's lists: {error}")
+    except (OSError, WarehouseError) as error:
+        return ListOutcome(path.name, error=str(error))
+
+
+def load_list_files(warehouse: Warehouse, paths: Iterable[Path]) -> list[ListOutcome]:
+    """Load each file (a folder: its .csv files), in the order given."""
+    outcomes: list[ListOutcome] = []
+    for path in paths:
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv") if path.is_dir() else [path]
+        outcomes += [_load_one(warehouse, file, str(file)) for file in files]
+    return outcomes
+
+
+def _loaded(warehouse: Warehouse, path: Path) -> bool:
+    found = warehouse.query("SELECT count(*) AS n FROM listas_versiones WHERE sha256 = ?", [sha256_of(path)])
+    return bool(found.item())
+
+
+def fetch_and_load(warehouse: Warehouse, base_url: str, folder: Path) -> list[ListOutcome]:
+    """Download what changed at `base_url`, then load every downloaded file the warehouse lacks (also one
+    a previous run downloaded but could not load)."""
+    outcomes: list[ListOutcome] = []
+    for fetched in fetch_lists(base_url, folder):
+        if fetched.path is None or not fetched.path.exists():
+            outcomes.append(ListOutcome(fetched.name, error=fetched.status))
+        elif _loaded(warehouse, fetched.path):
+            outcomes.append(ListOutcome(fetched.name, fetch_status=fetched.status))
+        else:
+            outcome = _load_one(warehouse, fetched.path, fetched.url)
+            outcomes.append(ListOutcome(outcome.name, outcome.report, outcome.error, fetched.status))
+    return outcomes
+
+
+def current_list_dates(warehouse: Warehouse) -> list[tuple[str, str, date]]:
+    """(family, situation or list, date of its current version), for every one loaded."""
+    rows = warehouse.query(
+        "SELECT familia, s AS situacion, max(fecha_lista) AS fecha_lista "
+        "FROM (SELECT familia, fecha_lista, unnest(aplicada) AS s FROM listas_versiones) "
+        "GROUP BY ALL ORDER BY ALL"
+    ).rows()
+    return [(str(f), str(s), d) for f, s, d in rows]
