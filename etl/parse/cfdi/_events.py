@@ -16,6 +16,7 @@ from typing import Any
 
 from lxml import etree
 
+from etl.parse._whitespace import collapse
 from etl.parse._xml import DocumentRejectedError
 from etl.parse.cfdi._rows import Attributes, Rows
 from etl.parse.cfdi._tags import CFD3, CFD4, IMPLOCAL, NOMINA11, NOMINA12, PAGOS10, PAGOS20, TFD
@@ -314,6 +315,7 @@ class CfdiEvents:
         self.relacionados = 0
         self.locales = 0
         self.pagos_version: str | None = None
+        self.pagos_20 = False  # Pagos 2.0 names its attributes otherwise than 1.0
         self.pago = 0
         self.doctos = 0
         self.docto: int | None = None
@@ -407,7 +409,9 @@ class CfdiEvents:
     def _comprobante(self, a: Attributes) -> None:
         if self.depth != 1:
             raise DocumentRejectedError("a Comprobante element inside another: not a CFDI as SAT stamps them")
-        version = a.get("Version") or a.get("version")
+        written = a.get("Version") or a.get("version")
+        # the value itself is collapsed with the header's others (and the repair recorded) when typed
+        version = collapse(written) if written is not None else None
         handlers = self.handlers
         # until an Impuestos element says where they belong, taxes are 3.2's or out of place
         handlers[_TRASLADO[0]] = handlers[_TRASLADO[1]] = self._traslado_32
@@ -422,7 +426,7 @@ class CfdiEvents:
             self.header = header
         else:
             raise DocumentRejectedError(
-                f"unsupported CFDI version {version!r}: expected 4.0, 3.3, 3.2 or 3.0"
+                f"unsupported CFDI version {written!r}: expected 4.0, 3.3, 3.2 or 3.0"
             )
 
     def _informacion_global(self, a: Attrib) -> None:
@@ -603,6 +607,7 @@ class CfdiEvents:
     def _pagos(self, a: Attrib) -> None:
         self._complement_present("Pagos")
         self.pagos_version = a.get("Version")
+        self.pagos_20 = collapse(self.pagos_version or "") == "2.0"
 
     def _pagos_totales(self, a: Attrib) -> None:
         if self.pagos_totales:
@@ -619,7 +624,7 @@ class CfdiEvents:
     def _docto_relacionado(self, a: Attrib) -> None:
         self.doctos += 1
         self.docto = self.doctos
-        keys = _DOCTO_KEYS_20 if self.pagos_version == "2.0" else _DOCTO_KEYS_10
+        keys = _DOCTO_KEYS_20 if self.pagos_20 else _DOCTO_KEYS_10
         self.rows.pagos_documentos.append((self.doc, self.pago, self.doctos, *map(a.get, keys)))
 
     def _impuestos_p(self, a: Attrib) -> None:
@@ -638,11 +643,11 @@ class CfdiEvents:
         self._pago_tax("documento", self.docto, "retencion", map(a.get, _TAX_DR_KEYS))
 
     def _traslado_p(self, a: Attrib) -> None:
-        keys = _TAX_P_KEYS if self.pagos_version == "2.0" else _TAX_10_KEYS
+        keys = _TAX_P_KEYS if self.pagos_20 else _TAX_10_KEYS
         self._pago_tax("pago", None, "traslado", map(a.get, keys))
 
     def _retencion_p(self, a: Attrib) -> None:
-        keys = _TAX_P_KEYS if self.pagos_version == "2.0" else _TAX_10_KEYS
+        keys = _TAX_P_KEYS if self.pagos_20 else _TAX_10_KEYS
         self._pago_tax("pago", None, "retencion", map(a.get, keys))
 
     # payroll -----------------------------------------------------------------------------------------

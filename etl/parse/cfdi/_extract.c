@@ -534,7 +534,21 @@ static int on_pago_tax(Walk *w, const xmlNode *node, const char *nivel, int64_t 
     return cells_from(row + 6, node, names, 5);
 }
 
-static int is_v20(const char *version) { return version != NULL && strcmp(version, "2.0") == 0; }
+static int xsd_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Whether a token-like value is `expected` as the XSD reads it (leading and trailing whitespace collapsed
+ * away), as etl/parse/_whitespace.py's collapse(); the value itself is collapsed later with the others. */
+static int token_is(const char *value, const char *expected) {
+    if (value == NULL) return 0;
+    while (xsd_space(*value)) value++;
+    size_t n = strlen(expected);
+    if (strncmp(value, expected, n) != 0) return 0;
+    for (value += n; *value; value++)
+        if (!xsd_space(*value)) return 0;
+    return 1;
+}
+
+static int is_v20(const char *version) { return token_is(version, "2.0"); }
 
 static int on_nomina_line(Walk *w, const xmlNode *node, const char *tipo_linea, const char *const *names,
                           int64_t *index) {
@@ -810,7 +824,7 @@ static int walk_document(Walk *w, const xmlNode *root) {
     const char *values[HEADER_ATTRIBUTE_COUNT];
     if (read_attributes(root, HEADER_ATTRIBUTES, HEADER_ATTRIBUTE_COUNT, values) == DECLINE) return DECLINE;
     const char *version = either(values[0], values[HEADER_ATTRIBUTE_COUNT - 1]);
-    if (version == NULL || (strcmp(version, "4.0") != 0 && strcmp(version, "3.3") != 0)) return DECLINE;
+    if (!token_is(version, "4.0") && !token_is(version, "3.3")) return DECLINE;
     for (int i = 0; i < HEADER_ATTRIBUTE_COUNT - 1; i++) h[H_VERSION + i].text = values[i];
     TRY(walk_children(w, root, 2));
     if (w->uuid == NULL) return DECLINE; /* CfdiEvents derives an identity and records the repair */
