@@ -236,6 +236,8 @@ class CfdiCollector:
             repairs.append("sin_timbre_uuid_derivado")
         if events.timbre_duplicado:
             repairs.append("timbre_duplicado")
+        if events.collapsed:
+            repairs.append(COLLAPSED)
         rows.headers.append(events.header)
         rows.header_docs.append(len(rows.uuids))
         rows.complementos.append(events.complementos)

@@ -327,6 +327,7 @@ class CfdiEvents:
         self.otro_pago: list[Any] | None = None
         self.uuid: str | None = None
         self.timbre_duplicado = False
+        self.collapsed = False  # a value collapsed while reading (the frame's collapse cannot see it)
         self.complementos: list[str] = []
         self.tiene_addenda = False
 
@@ -422,7 +423,10 @@ class CfdiEvents:
             self.v32 = True
             header = {name: a.get(name_32) for name, name_32 in _HEADER_32.items()}
             tipo = header["TipoDeComprobante"]
-            header["TipoDeComprobante"] = _TIPOS_32.get(tipo, tipo) if tipo is not None else None
+            if tipo is not None:
+                # 3.2 wrote the type as a word: translated as the XSD reads it, padding collapsed first
+                self.collapsed = collapse(tipo) != tipo
+                header["TipoDeComprobante"] = _TIPOS_32.get(collapse(tipo), tipo)
             self.header = header
         else:
             raise DocumentRejectedError(

@@ -180,3 +180,13 @@ def test_a_padded_pagos_version_reads_its_lines_by_2_0_names() -> None:
     for table in ("pagos_documentos", "pagos_impuestos"):
         assert result.table(table).drop("uuid").equals(plain.table(table).drop("uuid"))
     assert "espacios_colapsados" in result.table("comprobantes")["reparaciones"][0]
+
+
+def test_a_padded_3_2_type_word_is_translated_to_its_code_with_the_collapse_recorded() -> None:
+    v32 = fixture("CfdiUtils-cfdi32-real.xml")
+    padded = v32.replace(b'tipoDeComprobante="ingreso"', b'tipoDeComprobante=" ingreso "', 1)
+    assert padded != v32
+    header = parse(("padded.xml", padded)).table("comprobantes").to_dicts()[0]
+    plain = parse(("plain.xml", v32)).table("comprobantes").to_dicts()[0]
+    assert (header["tipo_de_comprobante"], plain["tipo_de_comprobante"]) == ("I", "I")
+    assert header["reparaciones"] == [*plain["reparaciones"], "espacios_colapsados"]
