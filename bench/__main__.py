@@ -19,6 +19,7 @@ BENCHMARKS = (
     "parse_xml",
     "warehouse_load",
     "package_memory",
+    "large_document",
     "corpus_generation",
     "end_to_end",
 )

@@ -33,9 +33,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
-from etl.parse.documents import iter_parsed_batches
+from etl.parse.bound import max_document_bytes, read_document, too_large
+from etl.parse.documents import Rejection, iter_parsed_batches
 from etl.parse.metadata import MetadataError, MetadataResult, parse_metadata, parse_metadata_package
-from etl.parse.packages import EntryKind, PackageError, iter_entries
+from etl.parse.packages import EntryKind, OversizedEntry, PackageError, iter_entries
 from schemas.cfdi import COMPROBANTES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.rejects import DOCUMENTOS_RECHAZADOS
@@ -248,6 +249,18 @@ class _Loader:
                 self.tally.rejects += [(r["source"], r["motivo"]) for r in rejects.iter_rows(named=True)]
             progress.advance(progress.task_ids[0], batch.documents)
 
+    def too_large(
+        self, refused: list[Rejection], package: tuple[str, str] | None, progress: Progress
+    ) -> None:
+        """Documents above the size bound, never read whole: stored as rejects with their size and why."""
+        if not refused:
+            return
+        rejects = pl.DataFrame(refused, schema=DOCUMENTOS_RECHAZADOS.schema, orient="row")
+        origin = package or _batch_origin({r.source: (r.sha256, r.tamano_bytes) for r in refused})
+        self._load("cfdi", REJECTS_PARTITION, {DOCUMENTOS_RECHAZADOS.name: rejects}, origin)
+        self.tally.rejects += [(r.source, r.motivo) for r in refused]
+        progress.advance(progress.task_ids[0], len(refused))
+
     def metadata(self, result: MetadataResult, origin: tuple[str, str]) -> None:
         frame = result.frame
         where = _partitions(self.rfc, frame, "fecha_emision")
@@ -265,15 +278,25 @@ class _Loader:
             ]
 
 
-def _loose_xml(items: list[_Input]) -> Iterator[tuple[str, bytes]]:
+def _loose_xml(items: list[_Input], bound: int, refused: list[Rejection]) -> Iterator[tuple[str, bytes]]:
     for item in items:
-        yield str(item.path), item.path.read_bytes()
+        document = read_document(item.path, bound)
+        if isinstance(document, Rejection):
+            refused.append(document)
+        else:
+            yield str(item.path), document
 
 
 def _read(loader: _Loader, items: list[_Input], progress: Progress) -> None:
+    try:
+        bound = max_document_bytes()
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     loose = [i for i in items if i.kind == "xml"]
     if loose:
-        loader.documents(_loose_xml(loose), None, progress)
+        refused: list[Rejection] = []
+        loader.documents(_loose_xml(loose, bound, refused), None, progress)
+        loader.too_large(refused, None, progress)
     for item in items:
         if item.kind == "xml":
             continue
@@ -287,8 +310,14 @@ def _read(loader: _Loader, items: list[_Input], progress: Progress) -> None:
                 loader.metadata(parse_metadata_package(item.path), origin)
                 progress.advance(task, _documents_in(item))
             else:
-                entries = ((f"{item.path.name}/{e.name}", e.data) for e in iter_entries(item.path))
+                oversized: list[OversizedEntry] = []
+                found = iter_entries(item.path, max_document_bytes=bound, on_oversized=oversized.append)
+                entries = ((f"{item.path.name}/{e.name}", e.data) for e in found)
                 loader.documents(entries, origin, progress)
+                refused = [
+                    too_large(f"{item.path.name}/{e.name}", e.sha256, e.size, bound) for e in oversized
+                ]
+                loader.too_large(refused, origin, progress)
         except (PackageError, MetadataError, OSError) as error:
             loader.tally.unreadable.append(f"{item.path}: {error}")
 
