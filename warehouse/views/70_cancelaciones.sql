@@ -3,7 +3,7 @@
 -- the statuses of its month were first loaded for that RFC and side (the first metadata load,
 -- mes_cargado_desde). cancelado_despues_de_cargar is true when the cancellation was seen after that,
 -- i.e. figures taken from that month before then counted the document as vigente.
--- Answers "what was cancelled since my last close?".
+-- Answers "what was cancelled since my last close?". monto is rounded to the cent.
 -- example: SELECT rfc, uuid, month, fecha_cancelacion, monto FROM cancelaciones
 -- WHERE cancelacion_vista_desde > TIMESTAMP '2024-01-31 23:59:59' ORDER BY cancelacion_vista_desde
 WITH primera_carga AS (
@@ -23,7 +23,7 @@ SELECT
     m.nombre_receptor,
     m.efecto_comprobante,
     m.fecha_emision,
-    m.monto,
+    centavos(m.monto) AS monto,
     s.fecha_cancelacion,
     s.cancelacion_vista_desde,
     l.mes_cargado_desde,
