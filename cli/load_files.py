@@ -9,7 +9,7 @@ package that cannot be opened at all is reported and the command exits with 1.
 
 Where refused documents are filed: many have no date that can be trusted, or none at all, so every reject
 of `load-files` goes to one fixed partition of the RFC, month 1970-01-01 and side `recibidos`
-(`REJECTS_PARTITION`). A reject is known by its key, its source and the sha256 of its bytes, never by the
+(`REJECTS_PARTITION`). A reject is known by the sha256 of its bytes alone, never by its name or the
 day of the run: were it filed under the month of the run, the same folder loaded next month would add
 every reject again beside the first. In one fixed partition the merge replaces a reject already stored
 with the same key, so reloading the same files in any month and any order leaves the table as it was.
@@ -87,7 +87,8 @@ def _classify(path: Path) -> _Input | None:
 
 
 def _inputs(paths: Iterable[Path]) -> tuple[list[_Input], list[Path]]:
-    """Every readable input under the paths, in a stable order, and the files that are none of them."""
+    """Every readable input under the paths, in one order whatever the order the paths were given in (so
+    that the same files in any order leave the same tables), and the files that are none of them."""
     found: list[_Input] = []
     ignored: list[Path] = []
     for path in paths:
@@ -98,7 +99,7 @@ def _inputs(paths: Iterable[Path]) -> tuple[list[_Input], list[Path]]:
                 ignored.append(file)
             else:
                 found.append(item)
-    return found, ignored
+    return sorted(found, key=lambda item: item.path.resolve()), ignored  # the order of the paths is not ours
 
 
 def _documents_in(item: _Input) -> int:

@@ -82,7 +82,7 @@ DuckDB `UUID`. SAT's timestamps are Mexico local wall-clock with no zone; the wa
   rows (`loads.mode = 'merge'`). Each document is filed under its month of emission and its side for
   `--rfc`; a document neither issued nor received by `--rfc` is refused with that reason. Its rejects
   (most have no date to trust) are all filed under one fixed partition, month 1970-01-01, `recibidos`,
-  and known by their key (source, sha256), never by the day of the run: reloading the same files in
+  and known by the sha256 of their bytes alone, never by the day of the run: reloading the same files in
   any month adds no reject twice.
 - **Issuer and receiver both loaded.** A document issued by one loaded RFC and received by another is
   stored once per side (two partitions); the views count it once (`documentos`) or once per side

@@ -32,7 +32,7 @@ def test_documents_above_the_bound_loose_or_zipped_are_rejects_and_the_rest_load
     (folder / "huge.xml").write_bytes(huge)
     with zipfile.ZipFile(folder / "paquete.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("other.xml", OTHER)
-        archive.writestr("huge-entry.xml", huge)
+        archive.writestr("huge-entry.xml", huge + b"\n")  # other bytes: another reject
 
     result = CliRunner().invoke(main, ["load-files", str(folder), "--rfc", ISSUER], catch_exceptions=False)
 
@@ -44,10 +44,9 @@ def test_documents_above_the_bound_loose_or_zipped_are_rejects_and_the_rest_load
         )
         rows = rejects.rows()
     assert landed == [str(folder / "good.xml"), "paquete.zip/other.xml"]
-    sha = hashlib.sha256(huge).hexdigest()
     assert sorted((Path(s).name, h, n) for s, h, n, _ in rows) == [
-        ("huge-entry.xml", sha, len(huge)),
-        ("huge.xml", sha, len(huge)),
+        ("huge-entry.xml", hashlib.sha256(huge + b"\n").hexdigest(), len(huge) + 1),
+        ("huge.xml", hashlib.sha256(huge).hexdigest(), len(huge)),
     ]
     assert all("CFDI_ETL_MAX_DOCUMENT_BYTES" in motivo for *_, motivo in rows)
     assert "more than the" in result.output
