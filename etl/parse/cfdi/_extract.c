@@ -21,13 +21,12 @@
 #include <stdint.h>
 #include <string.h>
 
-/* lxml's public C API (lxml/etree.h, struct LxmlElement): an _Element starts with these fields. */
-typedef struct {
-    PyObject_HEAD
-    void *_doc;
-    xmlNode *_c_node;
-    PyObject *_tag;
-} LxmlElement;
+/* lxml's public C header, the one lxml generates for extensions like this one: struct LxmlElement (an
+ * _Element's fields) and the version lxml was built as. It needs xmlNode, from libxml2's tree.h above.
+ * The module records both versions it was compiled against; etl/parse/cfdi/_native.py refuses it (and
+ * parses in Python) unless the running lxml and libxml2 are those, and the struct's size is the type's. */
+#include <lxml/etree.h>
+#include <lxml/includes/lxml-version.h>
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Tables and columns: names and order as etl/parse/cfdi/_rows.py gives them to the text frames.          */
@@ -891,7 +890,7 @@ static PyObject *Extractor_add(Extractor *self, PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "add() needs the root lxml.etree._Element of a parsed document");
         return NULL;
     }
-    const xmlNode *root = ((LxmlElement *)element)->_c_node;
+    const xmlNode *root = ((struct LxmlElement *)element)->_c_node;
     if (root == NULL || self->columns[0] == NULL) {
         PyErr_SetString(PyExc_ValueError, "add() on an element without a node or an uninitialised Extractor");
         return NULL;
@@ -997,6 +996,8 @@ PyMODINIT_FUNC PyInit__extract(void) {
     PyObject *module = PyModule_Create(&extract_module);
     if (module == NULL) return NULL;
     if (PyModule_AddIntConstant(module, "LIBXML_VERSION", LIBXML_VERSION) < 0 ||
+        PyModule_AddStringConstant(module, "LXML_VERSION", LXML_VERSION_STRING) < 0 ||
+        PyModule_AddIntConstant(module, "ELEMENT_SIZE", (long)sizeof(struct LxmlElement)) < 0 ||
         PyModule_AddObjectRef(module, "Extractor", (PyObject *)&ExtractorType) < 0) {
         Py_DECREF(module);
         return NULL;

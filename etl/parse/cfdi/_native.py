@@ -14,13 +14,12 @@ import polars as pl
 import pyarrow as pa
 from lxml import etree
 
-__all__ = ["NativeExtractor", "native_extractor"]
+__all__ = ["NativeExtractor", "mismatch", "native_extractor"]
 
 _log = logging.getLogger(__name__)
 
 try:
-    from etl.parse.cfdi._extract import LIBXML_VERSION as _BUILT_FOR
-    from etl.parse.cfdi._extract import Extractor as _Extractor
+    from etl.parse.cfdi import _extract
 except ImportError:  # built without a C compiler: the Python parser does everything
     _BUILT = False
 else:
@@ -29,18 +28,35 @@ else:
 _SEPARATOR = "\x1f"  # between the values of a list column, as the extractor joins them
 
 
+def mismatch(built: tuple[int, str, int], running: tuple[tuple[int, int, int], str, int]) -> str | None:
+    """Why an extractor built for (libxml2 version, lxml version, _Element struct size) cannot read the
+    trees of the running lxml, or None when it can. It reads libxml2's nodes and lxml's element struct
+    directly: both must be those it was compiled against."""
+    libxml2, lxml_version, size = built
+    (major, minor, patch), running_lxml, running_size = running
+    found = []
+    if major * 10_000 + minor * 100 + patch != libxml2:
+        found.append(f"libxml2 {libxml2} (lxml runs {major}.{minor}.{patch})")
+    if lxml_version != running_lxml:
+        found.append(f"lxml {lxml_version} (running {running_lxml})")
+    if size != running_size:
+        found.append(f"an lxml element of {size} bytes (this lxml's is {running_size})")
+    if not found:
+        return None
+    return (
+        f"the compiled CFDI extractor was built for {' and '.join(found)}: parsing in Python only, to the "
+        "same results, slower (reinstall the project to rebuild it: make setup)"
+    )
+
+
 def _usable() -> bool:
     if not _BUILT:
         return False
-    # The extractor reads libxml2's structures directly: they must be those of the libxml2 lxml runs on.
-    major, minor, patch = etree.LIBXML_VERSION
-    if major * 10_000 + minor * 100 + patch != _BUILT_FOR:
-        _log.warning(
-            "the compiled CFDI extractor was built for libxml2 %s, lxml runs %s: parsing in Python only "
-            "(reinstall the project to rebuild it)",
-            _BUILT_FOR,
-            etree.LIBXML_VERSION,
-        )
+    built = (_extract.LIBXML_VERSION, _extract.LXML_VERSION, _extract.ELEMENT_SIZE)
+    running = (etree.LIBXML_VERSION, etree.__version__, etree._Element.__basicsize__)
+    problem = mismatch(built, running)
+    if problem is not None:
+        _log.warning("%s", problem)
         return False
     return True
 
@@ -80,7 +96,7 @@ class NativeExtractor:
     """One batch of documents read by the compiled extractor. Not thread-safe: one per collector."""
 
     def __init__(self) -> None:
-        self._extractor = _Extractor()
+        self._extractor = _extract.Extractor()
 
     def add(self, root: etree._Element, doc: int) -> tuple[str, bool] | None:
         """(stamp UUID as written, whether raw elements need extracting), or None when declined."""
