@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
             lines = build_document(file, mib)
             size = file.stat().st_size
             peak, seconds, outcome = _load(file, root / f"home-{mib:g}")
-            added = (peak - baseline) / size
+            added = max(peak - baseline, 0) / size
             print(
                 f"{size / 2**20:,.0f} MiB XML ({lines:,} line items), {outcome}: peak RSS "
                 f"{peak / 2**20:,.0f} MiB, {added:.1f} MiB per MiB of XML above the baseline, {seconds:.1f} s"

@@ -5,6 +5,8 @@ Python parser would have read to exactly the same frames, and whatever it declin
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime
 
 import polars as pl
@@ -19,7 +21,7 @@ from sandbox.corpus import Corpus, CorpusConfig, CorpusQuery
 from schemas._kinds import BOOL, INT
 from schemas.cfdi import CFDI_TABLES
 from tests.etl.parse.cfdi._helpers import damaged_copies, fixture
-from tests.paths import CFDI_FIXTURES
+from tests.paths import CFDI_FIXTURES, REPO_ROOT
 
 _RFCS = ("EKU9003173C9", "M&A010101AB1")
 _FIXTURES = sorted(p.name for p in CFDI_FIXTURES.glob("*.xml") if "retenciones" not in p.name)
@@ -218,3 +220,14 @@ def test_the_running_lxml_is_the_one_the_extractor_was_built_for() -> None:
     running = (etree.LIBXML_VERSION, etree.__version__, etree._Element.__basicsize__)
     built = (_extract.LIBXML_VERSION, _extract.LXML_VERSION, _extract.ELEMENT_SIZE)
     assert mismatch(built, running) is None
+
+
+def test_handing_over_a_batch_does_not_import_pandas() -> None:
+    """pyarrow's pa.array() imports pandas when it is installed: seconds and ~50 MB in every process."""
+    script = (
+        "import sys\n"
+        "from etl.parse.cfdi._native import native_extractor\n"
+        "native_extractor().text_frames()\n"
+        "assert 'pandas' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=REPO_ROOT)
