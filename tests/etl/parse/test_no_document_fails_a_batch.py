@@ -64,7 +64,16 @@ _VALUES = (
     "\t\n",
 )
 
-_DEFECTS = ("value", "padded", "dropped", "removed", "doubled", "every number at a limit", "second stamp")
+_DEFECTS = (
+    "value",
+    "padded",
+    "dropped",
+    "removed",
+    "doubled",
+    "moved",
+    "every number at a limit",
+    "second stamp",
+)
 # The limits of DECIMAL(18,6) (MONEY, QUANTITY, RATE) and just beyond, for every number of a document at once.
 _LIMITS = ("999999999999.999999", "-999999999999.999999", "1000000000000", "0.000001", "0.0000001", "0")
 _NUMBER = re.compile(r"-?\d+\.\d+")
@@ -133,6 +142,10 @@ def _defective(draw: st.DrawFn) -> bytes:
             parent.remove(element)
         elif defect == "doubled" and parent is not None:
             element.addnext(copy.deepcopy(element))
+        elif defect == "moved" and parent is not None:
+            # under another element that is not inside it: a node where the schema has none
+            others = [e for e in _elements(root) if e is not element and element not in e.iterancestors()]
+            draw(st.sampled_from(others)).append(element)
         elif defect == "every number at a limit":
             _every_number_at(root, draw(st.sampled_from(_LIMITS)))
         elif defect == "second stamp":
