@@ -262,6 +262,7 @@ class CfdiCollector:
         """Typed frames for every CFDI table and complementos_raw, and the documents refused in typing."""
         rows = self._rows
         text = self._text_frames()
+        rows.forget_elements()
         if self._native is not None:
             text = _merged(text, self._native.text_frames())
         problems: dict[int, str] = {}
