@@ -165,6 +165,7 @@ class CfdiCollector:
         marks = rows.marks()
         doc = len(rows.uuids)
         self._events.forget_stamp()  # a document refused before CfdiEvents saw it gets no stale UUID
+        self._events.compact = len(data) > _TREE_BYTES
         try:
             if self._native is not None and len(data) <= _TREE_BYTES:
                 compiled_uuid, repairs = self._parse_compiled(doc, data)

@@ -18,7 +18,7 @@ from lxml import etree
 
 from etl.parse._whitespace import collapse
 from etl.parse._xml import DocumentRejectedError
-from etl.parse.cfdi._rows import Attributes, Rows
+from etl.parse.cfdi._rows import CONCEPTO_KEYS, IMPUESTO_KEYS, Attributes, Rows
 from etl.parse.cfdi._tags import CFD3, CFD4, IMPLOCAL, NOMINA11, NOMINA12, PAGOS10, PAGOS20, TFD
 
 __all__ = ["KNOWN_TAGS", "RAW_CHILDREN", "CfdiEvents", "NeedsTreeError"]
@@ -283,6 +283,18 @@ def _percent_to_fraction(value: str | None) -> str | None:
         return value  # left as written: the typed cast refuses it and says which value was wrong
 
 
+# One copy of each attribute name a line item or tax line keeps, for `_with_shared_names`.
+_SHARED_NAMES: dict[str, str] = {name: name for name in (*CONCEPTO_KEYS, *IMPUESTO_KEYS)}
+
+
+def _with_shared_names(a: Attributes) -> Attributes:
+    return {_SHARED_NAMES.get(name, name): value for name, value in a.items()}
+
+
+def _sharing_names(append: Callable[[Attributes], None]) -> Callable[[Attributes], None]:
+    return lambda a: append(_with_shared_names(a))
+
+
 class CfdiEvents:
     """Receives one document's start/end events and writes its rows. Reused across documents of a batch."""
 
@@ -295,6 +307,9 @@ class CfdiEvents:
             for namespace in namespaces
         }
         self.fast = True
+        # set by the caller for a large document: its line items' dicts share their attribute names (lxml
+        # makes each name anew per element: a third of a line item's memory), at a dict copy per element
+        self.compact = False
         self._reset(0)
 
     def _reset(self, doc: int) -> None:
@@ -476,6 +491,8 @@ class CfdiEvents:
         rows = self.rows
         if self.v32:
             a = {name: a.get(name_32) for name, name_32 in _CONCEPTO_32.items()}
+        elif self.compact:
+            a = _with_shared_names(a)
         self.concepto = a
         rows.conceptos.append(a)
         rows.concept_traslado_starts.append(len(rows.concept_traslados))
@@ -512,6 +529,8 @@ class CfdiEvents:
             raise DocumentRejectedError("an Impuestos element outside any Concepto and not under Comprobante")
         else:
             traslados, retenciones = rows.concept_traslados.append, rows.concept_retenciones.append
+            if self.compact:
+                traslados, retenciones = _sharing_names(traslados), _sharing_names(retenciones)
         handlers[_TRASLADO[0]] = handlers[_TRASLADO[1]] = traslados
         handlers[_RETENCION[0]] = handlers[_RETENCION[1]] = retenciones
 
