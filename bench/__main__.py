@@ -20,6 +20,7 @@ BENCHMARKS = (
     "warehouse_load",
     "lists",
     "package_memory",
+    "large_document",
     "corpus_generation",
     "end_to_end",
 )

@@ -9,7 +9,7 @@ package that cannot be opened at all is reported and the command exits with 1.
 
 Where refused documents are filed: many have no date that can be trusted, or none at all, so every reject
 of `load-files` goes to one fixed partition of the RFC, month 1970-01-01 and side `recibidos`
-(`REJECTS_PARTITION`). A reject is known by its key, its source and the sha256 of its bytes, never by the
+(`REJECTS_PARTITION`). A reject is known by the sha256 of its bytes alone, never by its name or the
 day of the run: were it filed under the month of the run, the same folder loaded next month would add
 every reject again beside the first. In one fixed partition the merge replaces a reject already stored
 with the same key, so reloading the same files in any month and any order leaves the table as it was.
@@ -34,9 +34,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from cli._settings import read_settings
-from etl.parse.documents import iter_parsed_batches
+from etl.parse.bound import max_document_bytes, read_document, too_large
+from etl.parse.documents import Rejection, iter_parsed_batches
 from etl.parse.metadata import MetadataError, MetadataResult, parse_metadata, parse_metadata_package
-from etl.parse.packages import EntryKind, PackageError, iter_entries
+from etl.parse.packages import EntryKind, OversizedEntry, PackageError, iter_entries
 from pipeline import merge_frames, publish, route, split_by_partition
 from schemas import Direction, Partition, PartitionError, check_rfc
 from schemas.cfdi import COMPROBANTES
@@ -89,7 +90,8 @@ def _classify(path: Path) -> _Input | None:
 
 
 def _inputs(paths: Iterable[Path]) -> tuple[list[_Input], list[Path]]:
-    """Every readable input under the paths, in a stable order, and the files that are none of them."""
+    """Every readable input under the paths, in one order whatever the order the paths were given in (so
+    that the same files in any order leave the same tables), and the files that are none of them."""
     found: list[_Input] = []
     ignored: list[Path] = []
     for path in paths:
@@ -100,7 +102,7 @@ def _inputs(paths: Iterable[Path]) -> tuple[list[_Input], list[Path]]:
                 ignored.append(file)
             else:
                 found.append(item)
-    return found, ignored
+    return sorted(found, key=lambda item: item.path.resolve()), ignored  # the order of the paths is not ours
 
 
 def _documents_in(item: _Input) -> int:
@@ -219,6 +221,18 @@ class _Loader:
                 self.tally.rejects += [(r["source"], r["motivo"]) for r in rejects.iter_rows(named=True)]
             progress.advance(progress.task_ids[0], batch.documents)
 
+    def too_large(
+        self, refused: list[Rejection], package: tuple[str, str] | None, progress: Progress
+    ) -> None:
+        """Documents above the size bound, never read whole: stored as rejects with their size and why."""
+        if not refused:
+            return
+        rejects = pl.DataFrame(refused, schema=DOCUMENTOS_RECHAZADOS.schema, orient="row")
+        origin = package or _batch_origin({r.source: (r.sha256, r.tamano_bytes) for r in refused})
+        self._load("cfdi", self.rejects, {DOCUMENTOS_RECHAZADOS.name: rejects}, origin)
+        self.tally.rejects += [(r.source, r.motivo) for r in refused]
+        progress.advance(progress.task_ids[0], len(refused))
+
     def metadata(self, result: MetadataResult, origin: tuple[str, str]) -> None:
         frame = result.frame
         where = route(frame, {self.rfc}, "fecha_emision")
@@ -236,15 +250,25 @@ class _Loader:
             ]
 
 
-def _loose_xml(items: list[_Input]) -> Iterator[tuple[str, bytes]]:
+def _loose_xml(items: list[_Input], bound: int, refused: list[Rejection]) -> Iterator[tuple[str, bytes]]:
     for item in items:
-        yield str(item.path), item.path.read_bytes()
+        document = read_document(item.path, bound)
+        if isinstance(document, Rejection):
+            refused.append(document)
+        else:
+            yield str(item.path), document
 
 
 def _read(loader: _Loader, items: list[_Input], progress: Progress) -> None:
+    try:
+        bound = max_document_bytes()
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     loose = [i for i in items if i.kind == "xml"]
     if loose:
-        loader.documents(_loose_xml(loose), None, progress)
+        refused: list[Rejection] = []
+        loader.documents(_loose_xml(loose, bound, refused), None, progress)
+        loader.too_large(refused, None, progress)
     for item in items:
         if item.kind == "xml":
             continue
@@ -258,8 +282,14 @@ def _read(loader: _Loader, items: list[_Input], progress: Progress) -> None:
                 loader.metadata(parse_metadata_package(item.path), origin)
                 progress.advance(task, _documents_in(item))
             else:
-                entries = ((f"{item.path.name}/{e.name}", e.data) for e in iter_entries(item.path))
+                oversized: list[OversizedEntry] = []
+                found = iter_entries(item.path, max_document_bytes=bound, on_oversized=oversized.append)
+                entries = ((f"{item.path.name}/{e.name}", e.data) for e in found)
                 loader.documents(entries, origin, progress)
+                refused = [
+                    too_large(f"{item.path.name}/{e.name}", e.sha256, e.size, bound) for e in oversized
+                ]
+                loader.too_large(refused, origin, progress)
         except (PackageError, MetadataError, OSError) as error:
             loader.tally.unreadable.append(f"{item.path}: {error}")
 

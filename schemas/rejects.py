@@ -20,5 +20,7 @@ DOCUMENTOS_RECHAZADOS = Table(
         Column("uuid", UUID, "the stamp's UUID when it could be read before the document was refused"),
         Column("motivo", TEXT, "what is wrong and, where possible, what to do about it", nullable=False),
     ),
-    key=("source", "sha256"),
+    # a document is known by its bytes alone: the same file under another name, folder or package, loaded
+    # again in any month and any order, is the same reject
+    key=("sha256",),
 )

@@ -60,9 +60,11 @@ def read_views(directory: Path = VIEWS_DIR) -> tuple[View, ...]:
 
 # The one rule for money in views: MXN rounded to the cent per document (half away from zero, as SAT
 # rounds), then summed, typed DECIMAL(18,2); tables keep full precision. Stored in the file's catalog, so
-# the published read-only copy has them too.
+# the published read-only copy has them too. A per-document amount beyond DECIMAL(18,2) (only a document
+# whose conversion to MXN already overflowed, flagged conversion_mxn_fuera_de_rango) is null, as its
+# stored conversion is, rather than failing every query of the view.
 MONEY_MACROS = (
-    "CREATE OR REPLACE MACRO centavos(x) AS CAST(ROUND(x, 2) AS DECIMAL(18, 2))",
+    "CREATE OR REPLACE MACRO centavos(x) AS TRY_CAST(ROUND(x, 2) AS DECIMAL(18, 2))",
     "CREATE OR REPLACE MACRO suma_centavos(x) AS CAST(SUM(centavos(x)) AS DECIMAL(18, 2))",
 )
 

@@ -41,8 +41,14 @@ cfdi-etl load-files ~/Descargas/facturas ~/Descargas/paquete.zip --rfc EKU900317
 cfdi-etl export comprobantes documentos --to var/export
 ```
 
-Names are Spanish, as the users' domain is. Money is `DECIMAL(18,6)`, never a float: amounts are in the
-document's currency (`moneda`) and, in `*_mxn` columns, in pesos (`× coalesce(tipo_cambio, 1)`). UUIDs are
+Names are Spanish, as the users' domain is. Money is `DECIMAL(18,6)` in the tables, never a float, kept
+exactly as SAT wrote it: amounts are in the document's currency (`moneda`) and, in `*_mxn` columns, in
+pesos (`× coalesce(tipo_cambio, 1)`; a conversion that does not fit is null, flagged
+`conversion_mxn_fuera_de_rango`, never clipped). The views present money as accountants reconcile it to
+SAT's totals: each document's amount in MXN (or its currency) rounded to the cent, half away from zero,
+**before** summing, typed `DECIMAL(18,2)`, with the macros `centavos(x)` (one document's amount) and
+`suma_centavos(x)` (the sum of each document's cents), which the file holds for your own queries too.
+A per-document amount beyond `DECIMAL(18,2)` shows as null. UUIDs are
 DuckDB `UUID`. SAT's timestamps are Mexico local wall-clock with no zone; the warehouse's own (`loaded_at`,
 `started_at`, `visto_desde`) are UTC.
 
@@ -76,7 +82,7 @@ DuckDB `UUID`. SAT's timestamps are Mexico local wall-clock with no zone; the wa
   rows (`loads.mode = 'merge'`). Each document is filed under its month of emission and its side for
   `--rfc`; a document neither issued nor received by `--rfc` is refused with that reason. Its rejects
   (most have no date to trust) are all filed under one fixed partition, month 1970-01-01, `recibidos`,
-  and known by their key (source, sha256), never by the day of the run: reloading the same files in
+  and known by the sha256 of their bytes alone, never by the day of the run: reloading the same files in
   any month adds no reject twice.
 - **Issuer and receiver both loaded.** A document issued by one loaded RFC and received by another is
   stored once per side (two partitions); the views count it once (`documentos`) or once per side

@@ -8,17 +8,20 @@ descriptions, series and folios keep their text as written.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from schemas import Table
 from schemas._kinds import DATE, INT, MONEY, QUANTITY, RATE, TIMESTAMP, UUID
 
-__all__ = ["COLLAPSED", "collapse_tokens"]
+__all__ = ["COLLAPSED", "collapse", "collapse_tokens"]
 
 COLLAPSED = "espacios_colapsados"  # the repair recorded on a document that had any value collapsed
 _DOC = "doc"
 _XSD_SPACE = "[ \t\n\r]"
 _NEEDS_COLLAPSE = rf"^{_XSD_SPACE}|{_XSD_SPACE}$|{_XSD_SPACE}{{2}}|[\t\n\r]"
+_XSD_SPACES = re.compile(f"{_XSD_SPACE}+")
 # every value typed from text is a token: an amount, a date, a number, a UUID
 _TOKEN_KINDS = frozenset(kind.name for kind in (DATE, INT, MONEY, QUANTITY, RATE, TIMESTAMP, UUID))
 # text columns that hold codes, RFCs and identifiers, per table (free text is not listed)
@@ -121,6 +124,12 @@ def _token_columns(table: Table, frame: pl.DataFrame) -> list[str]:
         and dtype == pl.String()
         and (name in text or table.column(name).kind.name in _TOKEN_KINDS)
     ]
+
+
+def collapse(value: str) -> str:
+    """One token-like value as the XSD reads it, for the few a parser must compare before the frame is
+    collapsed (a version that picks the attribute names, a 1.0 code translated to 2.0's)."""
+    return _XSD_SPACES.sub(" ", value).strip(" ")
 
 
 def collapse_tokens(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:

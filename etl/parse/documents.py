@@ -19,7 +19,6 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import islice
 from typing import Protocol
 
 import polars as pl
@@ -35,9 +34,11 @@ from schemas.rejects import DOCUMENTOS_RECHAZADOS
 from schemas.retenciones import RETENCIONES_TABLES
 
 __all__ = [
+    "BATCH_BYTES",
     "DOCUMENT_TABLES",
     "DocumentCollector",
     "ParsedBatch",
+    "Rejection",
     "close_worker_pools",
     "iter_parsed_batches",
     "parse_documents",
@@ -54,6 +55,9 @@ DOCUMENT_TABLES: tuple[Table, ...] = (
 # The root element's name, read without parsing, picks the family; the family's parser checks the namespace.
 _ROOT_NAME = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _SNIFF_BYTES = 4096
+# A batch closes at this many bytes of documents even before `batch_size` of them: 2,000 ordinary CFDI are
+# about 19 MB, so ordinary batches never meet it.
+BATCH_BYTES = 64 << 20
 
 
 class DocumentCollector(Protocol):
@@ -155,16 +159,31 @@ def parse_documents(entries: Iterable[tuple[str, bytes]]) -> ParsedBatch:
     return ParsedBatch(frames=frames, documents=documents, rejected=len(rejections))
 
 
-def _chunks(entries: Iterable[tuple[str, bytes]], size: int) -> Iterator[list[tuple[str, bytes]]]:
-    iterator = iter(entries)
-    while chunk := list(islice(iterator, size)):
+def _chunks(
+    entries: Iterable[tuple[str, bytes]], size: int, budget: int
+) -> Iterator[list[tuple[str, bytes]]]:
+    """Batches of `size` entries, or fewer when their bytes reach `budget`: a batch of large documents
+    holds about as much memory as one of ordinary ones."""
+    chunk: list[tuple[str, bytes]] = []
+    held = 0
+    for entry in entries:
+        chunk.append(entry)
+        held += len(entry[1])
+        if len(chunk) >= size or held >= budget:
+            yield chunk
+            chunk, held = [], 0
+    if chunk:
         yield chunk
 
 
 def iter_parsed_batches(
-    entries: Iterable[tuple[str, bytes]], batch_size: int = 2_000, processes: int = 1
+    entries: Iterable[tuple[str, bytes]],
+    batch_size: int = 2_000,
+    processes: int = 1,
+    batch_bytes: int = BATCH_BYTES,
 ) -> Generator[ParsedBatch, None, None]:
-    """Parse entries in batches of `batch_size`, in order, on `processes` processes, this one included.
+    """Parse entries in batches of `batch_size` (fewer when they reach `batch_bytes`), in order, on
+    `processes` processes, this one included.
 
     With several processes this one parses every `processes`-th batch itself and `processes - 1` worker
     processes (`etl.parse._workers`) the others. A parent that only shipped batches out and frames back would
@@ -176,7 +195,7 @@ def iter_parsed_batches(
     """
     if batch_size < 1 or processes < 1:
         raise ValueError("batch_size and processes must be at least 1")
-    chunks = _chunks(entries, batch_size)
+    chunks = _chunks(entries, batch_size, batch_bytes)
     if processes == 1:
         yield from map(parse_documents, chunks)
         return

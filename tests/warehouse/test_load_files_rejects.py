@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -69,3 +71,35 @@ def test_rejects_loaded_again_in_a_later_month_and_another_order_leave_every_tab
     rfc, month, direction, source, *_ = first_rejects[0]
     assert (rfc, Path(source).name) == (ISSUER, unreadable.name)
     assert (month, direction) == REJECTS_PARTITION
+
+
+def test_one_reject_per_content_whatever_its_names_and_the_order_and_month_of_the_runs(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    truncated = b"<?xml version='1.0'?><cfdi:Comprobante Version='4.0'"
+    first, second = tmp_path / "cliente-a", tmp_path / "cliente-b"
+    first.mkdir()
+    second.mkdir()
+    (first / "factura.xml").write_bytes(truncated)
+    (second / "copia de factura.xml").write_bytes(truncated)
+    with zipfile.ZipFile(second / "paquete.zip", "w") as archive:
+        archive.writestr("otra.xml", truncated)
+        archive.writestr("buena.xml", (CFDI_FIXTURES / "CfdiUtils-cfdi40-valid.xml").read_bytes())
+    shutil.copy(CFDI_FIXTURES / "CfdiUtils-cfdi33-valid.xml", first / "buena-33.xml")
+
+    _load_on(datetime(2026, 1, 31, 23, 59), monkeypatch, first, second)
+    with Warehouse.open(home, read_only=True) as wh:
+        first_sums = wh.checksums()
+        first_rejects = wh.query(_REJECT_ROWS).rows()
+        assert wh.query("SELECT count(*) FROM comprobantes").item() == 2
+
+    _load_on(datetime(2026, 2, 1, 0, 0), monkeypatch, second, first)
+    _load_on(datetime(2026, 7, 14, 8, 0), monkeypatch, second / "paquete.zip", second, first)
+    with Warehouse.open(home, read_only=True) as wh:
+        assert wh.checksums() == first_sums
+        assert wh.query(_REJECT_ROWS).rows() == first_rejects
+        assert wh.query("SELECT count(DISTINCT date_trunc('month', started_at)) FROM loads").item() == 3
+
+    # three copies of the same bytes, under three names: one reject
+    assert len(first_rejects) == 1
+    assert first_rejects[0][4] == hashlib.sha256(truncated).hexdigest()

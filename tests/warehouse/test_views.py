@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +32,7 @@ def _uuid(n: int) -> str:
     return f"11111111-2222-4333-8444-{n:012d}"
 
 
-def _frame(table: Table, rows: list[Mapping[str, object]]) -> pl.DataFrame:
+def _frame(table: Table, rows: Sequence[Mapping[str, object]]) -> pl.DataFrame:
     """A frame of `table` with the given values; every column not mentioned is null."""
     filled = [{name: row.get(name) for name in table.names} for row in rows]
     return pl.DataFrame(filled, schema=table.schema)
@@ -371,5 +371,85 @@ def test_large_foreign_currency_amounts_convert_to_mxn_without_overflow(tmp_path
                 "impuestos": _frame(IMPUESTOS, [_iva(9, "70794.20")]),
             },
         )
-        assert wh.query("SELECT iva_trasladado_devengado_mxn FROM iva_mensual").item() == _d("1314223.528800")
-        assert wh.query("SELECT saldo_mxn FROM saldos_ppd").item() == _d("9528120.583800")
+        # 70,794.20 x 18.564 = 1,314,223.5288 and 513,257.95 x 18.564 = 9,528,120.5838, to the cent
+        assert wh.query("SELECT iva_trasladado_devengado_mxn FROM iva_mensual").item() == _d("1314223.53")
+        assert wh.query("SELECT saldo_mxn FROM saldos_ppd").item() == _d("9528120.58")
+
+
+# Three invoices of 0.005 MXN before tax, 0.004 of IVA each: per document 0.01 and 0.00, so 0.03 and 0.00;
+# rounding the sums instead would give 0.02 (0.015) and 0.01 (0.012). And one of 1.125 USD at 3.333333:
+# 3.749999625 MXN is 3.75, where 1.13 USD x 3.333333 would be 3.77.
+_CENTS = (
+    _invoice(21, ("I", "PUE"), (A, B), ("0.005", "0.009")),
+    _invoice(22, ("I", "PUE"), (A, B), ("0.005", "0.009")),
+    _invoice(23, ("I", "PUE"), (A, B), ("0.005", "0.009")),
+    _invoice(24, ("I", "PUE"), (A, B), ("1.125", "1.305"), tipo_cambio="3.333333"),
+)
+
+
+@pytest.fixture(scope="module")
+def cents(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    wh = Warehouse.open(Path(tmp_path_factory.mktemp("cents")) / "wh.duckdb")
+    impuestos = [_iva(n, "0.004") for n in (21, 22, 23)] + [_iva(24, "0.18")]
+    nominas = [
+        {"uuid": _uuid(n), "numero": 1, "fecha_pago": date(2024, 1, 15), "total_percepciones": _d("0.005"),
+         "total_deducciones": _d("0.004"), "curp": "PEPJ800101HDFRRN09"}
+        for n in (25, 26)
+    ]  # fmt: skip
+    payroll = [_invoice(n, ("N", "PUE"), (A, "PEPJ800101AB1"), ("0.005", "0.001")) for n in (25, 26)]
+    _cfdi(
+        wh,
+        A,
+        JAN,
+        "emitidos",
+        {
+            "comprobantes": _frame(COMPROBANTES, [*_CENTS, *payroll]),
+            "impuestos": _frame(IMPUESTOS, impuestos),
+            "nominas": _frame(NOMINAS, nominas),
+        },
+    )
+    return wh
+
+
+def test_income_is_rounded_to_the_cent_per_document_before_summing(cents: Warehouse) -> None:
+    rows = cents.query(
+        "SELECT moneda, importe_i, neto, neto_mxn, total_neto_mxn FROM ingresos_egresos_mensuales ORDER BY 1"
+    ).rows()
+    assert rows == [
+        ("MXN", _d("0.03"), _d("0.03"), _d("0.03"), _d("0.03")),  # 3 x 0.01, not round(0.015) = 0.02
+        # 1.125 USD is 1.13 in its currency; 3.749999625 MXN is 3.75 and 4.349999565 MXN is 4.35
+        ("USD", _d("1.13"), _d("1.13"), _d("3.75"), _d("4.35")),
+    ]
+
+
+def test_vat_is_rounded_to_the_cent_per_document_before_summing(cents: Warehouse) -> None:
+    # 3 x round(0.004) = 0.00 (not round(0.012) = 0.01), plus 0.18 USD x 3.333333 = 0.59999994 -> 0.60
+    assert cents.query("SELECT iva_trasladado_devengado_mxn FROM iva_mensual").item() == _d("0.60")
+
+
+def test_payroll_is_rounded_to_the_cent_per_receipt_before_summing(cents: Warehouse) -> None:
+    row = cents.query("SELECT percepciones, deducciones, neto FROM nomina_mensual").row(0)
+    # 2 x round(0.005) = 0.02 (not round(0.010) = 0.01); deductions 2 x 0.00; neto 2 x (0.01 - 0.00)
+    assert row == (_d("0.02"), _d("0.00"), _d("0.02"))
+
+
+def test_documents_present_their_amounts_to_the_cent_and_the_table_keeps_sats_values(
+    cents: Warehouse,
+) -> None:
+    shown = cents.query("SELECT sub_total, total FROM documentos WHERE uuid = ?", [_uuid(24)]).row(0)
+    stored = cents.query("SELECT sub_total, total FROM comprobantes WHERE uuid = ?", [_uuid(24)]).row(0)
+    assert shown == (_d("1.13"), _d("1.31"))
+    assert stored == (_d("1.125"), _d("1.305"))
+
+
+def test_every_amount_a_view_presents_is_decimal_18_2(cents: Warehouse) -> None:
+    """Every DECIMAL column of every view is money to the cent, but exchange rates and tax rates."""
+    columns = cents.query(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_name IN (SELECT view_name FROM duckdb_views() WHERE NOT internal) "
+        "AND data_type LIKE 'DECIMAL%'"
+    ).rows()
+    assert columns, "no view presents an amount"
+    rates = ("tipo_cambio", "tasa")
+    wrong = [(t, c, d) for t, c, d in columns if d != "DECIMAL(18,2)" and not c.startswith(rates)]
+    assert wrong == []

@@ -3,14 +3,16 @@
 -- sin_timbre_uuid_derivado) so that they can be seen here, but they are not fiscal documents: documentos,
 -- documentos_con_cancelados and every fiscal view (ingresos_egresos_mensuales, iva_mensual, saldos_ppd,
 -- nomina_mensual, retenciones_por_periodo) leave them out, so one beside its stamped original never counts
--- twice.
+-- twice. total is in the document's currency, rounded to the cent.
 -- example: SELECT documento, rfc, direction, month, uuid, source FROM documentos_sin_timbre ORDER BY ALL
-SELECT 'cfdi' AS documento, rfc, month, direction, uuid, fecha, rfc_emisor, rfc_receptor, total, source
+SELECT
+    'cfdi' AS documento, rfc, month, direction, uuid, fecha, rfc_emisor, rfc_receptor, centavos(total) AS total,
+    source
 FROM comprobantes
 WHERE list_contains(reparaciones, 'sin_timbre_uuid_derivado')
 UNION ALL
 SELECT
-    'retenciones', rfc, month, direction, uuid, fecha_exp, rfc_emisor, rfc_receptor, monto_tot_operacion,
-    source
+    'retenciones', rfc, month, direction, uuid, fecha_exp, rfc_emisor, rfc_receptor,
+    centavos(monto_tot_operacion), source
 FROM retenciones
 WHERE list_contains(reparaciones, 'sin_timbre_uuid_derivado')

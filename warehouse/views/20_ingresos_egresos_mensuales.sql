@@ -1,8 +1,9 @@
 -- meaning: Income and expenses per loaded RFC, month of emission and currency: for 'ingresos' the
 -- documents the RFC issued, for 'egresos' those it received. Ingreso (I) documents add and egreso (E)
 -- documents (credit notes) subtract; cancelled documents are left out. importe is SubTotal - Descuento
--- (before taxes), total includes taxes; each in the currency (moneda) and in MXN. A document issued by
--- one loaded RFC to another counts once on each side.
+-- (before taxes), total includes taxes; each in the currency (moneda) and in MXN, each document rounded to
+-- the cent before summing (DECIMAL(18,2)). A document issued by one loaded RFC to another counts once on
+-- each side.
 -- example: SELECT rfc, month, tipo, sum(neto_mxn) AS neto_mxn, sum(total_neto_mxn) AS total_neto_mxn
 -- FROM ingresos_egresos_mensuales GROUP BY ALL ORDER BY ALL
 WITH vigentes AS (
@@ -29,11 +30,11 @@ SELECT
     moneda,
     count(*) FILTER (WHERE tipo_de_comprobante = 'I') AS documentos_i,
     count(*) FILTER (WHERE tipo_de_comprobante = 'E') AS notas_de_credito,
-    coalesce(sum(importe) FILTER (WHERE tipo_de_comprobante = 'I'), 0) AS importe_i,
-    coalesce(sum(importe) FILTER (WHERE tipo_de_comprobante = 'E'), 0) AS importe_e,
-    coalesce(sum(signo * importe), 0) AS neto,
-    coalesce(sum(signo * importe_mxn), 0) AS neto_mxn,
-    coalesce(sum(signo * total), 0) AS total_neto,
-    coalesce(sum(signo * total_mxn), 0) AS total_neto_mxn
+    coalesce(suma_centavos(CASE WHEN tipo_de_comprobante = 'I' THEN importe END), 0) AS importe_i,
+    coalesce(suma_centavos(CASE WHEN tipo_de_comprobante = 'E' THEN importe END), 0) AS importe_e,
+    coalesce(suma_centavos(signo * importe), 0) AS neto,
+    coalesce(suma_centavos(signo * importe_mxn), 0) AS neto_mxn,
+    coalesce(suma_centavos(signo * total), 0) AS total_neto,
+    coalesce(suma_centavos(signo * total_mxn), 0) AS total_neto_mxn
 FROM vigentes
 GROUP BY rfc, month, direction, moneda

@@ -3,7 +3,8 @@
 -- (flujo): the IVA of PUE invoices and credit notes in their month of emission plus the IVA of payments
 -- (Pagos complements, per payment, converted with TipoCambioP) in the month of the payment date.
 -- 'trasladado' is IVA charged (issued: payable; received: creditable), 'retenido' is IVA withheld.
--- Cancelled documents and payments are left out.
+-- Cancelled documents and payments are left out. Each document's (or payment receipt's) IVA is rounded to
+-- the cent in MXN before summing (DECIMAL(18,2)).
 -- example: SELECT rfc, month, direction, iva_trasladado_devengado_mxn, iva_trasladado_flujo_mxn
 -- FROM iva_mensual ORDER BY ALL
 WITH documentos AS (
@@ -12,24 +13,29 @@ WITH documentos AS (
         c.rfc,
         c.month,
         c.direction,
+        c.uuid,
         c.metodo_pago,
         i.tipo,
-        CASE c.tipo_de_comprobante WHEN 'E' THEN -1 ELSE 1 END
-            * i.importe::DECIMAL(38, 6) * coalesce(c.tipo_cambio, 1) AS iva_mxn
+        centavos(sum(
+            CASE c.tipo_de_comprobante WHEN 'E' THEN -1 ELSE 1 END
+                * i.importe::DECIMAL(38, 6) * coalesce(c.tipo_cambio, 1)
+        )) AS iva_mxn
     FROM comprobantes AS c
     JOIN impuestos AS i
         ON i.rfc = c.rfc AND i.month = c.month AND i.direction = c.direction AND i.uuid = c.uuid
     LEFT JOIN estatus_actual AS s ON s.uuid = c.uuid
     WHERE c.tipo_de_comprobante IN ('I', 'E') AND i.nivel = 'comprobante' AND i.impuesto = '002'
         AND s.estatus IS DISTINCT FROM 'cancelado' AND c.uuid NOT IN (SELECT uuid FROM documentos_sin_timbre)
+    GROUP BY c.rfc, c.month, c.direction, c.uuid, c.metodo_pago, i.tipo
 ),
 pagos_iva AS (
     SELECT
         p.rfc,
         date_trunc('month', p.fecha_pago)::DATE AS month,
         p.direction,
+        p.uuid,
         t.tipo,
-        t.importe::DECIMAL(38, 6) * coalesce(p.tipo_cambio_p, 1) AS iva_mxn
+        centavos(sum(t.importe::DECIMAL(38, 6) * coalesce(p.tipo_cambio_p, 1))) AS iva_mxn
     FROM pagos AS p
     JOIN pagos_impuestos AS t
         ON t.rfc = p.rfc AND t.month = p.month AND t.direction = p.direction
@@ -37,6 +43,7 @@ pagos_iva AS (
     LEFT JOIN estatus_actual AS s ON s.uuid = p.uuid
     WHERE t.nivel = 'pago' AND t.impuesto = '002' AND s.estatus IS DISTINCT FROM 'cancelado'
         AND p.uuid NOT IN (SELECT uuid FROM documentos_sin_timbre)
+    GROUP BY p.rfc, date_trunc('month', p.fecha_pago)::DATE, p.direction, p.uuid, t.tipo
 ),
 movimientos AS (
     SELECT rfc, month, direction, tipo, iva_mxn AS devengado, NULL AS flujo FROM documentos
@@ -49,9 +56,9 @@ SELECT
     rfc,
     month,
     direction,
-    coalesce(sum(devengado) FILTER (WHERE tipo = 'traslado'), 0)::DECIMAL(38, 6) AS iva_trasladado_devengado_mxn,
-    coalesce(sum(devengado) FILTER (WHERE tipo = 'retencion'), 0)::DECIMAL(38, 6) AS iva_retenido_devengado_mxn,
-    coalesce(sum(flujo) FILTER (WHERE tipo = 'traslado'), 0)::DECIMAL(38, 6) AS iva_trasladado_flujo_mxn,
-    coalesce(sum(flujo) FILTER (WHERE tipo = 'retencion'), 0)::DECIMAL(38, 6) AS iva_retenido_flujo_mxn
+    coalesce(suma_centavos(CASE WHEN tipo = 'traslado' THEN devengado END), 0) AS iva_trasladado_devengado_mxn,
+    coalesce(suma_centavos(CASE WHEN tipo = 'retencion' THEN devengado END), 0) AS iva_retenido_devengado_mxn,
+    coalesce(suma_centavos(CASE WHEN tipo = 'traslado' THEN flujo END), 0) AS iva_trasladado_flujo_mxn,
+    coalesce(suma_centavos(CASE WHEN tipo = 'retencion' THEN flujo END), 0) AS iva_retenido_flujo_mxn
 FROM movimientos
 GROUP BY rfc, month, direction

@@ -3,7 +3,8 @@
 -- minus what its payment receipts (Pagos DoctoRelacionado ImpPagado, from receipts of the same RFC and
 -- side, cancelled ones left out) applied to it, in the invoice's currency and in MXN at the invoice's
 -- exchange rate. ultimo_saldo_insoluto is the ImpSaldoInsoluto of the latest instalment, as a check:
--- saldo_cuadra says whether both agree. Only invoices with something still open are listed.
+-- saldo_cuadra says whether both agree. Only invoices with something still open are listed. Amounts are
+-- rounded to the cent (DECIMAL(18,2)); saldo_cuadra compares SAT's exact values.
 -- example: SELECT rfc, tipo, count(*) AS facturas, sum(saldo_mxn) AS saldo_mxn
 -- FROM saldos_ppd GROUP BY ALL ORDER BY ALL
 WITH aplicados AS (
@@ -34,13 +35,13 @@ SELECT
     CASE c.direction WHEN 'emitidos' THEN c.rfc_receptor ELSE c.rfc_emisor END AS rfc_contraparte,
     CASE c.direction WHEN 'emitidos' THEN c.nombre_receptor ELSE c.nombre_emisor END AS nombre_contraparte,
     c.moneda,
-    c.total,
-    coalesce(a.pagado, 0) AS pagado,
-    c.total - coalesce(a.pagado, 0) AS saldo,
-    ((c.total - coalesce(a.pagado, 0))::DECIMAL(38, 6) * coalesce(c.tipo_cambio, 1))::DECIMAL(38, 6) AS saldo_mxn,
+    centavos(c.total) AS total,
+    centavos(coalesce(a.pagado, 0)) AS pagado,
+    centavos(c.total - coalesce(a.pagado, 0)) AS saldo,
+    centavos((c.total - coalesce(a.pagado, 0))::DECIMAL(38, 6) * coalesce(c.tipo_cambio, 1)) AS saldo_mxn,
     coalesce(a.pagos, 0) AS pagos,
     a.ultima_fecha_pago,
-    a.ultimo_saldo_insoluto,
+    centavos(a.ultimo_saldo_insoluto) AS ultimo_saldo_insoluto,
     a.ultimo_saldo_insoluto IS NULL OR a.ultimo_saldo_insoluto = c.total - a.pagado AS saldo_cuadra
 FROM comprobantes AS c
 LEFT JOIN aplicados AS a ON a.rfc = c.rfc AND a.direction = c.direction AND a.uuid = c.uuid

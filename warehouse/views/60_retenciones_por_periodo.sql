@@ -1,7 +1,8 @@
 -- meaning: Withholdings (Retenciones e información de pagos) per loaded RFC, side and period
 -- (ejercicio, mes_ini-mes_fin) and withholding key (cve_retenc): 'emitidos' are withholdings the RFC
 -- made as agent, 'recibidos' those made from it. Operation totals and the tax withheld, in total and per
--- tax (ISR 001, IVA 002, IEPS 003), in MXN; one document counted once per side, cancelled ones left out.
+-- tax (ISR 001, IVA 002, IEPS 003), in MXN, each document rounded to the cent before summing
+-- (DECIMAL(18,2)); one document counted once per side, cancelled ones left out.
 -- example: SELECT rfc, direction, ejercicio, mes_ini, mes_fin, sum(monto_tot_ret) AS retenido
 -- FROM retenciones_por_periodo GROUP BY ALL ORDER BY ALL
 WITH documentos AS (
@@ -34,13 +35,13 @@ SELECT
     d.mes_fin,
     d.cve_retenc,
     count(*) AS documentos,
-    coalesce(sum(d.monto_tot_operacion), 0) AS monto_tot_operacion,
-    coalesce(sum(d.monto_tot_grav), 0) AS monto_tot_grav,
-    coalesce(sum(d.monto_tot_exent), 0) AS monto_tot_exent,
-    coalesce(sum(d.monto_tot_ret), 0) AS monto_tot_ret,
-    coalesce(sum(i.isr), 0) AS isr_retenido,
-    coalesce(sum(i.iva), 0) AS iva_retenido,
-    coalesce(sum(i.ieps), 0) AS ieps_retenido
+    coalesce(suma_centavos(d.monto_tot_operacion), 0) AS monto_tot_operacion,
+    coalesce(suma_centavos(d.monto_tot_grav), 0) AS monto_tot_grav,
+    coalesce(suma_centavos(d.monto_tot_exent), 0) AS monto_tot_exent,
+    coalesce(suma_centavos(d.monto_tot_ret), 0) AS monto_tot_ret,
+    coalesce(suma_centavos(i.isr), 0) AS isr_retenido,
+    coalesce(suma_centavos(i.iva), 0) AS iva_retenido,
+    coalesce(suma_centavos(i.ieps), 0) AS ieps_retenido
 FROM documentos AS d
 LEFT JOIN por_impuesto AS i ON i.rfc = d.rfc AND i.direction = d.direction AND i.uuid = d.uuid
 GROUP BY d.rfc, d.direction, d.ejercicio, d.mes_ini, d.mes_fin, d.cve_retenc

@@ -16,8 +16,9 @@ from typing import Any
 
 from lxml import etree
 
+from etl.parse._whitespace import collapse
 from etl.parse._xml import DocumentRejectedError
-from etl.parse.cfdi._rows import Attributes, Rows
+from etl.parse.cfdi._rows import CONCEPTO_KEYS, IMPUESTO_KEYS, Attributes, Rows
 from etl.parse.cfdi._tags import CFD3, CFD4, IMPLOCAL, NOMINA11, NOMINA12, PAGOS10, PAGOS20, TFD
 
 __all__ = ["KNOWN_TAGS", "RAW_CHILDREN", "CfdiEvents", "NeedsTreeError"]
@@ -282,6 +283,18 @@ def _percent_to_fraction(value: str | None) -> str | None:
         return value  # left as written: the typed cast refuses it and says which value was wrong
 
 
+# One copy of each attribute name a line item or tax line keeps, for `_with_shared_names`.
+_SHARED_NAMES: dict[str, str] = {name: name for name in (*CONCEPTO_KEYS, *IMPUESTO_KEYS)}
+
+
+def _with_shared_names(a: Attributes) -> Attributes:
+    return {_SHARED_NAMES.get(name, name): value for name, value in a.items()}
+
+
+def _sharing_names(append: Callable[[Attributes], None]) -> Callable[[Attributes], None]:
+    return lambda a: append(_with_shared_names(a))
+
+
 class CfdiEvents:
     """Receives one document's start/end events and writes its rows. Reused across documents of a batch."""
 
@@ -294,6 +307,9 @@ class CfdiEvents:
             for namespace in namespaces
         }
         self.fast = True
+        # set by the caller for a large document: its line items' dicts share their attribute names (lxml
+        # makes each name anew per element: a third of a line item's memory), at a dict copy per element
+        self.compact = False
         self._reset(0)
 
     def _reset(self, doc: int) -> None:
@@ -314,6 +330,7 @@ class CfdiEvents:
         self.relacionados = 0
         self.locales = 0
         self.pagos_version: str | None = None
+        self.pagos_20 = False  # Pagos 2.0 names its attributes otherwise than 1.0
         self.pago = 0
         self.doctos = 0
         self.docto: int | None = None
@@ -325,6 +342,7 @@ class CfdiEvents:
         self.otro_pago: list[Any] | None = None
         self.uuid: str | None = None
         self.timbre_duplicado = False
+        self.collapsed = False  # a value collapsed while reading (the frame's collapse cannot see it)
         self.complementos: list[str] = []
         self.tiene_addenda = False
 
@@ -407,7 +425,9 @@ class CfdiEvents:
     def _comprobante(self, a: Attributes) -> None:
         if self.depth != 1:
             raise DocumentRejectedError("a Comprobante element inside another: not a CFDI as SAT stamps them")
-        version = a.get("Version") or a.get("version")
+        written = a.get("Version") or a.get("version")
+        # the value itself is collapsed with the header's others (and the repair recorded) when typed
+        version = collapse(written) if written is not None else None
         handlers = self.handlers
         # until an Impuestos element says where they belong, taxes are 3.2's or out of place
         handlers[_TRASLADO[0]] = handlers[_TRASLADO[1]] = self._traslado_32
@@ -418,11 +438,14 @@ class CfdiEvents:
             self.v32 = True
             header = {name: a.get(name_32) for name, name_32 in _HEADER_32.items()}
             tipo = header["TipoDeComprobante"]
-            header["TipoDeComprobante"] = _TIPOS_32.get(tipo, tipo) if tipo is not None else None
+            if tipo is not None:
+                # 3.2 wrote the type as a word: translated as the XSD reads it, padding collapsed first
+                self.collapsed = collapse(tipo) != tipo
+                header["TipoDeComprobante"] = _TIPOS_32.get(collapse(tipo), tipo)
             self.header = header
         else:
             raise DocumentRejectedError(
-                f"unsupported CFDI version {version!r}: expected 4.0, 3.3, 3.2 or 3.0"
+                f"unsupported CFDI version {written!r}: expected 4.0, 3.3, 3.2 or 3.0"
             )
 
     def _informacion_global(self, a: Attrib) -> None:
@@ -468,6 +491,8 @@ class CfdiEvents:
         rows = self.rows
         if self.v32:
             a = {name: a.get(name_32) for name, name_32 in _CONCEPTO_32.items()}
+        elif self.compact:
+            a = _with_shared_names(a)
         self.concepto = a
         rows.conceptos.append(a)
         rows.concept_traslado_starts.append(len(rows.concept_traslados))
@@ -504,6 +529,8 @@ class CfdiEvents:
             raise DocumentRejectedError("an Impuestos element outside any Concepto and not under Comprobante")
         else:
             traslados, retenciones = rows.concept_traslados.append, rows.concept_retenciones.append
+            if self.compact:
+                traslados, retenciones = _sharing_names(traslados), _sharing_names(retenciones)
         handlers[_TRASLADO[0]] = handlers[_TRASLADO[1]] = traslados
         handlers[_RETENCION[0]] = handlers[_RETENCION[1]] = retenciones
 
@@ -603,6 +630,7 @@ class CfdiEvents:
     def _pagos(self, a: Attrib) -> None:
         self._complement_present("Pagos")
         self.pagos_version = a.get("Version")
+        self.pagos_20 = collapse(self.pagos_version or "") == "2.0"
 
     def _pagos_totales(self, a: Attrib) -> None:
         if self.pagos_totales:
@@ -619,7 +647,7 @@ class CfdiEvents:
     def _docto_relacionado(self, a: Attrib) -> None:
         self.doctos += 1
         self.docto = self.doctos
-        keys = _DOCTO_KEYS_20 if self.pagos_version == "2.0" else _DOCTO_KEYS_10
+        keys = _DOCTO_KEYS_20 if self.pagos_20 else _DOCTO_KEYS_10
         self.rows.pagos_documentos.append((self.doc, self.pago, self.doctos, *map(a.get, keys)))
 
     def _impuestos_p(self, a: Attrib) -> None:
@@ -638,11 +666,11 @@ class CfdiEvents:
         self._pago_tax("documento", self.docto, "retencion", map(a.get, _TAX_DR_KEYS))
 
     def _traslado_p(self, a: Attrib) -> None:
-        keys = _TAX_P_KEYS if self.pagos_version == "2.0" else _TAX_10_KEYS
+        keys = _TAX_P_KEYS if self.pagos_20 else _TAX_10_KEYS
         self._pago_tax("pago", None, "traslado", map(a.get, keys))
 
     def _retencion_p(self, a: Attrib) -> None:
-        keys = _TAX_P_KEYS if self.pagos_version == "2.0" else _TAX_10_KEYS
+        keys = _TAX_P_KEYS if self.pagos_20 else _TAX_10_KEYS
         self._pago_tax("pago", None, "retencion", map(a.get, keys))
 
     # payroll -----------------------------------------------------------------------------------------

@@ -21,13 +21,12 @@
 #include <stdint.h>
 #include <string.h>
 
-/* lxml's public C API (lxml/etree.h, struct LxmlElement): an _Element starts with these fields. */
-typedef struct {
-    PyObject_HEAD
-    void *_doc;
-    xmlNode *_c_node;
-    PyObject *_tag;
-} LxmlElement;
+/* lxml's public C header, the one lxml generates for extensions like this one: struct LxmlElement (an
+ * _Element's fields) and the version lxml was built as. It needs xmlNode, from libxml2's tree.h above.
+ * The module records both versions it was compiled against; etl/parse/cfdi/_native.py refuses it (and
+ * parses in Python) unless the running lxml and libxml2 are those, and the struct's size is the type's. */
+#include <lxml/etree.h>
+#include <lxml/includes/lxml-version.h>
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Tables and columns: names and order as etl/parse/cfdi/_rows.py gives them to the text frames.          */
@@ -534,7 +533,21 @@ static int on_pago_tax(Walk *w, const xmlNode *node, const char *nivel, int64_t 
     return cells_from(row + 6, node, names, 5);
 }
 
-static int is_v20(const char *version) { return version != NULL && strcmp(version, "2.0") == 0; }
+static int xsd_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Whether a token-like value is `expected` as the XSD reads it (leading and trailing whitespace collapsed
+ * away), as etl/parse/_whitespace.py's collapse(); the value itself is collapsed later with the others. */
+static int token_is(const char *value, const char *expected) {
+    if (value == NULL) return 0;
+    while (xsd_space(*value)) value++;
+    size_t n = strlen(expected);
+    if (strncmp(value, expected, n) != 0) return 0;
+    for (value += n; *value; value++)
+        if (!xsd_space(*value)) return 0;
+    return 1;
+}
+
+static int is_v20(const char *version) { return token_is(version, "2.0"); }
 
 static int on_nomina_line(Walk *w, const xmlNode *node, const char *tipo_linea, const char *const *names,
                           int64_t *index) {
@@ -810,7 +823,7 @@ static int walk_document(Walk *w, const xmlNode *root) {
     const char *values[HEADER_ATTRIBUTE_COUNT];
     if (read_attributes(root, HEADER_ATTRIBUTES, HEADER_ATTRIBUTE_COUNT, values) == DECLINE) return DECLINE;
     const char *version = either(values[0], values[HEADER_ATTRIBUTE_COUNT - 1]);
-    if (version == NULL || (strcmp(version, "4.0") != 0 && strcmp(version, "3.3") != 0)) return DECLINE;
+    if (!token_is(version, "4.0") && !token_is(version, "3.3")) return DECLINE;
     for (int i = 0; i < HEADER_ATTRIBUTE_COUNT - 1; i++) h[H_VERSION + i].text = values[i];
     TRY(walk_children(w, root, 2));
     if (w->uuid == NULL) return DECLINE; /* CfdiEvents derives an identity and records the repair */
@@ -877,7 +890,7 @@ static PyObject *Extractor_add(Extractor *self, PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "add() needs the root lxml.etree._Element of a parsed document");
         return NULL;
     }
-    const xmlNode *root = ((LxmlElement *)element)->_c_node;
+    const xmlNode *root = ((struct LxmlElement *)element)->_c_node;
     if (root == NULL || self->columns[0] == NULL) {
         PyErr_SetString(PyExc_ValueError, "add() on an element without a node or an uninitialised Extractor");
         return NULL;
@@ -983,6 +996,8 @@ PyMODINIT_FUNC PyInit__extract(void) {
     PyObject *module = PyModule_Create(&extract_module);
     if (module == NULL) return NULL;
     if (PyModule_AddIntConstant(module, "LIBXML_VERSION", LIBXML_VERSION) < 0 ||
+        PyModule_AddStringConstant(module, "LXML_VERSION", LXML_VERSION_STRING) < 0 ||
+        PyModule_AddIntConstant(module, "ELEMENT_SIZE", (long)sizeof(struct LxmlElement)) < 0 ||
         PyModule_AddObjectRef(module, "Extractor", (PyObject *)&ExtractorType) < 0) {
         Py_DECREF(module);
         return NULL;

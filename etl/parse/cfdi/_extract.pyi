@@ -6,6 +6,8 @@ from lxml import etree
 _Column = tuple[str, str, int, bytes, bytes | None, bytes]
 
 LIBXML_VERSION: int
+LXML_VERSION: str
+ELEMENT_SIZE: int
 
 class Extractor:
     def add(self, root: etree._Element, doc: int, /) -> tuple[str, bool] | None: ...

@@ -14,13 +14,12 @@ import polars as pl
 import pyarrow as pa
 from lxml import etree
 
-__all__ = ["NativeExtractor", "native_extractor"]
+__all__ = ["NativeExtractor", "mismatch", "native_extractor"]
 
 _log = logging.getLogger(__name__)
 
 try:
-    from etl.parse.cfdi._extract import LIBXML_VERSION as _BUILT_FOR
-    from etl.parse.cfdi._extract import Extractor as _Extractor
+    from etl.parse.cfdi import _extract
 except ImportError:  # built without a C compiler: the Python parser does everything
     _BUILT = False
 else:
@@ -29,24 +28,43 @@ else:
 _SEPARATOR = "\x1f"  # between the values of a list column, as the extractor joins them
 
 
+def mismatch(built: tuple[int, str, int], running: tuple[tuple[int, int, int], str, int]) -> str | None:
+    """Why an extractor built for (libxml2 version, lxml version, _Element struct size) cannot read the
+    trees of the running lxml, or None when it can. It reads libxml2's nodes and lxml's element struct
+    directly: both must be those it was compiled against."""
+    libxml2, lxml_version, size = built
+    (major, minor, patch), running_lxml, running_size = running
+    found = []
+    if major * 10_000 + minor * 100 + patch != libxml2:
+        found.append(f"libxml2 {libxml2} (lxml runs {major}.{minor}.{patch})")
+    if lxml_version != running_lxml:
+        found.append(f"lxml {lxml_version} (running {running_lxml})")
+    if size != running_size:
+        found.append(f"an lxml element of {size} bytes (this lxml's is {running_size})")
+    if not found:
+        return None
+    return (
+        f"the compiled CFDI extractor was built for {' and '.join(found)}: parsing in Python only, to the "
+        "same results, slower (reinstall the project to rebuild it: make setup)"
+    )
+
+
 def _usable() -> bool:
     if not _BUILT:
         return False
-    # The extractor reads libxml2's structures directly: they must be those of the libxml2 lxml runs on.
-    major, minor, patch = etree.LIBXML_VERSION
-    if major * 10_000 + minor * 100 + patch != _BUILT_FOR:
-        _log.warning(
-            "the compiled CFDI extractor was built for libxml2 %s, lxml runs %s: parsing in Python only "
-            "(reinstall the project to rebuild it)",
-            _BUILT_FOR,
-            etree.LIBXML_VERSION,
-        )
+    built = (_extract.LIBXML_VERSION, _extract.LXML_VERSION, _extract.ELEMENT_SIZE)
+    running = (etree.LIBXML_VERSION, etree.__version__, etree._Element.__basicsize__)
+    problem = mismatch(built, running)
+    if problem is not None:
+        _log.warning("%s", problem)
         return False
     return True
 
 
 _USABLE = _usable()
 
+
+_NO_OFFSETS = bytes(8)  # one int64 zero: the offsets of an empty text column
 
 # A column as the extractor hands it over: null count, validity bitmap, offsets (text only), values.
 _Buffers = tuple[int, bytes, bytes | None, bytes]
@@ -58,7 +76,8 @@ def _array(kind: str, length: int, buffers: _Buffers) -> pa.Array:
     if kind == "i":
         return pa.Array.from_buffers(pa.int64(), length, [bitmap, pa.py_buffer(values)], null_count=nulls)
     if length == 0:
-        return pa.array([], type=pa.large_string())
+        # built from buffers too: pa.array() imports pandas when it is installed (seconds, ~50 MB a process)
+        offsets = _NO_OFFSETS
     assert offsets is not None
     return pa.Array.from_buffers(
         pa.large_string(), length, [bitmap, pa.py_buffer(offsets), pa.py_buffer(values)], null_count=nulls
@@ -80,7 +99,7 @@ class NativeExtractor:
     """One batch of documents read by the compiled extractor. Not thread-safe: one per collector."""
 
     def __init__(self) -> None:
-        self._extractor = _Extractor()
+        self._extractor = _extract.Extractor()
 
     def add(self, root: etree._Element, doc: int) -> tuple[str, bool] | None:
         """(stamp UUID as written, whether raw elements need extracting), or None when declined."""

@@ -259,6 +259,15 @@ class Rows:
         for rows in self._all:
             rows.clear()
 
+    def forget_elements(self) -> None:
+        """Forget what the text frames now hold (every element's values), keeping each document's identity,
+        repairs, source and bytes for the typing that follows: a batch's attribute dicts and its frames are
+        then never in memory together."""
+        kept = (self.uuids, self.reparaciones, self.sources, self.data)
+        for rows in self._all:
+            if not any(rows is keep for keep in kept):
+                rows.clear()
+
     def truncate(self, marks: tuple[int, ...]) -> None:
         for rows, mark in zip(self._all, marks, strict=True):
             del rows[mark:]

@@ -102,10 +102,10 @@ def cast_to_contract(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, l
 
 def with_repair(header: pl.DataFrame, docs: list[pl.Series], repair: str) -> pl.DataFrame:
     """A header frame (with `doc` and `reparaciones`) with `repair` added to the documents `docs`
-    (ordinals, repeats allowed), once each."""
+    (ordinals, repeats allowed), once each, also where the document's parser recorded it already."""
     if all(part.is_empty() for part in docs):
         return header
-    flagged = pl.col(DOC).is_in(pl.concat(docs).implode())
+    flagged = pl.col(DOC).is_in(pl.concat(docs).implode()) & ~pl.col("reparaciones").list.contains(repair)
     return header.with_columns(
         pl.when(flagged)
         .then(pl.col("reparaciones").list.concat(pl.lit([repair])))

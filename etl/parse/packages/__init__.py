@@ -21,10 +21,11 @@ from enum import StrEnum
 from pathlib import Path
 
 from etl.parse.packages._entries import EntryKind, classify, skip_reason, stamp_uuid
-from etl.parse.packages._zip import PackageError, ZipLimits, open_package, read_member
+from etl.parse.packages._zip import PackageError, ZipLimits, member_digest, open_package, read_member
 
 __all__ = [
     "EntryKind",
+    "OversizedEntry",
     "PackageContents",
     "PackageEntry",
     "PackageError",
@@ -61,6 +62,15 @@ class SkippedEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class OversizedEntry:
+    """An entry above the document bound: not read whole, only streamed for its sha256."""
+
+    name: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
 class PackageContents:
     """Everything usable in a package and everything skipped, with why."""
 
@@ -78,8 +88,13 @@ def iter_entries(
     *,
     limits: ZipLimits | None = None,
     on_skip: Callable[[SkippedEntry], None] | None = None,
+    max_document_bytes: int | None = None,
+    on_oversized: Callable[[OversizedEntry], None] | None = None,
 ) -> Iterator[PackageEntry]:
     """Yield the package's usable entries in archive order, one at a time; report decoys to `on_skip`.
+
+    With `max_document_bytes`, an entry larger than that is never held whole: it is streamed for its
+    sha256 and reported to `on_oversized` (or to `on_skip`, with its size, when there is none).
 
     Raises PackageError (before yielding anything) for a corrupt or empty zip, path traversal or a zip
     bomb, and (while reading) for an entry whose data turns out corrupt.
@@ -90,6 +105,14 @@ def iter_entries(
     with open_package(path, limits or ZipLimits()) as archive:
         for info in archive.infolist():
             reason = skip_reason(info.filename, info.file_size)
+            if reason is None and max_document_bytes is not None and info.file_size > max_document_bytes:
+                sha256 = member_digest(archive, info, path.name)
+                if on_oversized is not None:
+                    on_oversized(OversizedEntry(info.filename, sha256, info.file_size))
+                    continue
+                reason = (
+                    f"{info.file_size:,} bytes, more than the {max_document_bytes:,} allowed for a document"
+                )
             if reason is None:
                 data = read_member(archive, info, path.name)
                 kind = classify(data)

@@ -11,7 +11,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-__all__ = ["PackageError", "ZipLimits", "open_package", "read_member"]
+from etl.parse.bound import streamed_sha256
+
+__all__ = ["PackageError", "ZipLimits", "member_digest", "open_package", "read_member"]
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _MIB = 1 << 20
@@ -68,24 +70,50 @@ def open_package(path: Path, limits: ZipLimits) -> Iterator[zipfile.ZipFile]:
         yield archive
 
 
+def member_digest(archive: zipfile.ZipFile, info: zipfile.ZipInfo, package: str) -> str:
+    """An entry's sha256, streamed a megabyte at a time (for an entry too large to hold), with the same
+    refusals as `read_member`."""
+    _refuse_encrypted(info, package)
+    try:
+        with archive.open(info) as member:
+            sha256, size = streamed_sha256(member)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+        raise _corrupt(package, info, error) from None
+    if size != info.file_size:
+        raise _inflated(package, info, size)
+    return sha256
+
+
+def _refuse_encrypted(info: zipfile.ZipInfo, package: str) -> None:
+    if info.flag_bits & 0x1:
+        raise PackageError(package, "encrypted", f"entry {info.filename!r} is encrypted; SAT never does that")
+
+
+def _corrupt(package: str, info: zipfile.ZipInfo, error: Exception) -> PackageError:
+    return PackageError(
+        package, "corrupt", f"entry {info.filename!r} is corrupt ({error}); download the package again"
+    )
+
+
+def _inflated(package: str, info: zipfile.ZipInfo, size: int) -> PackageError:
+    return PackageError(
+        package,
+        "bomb",
+        f"entry {info.filename!r} inflates to {size:,} bytes, not the {info.file_size:,} declared",
+    )
+
+
 def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, package: str) -> bytes:
     """An entry's bytes. The zip module stops at the declared size and checks the CRC, so an entry that
     inflates beyond what it declared fails here rather than filling memory."""
-    if info.flag_bits & 0x1:
-        raise PackageError(package, "encrypted", f"entry {info.filename!r} is encrypted; SAT never does that")
+    _refuse_encrypted(info, package)
     try:
         with archive.open(info) as member:
             data = member.read(info.file_size + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
-        raise PackageError(
-            package, "corrupt", f"entry {info.filename!r} is corrupt ({error}); download the package again"
-        ) from None
+        raise _corrupt(package, info, error) from None
     if len(data) != info.file_size:
-        raise PackageError(
-            package,
-            "bomb",
-            f"entry {info.filename!r} inflates to {len(data):,} bytes, not the {info.file_size:,} declared",
-        )
+        raise _inflated(package, info, len(data))
     return data
 
 

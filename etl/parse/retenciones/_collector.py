@@ -51,6 +51,8 @@ class RetencionesCollector:
             reparaciones.append("timbre_duplicado")
         if parsed.fecha_exp_del_timbre:
             reparaciones.append("fecha_exp_de_timbrado")
+        if parsed.espacios_colapsados:
+            reparaciones.append(COLLAPSED)
         doc = len(self._uuids)
         self._uuids.append(uuid)
         self._sources.append((source, sha256, len(data)))

@@ -13,6 +13,7 @@ from typing import Any
 
 from lxml import etree
 
+from etl.parse._whitespace import collapse
 from etl.parse._xml import DocumentRejectedError, raw_xml
 
 __all__ = ["HEADER_FIELDS", "IMPUESTO_FIELDS", "RAW_FIELDS", "ParsedRetencion", "read_retencion"]
@@ -96,6 +97,7 @@ class ParsedRetencion:
     tiene_addenda: bool = False
     timbre_duplicado: bool = False
     fecha_exp_del_timbre: bool = False  # no FechaExp: the stamp's FechaTimbrado stands in for it
+    espacios_colapsados: bool = False  # a code collapsed before its translation from 1.0
 
 
 def read_retencion(root: etree._Element) -> ParsedRetencion:
@@ -190,10 +192,12 @@ def _read_totales(
         if tag.namespace != ns or tag.localname != "ImpRetenidos":
             parsed.raw.append(_raw(totales, line))
             continue
+        # 1.0's codes are translated as the XSD reads them, padding collapsed (and recorded) first
         written_impuesto = _get(line, "ImpuestoRet", "Impuesto")
-        impuesto = _IMPUESTO_1_0.get(written_impuesto or "", written_impuesto)
+        impuesto = _token(written_impuesto, parsed)
+        impuesto = _IMPUESTO_1_0.get(impuesto or "", impuesto)
         written = _get(line, "TipoPagoRet")
-        code, definitivo = _tipo_pago(written, impuesto)
+        code, definitivo = _tipo_pago(_token(written, parsed), impuesto)
         parsed.impuestos.append(
             (
                 len(parsed.impuestos) + 1,
@@ -205,6 +209,15 @@ def _read_totales(
                 written,
             )
         )
+
+
+def _token(written: str | None, parsed: ParsedRetencion) -> str | None:
+    if written is None:
+        return None
+    value = collapse(written)
+    if value != written:
+        parsed.espacios_colapsados = True
+    return value
 
 
 def _tipo_pago(written: str | None, impuesto: str | None) -> tuple[str | None, bool | None]:

@@ -5,19 +5,26 @@ Python parser would have read to exactly the same frames, and whatever it declin
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
 from datetime import datetime
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
 from polars.testing import assert_frame_equal
 
+import etl.parse.cfdi._collector as collector_module
 from etl.parse._xml import DocumentRejectedError
-from etl.parse.cfdi import CfdiCollector
-from etl.parse.cfdi._native import native_extractor
+from etl.parse.cfdi import CfdiCollector, _extract
+from etl.parse.cfdi._native import mismatch, native_extractor
 from sandbox.corpus import Corpus, CorpusConfig, CorpusQuery
+from schemas._kinds import BOOL, INT
+from schemas.cfdi import CFDI_TABLES
 from tests.etl.parse.cfdi._helpers import damaged_copies, fixture
-from tests.paths import CFDI_FIXTURES
+from tests.paths import CFDI_FIXTURES, REPO_ROOT
 
 _RFCS = ("EKU9003173C9", "M&A010101AB1")
 _FIXTURES = sorted(p.name for p in CFDI_FIXTURES.glob("*.xml") if "retenciones" not in p.name)
@@ -161,3 +168,88 @@ def test_an_idle_extractor_hands_over_empty_frames_of_the_right_types() -> None:
     assert frames["comprobantes"].schema["doc"] == pl.Int64()
     assert frames["comprobantes"].schema["complementos"] == pl.List(pl.String())
     assert frames["conceptos"].schema["numeros_pedimento"] == pl.List(pl.String())
+
+
+# Columns the collector fills after extraction, from the batch rather than from the XML: the stamp UUID by
+# ordinal, conversions to MXN, repairs and source, and the numbering of tax lines across the batch.
+_FILLED_AFTER_EXTRACTION = {
+    "comprobantes": {
+        "uuid",
+        *(f"{name}_mxn" for name in ("sub_total", "descuento", "total")),
+        "total_impuestos_trasladados_mxn",
+        "total_impuestos_retenidos_mxn",
+        "reparaciones",
+        "source",
+    },
+    "impuestos": {"uuid", "numero"},
+    "pagos": {"uuid", "monto_mxn"},
+}
+
+
+def test_the_compiled_extractors_column_tables_are_the_schemas_columns() -> None:
+    """A column added to, renamed in or dropped from schemas/cfdi.py fails here until _extract.c's table
+    (COMPROBANTES, CONCEPTOS, ... at the top of the file) says the same."""
+    extractor = native_extractor()
+    assert extractor is not None
+    columns = extractor._extractor.finish()
+    assert set(columns) == {table.name for table in CFDI_TABLES}
+    for table in CFDI_TABLES:
+        _, extracted = columns[table.name]
+        names = [name for name, *_ in extracted]
+        assert names[0] == "doc"
+        after = _FILLED_AFTER_EXTRACTION.get(table.name, {"uuid"})
+        expected = [name for name in table.names if name not in after]
+        assert len(names[1:]) == len(set(names[1:]))
+        assert sorted(names[1:]) == sorted(expected), table.name
+        # numbers the extractor counts itself (positions, flags) are ints; everything read is text
+        for name, kind, *_ in extracted[1:]:
+            if kind == "i":
+                assert table.column(name).kind in (INT, BOOL), f"{table.name}.{name}"
+
+
+def test_an_extractor_built_for_another_lxml_or_libxml2_is_refused_saying_why() -> None:
+    running = ((2, 14, 6), "6.1.3", 40)
+    assert mismatch((21406, "6.1.3", 40), running) is None
+    assert mismatch((21406, "6.0.0", 40), running) == (
+        "the compiled CFDI extractor was built for lxml 6.0.0 (running 6.1.3): parsing in Python only, "
+        "to the same results, slower (reinstall the project to rebuild it: make setup)"
+    )
+    both = mismatch((21300, "5.4.0", 48), running)
+    assert both is not None
+    assert "libxml2 21300 (lxml runs 2.14.6) and lxml 5.4.0 (running 6.1.3) and an lxml element of 48" in both
+
+
+def test_the_running_lxml_is_the_one_the_extractor_was_built_for() -> None:
+    running = (etree.LIBXML_VERSION, etree.__version__, etree._Element.__basicsize__)
+    built = (_extract.LIBXML_VERSION, _extract.LXML_VERSION, _extract.ELEMENT_SIZE)
+    assert mismatch(built, running) is None
+
+
+def test_handing_over_a_batch_does_not_import_pandas() -> None:
+    """pyarrow's pa.array() imports pandas when it is installed: seconds and ~50 MB in every process."""
+    script = (
+        "import sys\n"
+        "from etl.parse.cfdi._native import native_extractor\n"
+        "native_extractor().text_frames()\n"
+        "assert 'pandas' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=REPO_ROOT)
+
+
+def test_documents_read_as_large_ones_give_the_same_frames(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above 8 MiB a document is read without a tree and its line items share their attribute names: the
+    same rows as either ordinary path, here for every document by lowering the threshold."""
+    batch = [(f"corpus-{k}.xml", data) for k, data in enumerate(_CORPUS)]
+    batch += [(name, fixture(name)) for name in _FIXTURES]
+
+    def frames() -> dict[str, pl.DataFrame]:
+        collector = CfdiCollector()
+        for source, data in batch:
+            with contextlib.suppress(DocumentRejectedError):
+                collector.add(source, data)
+        return collector.finish()[0]
+
+    ordinary = frames()
+    monkeypatch.setattr(collector_module, "_TREE_BYTES", 0)
+    for name, frame in frames().items():
+        assert_frame_equal(frame, ordinary[name], check_exact=True)

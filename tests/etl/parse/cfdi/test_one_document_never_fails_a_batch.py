@@ -160,3 +160,33 @@ def test_an_empty_id_documento_keeps_the_payment_and_its_other_lines_with_a_null
     headers = {row["source"]: row for row in result.table("comprobantes").to_dicts()}
     assert headers["pago.xml"]["reparaciones"] == ["sin_timbre_uuid_derivado", "id_documento_vacio"]
     assert headers["good.xml"] == _alone("good.xml", GOOD)
+
+
+def test_a_padded_cfdi_version_is_read_as_its_version_with_the_collapse_recorded() -> None:
+    padded = BASE.replace(b'Version="4.0"', b'Version=" 4.0\t"', 1)
+    result = parse(("good.xml", GOOD), ("padded.xml", padded))
+    assert result.rejected == {}
+    header = result.one("comprobantes", UUID)
+    assert (header["version"], header["reparaciones"]) == ("4.0", ["espacios_colapsados"])
+    assert result.of("conceptos", UUID).height == parse(("base.xml", BASE)).of("conceptos", UUID).height
+
+
+def test_a_padded_pagos_version_reads_its_lines_by_2_0_names() -> None:
+    padded = PAGO.replace(b'<pago20:Pagos Version="2.0"', b'<pago20:Pagos Version="2.0 "', 1)
+    result = parse(("pago.xml", padded))
+    plain = parse(("pago.xml", PAGO))
+    assert result.rejected == {}
+    # the fixture has no stamp: its identity comes from its bytes, which differ
+    for table in ("pagos_documentos", "pagos_impuestos"):
+        assert result.table(table).drop("uuid").equals(plain.table(table).drop("uuid"))
+    assert "espacios_colapsados" in result.table("comprobantes")["reparaciones"][0]
+
+
+def test_a_padded_3_2_type_word_is_translated_to_its_code_with_the_collapse_recorded() -> None:
+    v32 = fixture("CfdiUtils-cfdi32-real.xml")
+    padded = v32.replace(b'tipoDeComprobante="ingreso"', b'tipoDeComprobante=" ingreso "', 1)
+    assert padded != v32
+    header = parse(("padded.xml", padded)).table("comprobantes").to_dicts()[0]
+    plain = parse(("plain.xml", v32)).table("comprobantes").to_dicts()[0]
+    assert (header["tipo_de_comprobante"], plain["tipo_de_comprobante"]) == ("I", "I")
+    assert header["reparaciones"] == [*plain["reparaciones"], "espacios_colapsados"]

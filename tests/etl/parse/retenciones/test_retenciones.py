@@ -320,3 +320,18 @@ def test_a_malformed_stamp_uuid_is_a_reject_with_a_null_uuid_and_the_claim_in_it
     assert frames["retenciones"]["source"].to_list() == ["good.xml"]
     assert [(r.source, r.uuid) for r in rejections] == [("bad.xml", None)]
     assert "'000000'" in rejections[0].motivo
+
+
+def test_padded_1_0_codes_are_collapsed_before_their_translation_to_2_0_recorded_as_a_repair() -> None:
+    name, data = fixture(PLATAFORMAS_1_0)
+    padded = data.replace(b'Impuesto="01"', b'Impuesto=" 01\t"').replace(
+        b'TipoPagoRet="Pago provisional"', b'TipoPagoRet="  Pago provisional "', 1
+    )
+    frames, rejections = collect(("padded.xml", padded))
+    assert rejections == []
+    plain, _ = collect((name, data))
+    assert only_row(frames["retenciones"])["reparaciones"] == ["espacios_colapsados"]
+    taxes = frames["retenciones_impuestos"].drop("uuid", "tipo_pago_ret_escrito")
+    assert taxes.rows() == plain["retenciones_impuestos"].drop("uuid", "tipo_pago_ret_escrito").rows()
+    # the value as written stays as written, for whoever checks the translation
+    assert frames["retenciones_impuestos"]["tipo_pago_ret_escrito"][0] == "  Pago provisional "
