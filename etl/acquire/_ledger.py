@@ -27,7 +27,8 @@ class RequestState(StrEnum):
     EMPTY = "empty"  # SAT has nothing for these parameters (5004)
     SPLIT = "split"  # too many documents (5003); the child requests cover the period
     EXHAUSTED = "exhausted"  # SAT's lifetime maximum reached (5002) with no usable request
-    FAILED = "failed"  # SAT refused or lost the request, or no longer serves it (then a successor asks anew)
+    FAILED = "failed"  # SAT refused the request or does not know its id: asked again as it is
+    GONE = "gone"  # SAT accepted it but will not serve it (answer lost, ended, packages gone): asked anew
 
 
 _SCHEMA = """

@@ -106,8 +106,8 @@ class Sync:
                 return [entry]
             if entry.state is RequestState.EXHAUSTED:
                 return self._exhausted(entry)
-            if entry.state is RequestState.FAILED and entry.last_code == CodEstatus.SOLICITUD_DUPLICADA:
-                # Lost before and not replaced then (a limit was reached): its parameters can only get 5005.
+            if entry.state is RequestState.GONE:
+                # Not replaced when it went (a limit was reached): its own parameters would get it back.
                 successor = self._successor(entry)
                 return [] if successor is None else self.submit(successor.spec)
             if entry.lifetime_requests >= self.config.lifetime_limit and not self.config.allow_repeat:
@@ -172,7 +172,7 @@ class Sync:
 
         SAT will finish it but nobody can ask about it without its id: a successor asks the same documents.
         """
-        self.ledger.record_answer(spec.key, RequestState.FAILED, code=code, message=message)
+        self.ledger.record_answer(spec.key, RequestState.GONE, code=code, message=message)
         lost = self._reread(spec.key)
         if lost.key in self._asked_anew:
             # Lost twice in one run: something keeps eating SAT's answers; the next run goes on.
@@ -315,7 +315,7 @@ class Sync:
             waiting.append(self._reread(key))
         else:
             exhausted = state_code == CodigoEstadoSolicitud.SOLICITUDES_AGOTADAS
-            self._record(key, RequestState.EXHAUSTED if exhausted else RequestState.FAILED, answer)
+            self._record(key, RequestState.EXHAUSTED if exhausted else RequestState.GONE, answer)
             ended = f"SAT ended request {entry.id_solicitud} in state {state} ({state_code} {answer.message})"
             if exhausted:
                 self._problem(entry.spec, f"{ended}: these parameters reached SAT's lifetime maximum.")
@@ -373,7 +373,7 @@ class Sync:
     def _package_gone(self, entry: LedgerEntry, package_id: str, code: int | None, why: str) -> None:
         """SAT will not hand this package out again: the request is asked anew by a successor."""
         self.ledger.forget_packages(entry.key)
-        self.ledger.record_answer(entry.key, RequestState.FAILED, code=code, message=why)
+        self.ledger.record_answer(entry.key, RequestState.GONE, code=code, message=why)
         if self._successor(self._reread(entry.key)) is not None:
             self._problem(
                 entry.spec,

@@ -287,7 +287,7 @@ def test_a_lost_answer_to_a_request_is_recovered_at_once_by_a_successor_one_seco
     assert [spec.key for spec in sat.submitted] == [TWO_DAYS.key, entry.key]
     lost = ledger.get(TWO_DAYS.key)
     assert lost is not None
-    assert (lost.state, lost.last_code, lost.id_solicitud) == (RequestState.FAILED, 5005, None)
+    assert (lost.state, lost.last_code, lost.id_solicitud) == (RequestState.GONE, 5005, None)
     assert [e.key for e in ledger.partition_leaves(TWO_DAYS.rfc, TWO_DAYS.month)] == [entry.key]
     # The next run's plan asks the lost parameters: the ledger answers with the successor, SAT is not asked.
     again = only(sync(ledger, store, sat).submit(TWO_DAYS))
@@ -391,7 +391,7 @@ def test_an_expired_package_makes_the_next_run_ask_sat_for_the_period_anew_as_a_
     assert first.download(only(first.poll(first.submit(TWO_DAYS)).finished)) == []
     gone = ledger.get(TWO_DAYS.key)
     assert gone is not None
-    assert (gone.state, gone.last_code) == (RequestState.FAILED, 5007)
+    assert (gone.state, gone.last_code) == (RequestState.GONE, 5007)
     assert ledger.packages(TWO_DAYS.key) == []
     assert "next run asks for the period again" in str(only_problem(first))
 
