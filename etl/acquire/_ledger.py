@@ -369,12 +369,15 @@ class Ledger:
         ).fetchall()
         return [PackageRecord(str(r[0]), str(r[1]), r[2], r[3], int(r[4])) for r in rows]
 
-    def record_download_begun(self, package_id: str) -> int:
-        """Count one more download of a package, before SAT is asked; returns how many have begun."""
+    def record_download_begun(self, package_id: str, *, served: bool = True) -> int:
+        """Count one more download of a package, before SAT is asked; returns how many have begun.
+
+        `served=False` takes one back: SAT answered nothing of it (no connection, an HTTP error).
+        """
         with self._write() as db:
             db.execute(
-                "UPDATE packages SET download_attempts = download_attempts + 1 WHERE package_id = ?",
-                (package_id,),
+                "UPDATE packages SET download_attempts = max(download_attempts + ?, 0) WHERE package_id = ?",
+                (1 if served else -1, package_id),
             )
             row = db.execute(
                 "SELECT download_attempts FROM packages WHERE package_id = ?", (package_id,)

@@ -21,7 +21,15 @@ from etl.acquire._periods import PeriodTooSmallError, split_period, successor_pe
 from etl.acquire._sat_port import SatPort, SubmitAnswer, VerifyAnswer
 from etl.acquire._spec import RequestSpec
 from etl.acquire._store import DamagedPackageError, PackageStore, StoredPackage
-from etl.sat import BrokenDownloadError, CodEstatus, CodigoEstadoSolicitud, EstadoSolicitud
+from etl.sat import (
+    BrokenDownloadError,
+    CodEstatus,
+    CodigoEstadoSolicitud,
+    EstadoSolicitud,
+    HttpStatusError,
+    SatConnectionError,
+    SatUnavailableError,
+)
 
 __all__ = ["DownloadedPackage", "PollReport", "Problem", "Sync", "SyncConfig"]
 
@@ -356,6 +364,10 @@ class Sync:
                 except (BrokenDownloadError, DamagedPackageError) as error:
                     self.log(f"download {begun} of {limit} of package {package_id} is not whole: {error}")
                     continue
+                except (SatConnectionError, HttpStatusError, SatUnavailableError):
+                    # SAT served nothing of it (the client raises these only before a package began).
+                    self.ledger.record_download_begun(package_id, served=False)
+                    raise
             if stored is not None:
                 self.ledger.record_package_stored(package_id, stored.sha256, stored.size)
                 self.log(f"downloaded package {package_id} ({stored.size:,} bytes, sha256 {stored.sha256})")

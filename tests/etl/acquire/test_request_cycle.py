@@ -32,6 +32,7 @@ from etl.sat import (
     EstadoSolicitud,
     PackageSink,
     RequestType,
+    SatConnectionError,
     Service,
 )
 
@@ -127,7 +128,7 @@ class FakeSat:
     on_submit: Callable[[RequestSpec], SubmitAnswer | Exception] | None = None
     submit_answers: list[SubmitAnswer | Exception] = field(default_factory=list)
     verify_answers: dict[str, list[VerifyAnswer]] = field(default_factory=dict)
-    download_answers: dict[str, list[DownloadAnswer | Served]] = field(default_factory=dict)
+    download_answers: dict[str, list[DownloadAnswer | Served | Exception]] = field(default_factory=dict)
     submitted: list[RequestSpec] = field(default_factory=list)
     verified: list[str] = field(default_factory=list)
     downloaded: list[str] = field(default_factory=list)
@@ -146,6 +147,8 @@ class FakeSat:
     def download(self, spec: RequestSpec, package_id: str, sink: PackageSink) -> DownloadAnswer:
         self.downloaded.append(package_id)
         answer = self.download_answers[package_id].pop(0)
+        if isinstance(answer, Exception):
+            raise answer
         if isinstance(answer, DownloadAnswer):
             return answer
         sink.write(answer.data)
@@ -524,6 +527,24 @@ def test_a_download_begun_before_a_crash_counts_so_the_rerun_tries_only_once_mor
         assert rerun.download(entry) == []
         assert sat.downloaded == ["req-A_01", "req-A_01"]
         assert ledger.successor(TWO_DAYS.key) is not None
+
+
+def test_a_download_sat_never_began_to_serve_is_not_counted_against_its_two(
+    ledger: Ledger, store: PackageStore
+) -> None:
+    unreachable = SatConnectionError("Descargar", "https://sat.example", "connection refused")
+    sat = FakeSat(
+        submit_answers=[accepted("req-A")],
+        verify_answers={"req-A": [finished("req-A_01")]},
+        download_answers={"req-A_01": [unreachable, broken(), package()]},
+    )
+    cycle = sync(ledger, store, sat)
+    entry = only(cycle.poll(cycle.submit(TWO_DAYS)).finished)
+    with pytest.raises(SatConnectionError):
+        cycle.download(entry)
+    [downloaded] = sync(ledger, store, sat).download(entry)
+    assert downloaded.stored.path.read_bytes() == ZIP
+    assert [p.download_attempts for p in ledger.packages(TWO_DAYS.key)] == [2]
 
 
 # -- the lifetime limit -------------------------------------------------------------------------------
