@@ -98,7 +98,7 @@ class Sync:
         self._clock = clock
         self._sleep = sleep
         self.problems: list[Problem] = []
-        self._asked_anew: set[str] = set()  # successors asked of SAT by this Sync (one run)
+        self._lost_now: set[str] = set()  # requests whose answer was lost during this Sync (one run)
 
     # -- submit ---------------------------------------------------------------------------------------
 
@@ -127,8 +127,6 @@ class Sync:
                     "Not asking again without your say: rerun with allow_repeat to insist.",
                 )
                 return []
-            if entry.replaces is not None:
-                self._asked_anew.add(entry.key)
         self.ledger.record_planned(spec, parent_key)
         return self._accept(spec, entry, self.sat.submit(spec))
 
@@ -182,7 +180,8 @@ class Sync:
         """
         self.ledger.record_answer(spec.key, RequestState.GONE, code=code, message=message)
         lost = self._reread(spec.key)
-        if lost.key in self._asked_anew:
+        self._lost_now.add(lost.key)
+        if lost.replaces in self._lost_now:
             # Lost twice in one run: something keeps eating SAT's answers; the next run goes on.
             self._problem(
                 spec,

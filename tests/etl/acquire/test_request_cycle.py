@@ -363,6 +363,24 @@ def test_an_answer_lost_twice_in_one_run_stops_that_run_and_the_next_asks_once_m
     assert [len(ledger.predecessors(entry))] == [2]
 
 
+def test_a_successor_whose_answer_a_crash_lost_is_itself_replaced_in_the_next_run(
+    tmp_path: Path, store: PackageStore
+) -> None:
+    path = tmp_path / "ledger.sqlite"
+    duplicate = submit_answer(CodEstatus.SOLICITUD_DUPLICADA)
+    sat = FakeSat(
+        submit_answers=[duplicate, CrashError("killed after SAT accepted"), duplicate, accepted("C")]
+    )
+    with Ledger(path) as ledger, pytest.raises(CrashError):
+        sync(ledger, store, sat).submit(TWO_DAYS)
+
+    with Ledger(path) as ledger:
+        rerun = sync(ledger, store, sat)
+        entry = only(rerun.submit(TWO_DAYS))
+        assert (entry.id_solicitud, entry.spec.end) == ("C", TWO_DAYS.end + 2 * SECOND)
+        assert rerun.problems == []
+
+
 def test_a_period_asked_anew_its_limit_of_times_waits_for_a_person(
     ledger: Ledger, store: PackageStore
 ) -> None:
