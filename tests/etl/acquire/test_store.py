@@ -45,6 +45,19 @@ def test_what_is_not_a_readable_zip_is_refused_and_leaves_nothing_in_the_store(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_zip64_package_of_more_than_65535_entries_is_kept(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for number in range(65_537):
+            archive.writestr(f"{number}.xml", b"")
+    data = out.getvalue()
+    assert b"PK\x06\x06" in data[-200:]  # the archive does carry Zip64 end records
+    store = PackageStore(tmp_path)
+    assert _keep(store, data, piece=1 << 20).size == len(data)
+    with pytest.raises(DamagedPackageError):
+        _keep(store, data[:-100], piece=1 << 20)
+
+
 def test_a_package_never_kept_leaves_nothing_behind(tmp_path: Path) -> None:
     store = PackageStore(tmp_path)
     with store.receive() as incoming:
