@@ -130,6 +130,13 @@ class Ledger:
             for table, column, declaration in _ADDED_COLUMNS:
                 if column not in self._columns(table):
                     db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+                    if column == "replaces":
+                        # Earlier versions marked a request whose packages SAT no longer serves `failed`
+                        # and asked its parameters again; it is `gone`, to be asked anew by a successor.
+                        db.execute(
+                            "UPDATE requests SET state = ? WHERE state = ? AND last_code IN (5007, 5008)",
+                            (RequestState.GONE.value, RequestState.FAILED.value),
+                        )
         self._db.executescript(_AFTER_MIGRATION)
 
     def __enter__(self) -> Ledger:

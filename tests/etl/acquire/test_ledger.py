@@ -128,6 +128,15 @@ def test_a_ledger_written_by_the_first_version_gains_the_new_columns_and_keeps_i
              SPEC.end.isoformat(), SPEC.status.value),
         )  # fmt: skip
         old.execute("INSERT INTO packages (package_id, request_key) VALUES ('old-1_01', ?)", (SPEC.key,))
+        expired = SPEC.with_period(SPEC.start, datetime(2026, 1, 15))
+        old.execute(
+            "INSERT INTO requests (key, rfc, month, service, direction, request_type, period_start, "
+            "period_end, status_filter, state, id_solicitud, last_code, lifetime_requests, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'failed', 'old-2', 5008, 1, "
+            "'2026-02-01T00:00:00', '2026-02-01T00:00:00')",
+            (expired.key, SPEC.rfc, "2026-01-01", "cfdi", "emitidos", "Metadata", expired.start.isoformat(),
+             expired.end.isoformat(), SPEC.status.value),
+        )  # fmt: skip
     for begun in (0, 1):  # opened again, it finds the columns already there
         with Ledger(path) as ledger:
             entry = ledger.get(SPEC.key)
@@ -142,3 +151,7 @@ def test_a_ledger_written_by_the_first_version_gains_the_new_columns_and_keeps_i
                 ("old-1_01", begun)
             ]
             assert ledger.record_download_begun("old-1_01") == begun + 1
+            # Its packages gone, an earlier version would ask its parameters again: now a successor does.
+            gone = ledger.get(expired.key)
+            assert gone is not None
+            assert gone.state is RequestState.GONE
