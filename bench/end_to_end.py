@@ -8,6 +8,10 @@ copy; the wait for SAT, here the sandbox preparing its packages, is shown apart)
 Targets: end to end at least half the parser's own rate, peak memory under 1.5 GB.
 
     uv run --locked --no-sync python -m bench.end_to_end [--documents 200000] [--processes 1]
+        [--documents-per-package 10000]
+
+`--documents-per-package` sets how large the sandbox makes each package (SAT's own packages are larger
+than the sandbox's default): the download step's peak must not grow with it.
 """
 
 from __future__ import annotations
@@ -33,14 +37,16 @@ _PASSWORD_VARIABLE = "CFDI_ETL_BENCH_FIEL_PASSWORD"  # noqa: S105 - a variable n
 _PASSWORD = "bench-only"  # noqa: S105 - a throwaway key from the sandbox's own test CA
 
 
-def _serve(data_dir: str, ca_dir: str, documents: int, ready: Any, stop: Any) -> None:
+def _serve(data_dir: str, ca_dir: str, sizes: tuple[int, int], ready: Any, stop: Any) -> None:
+    """The sandbox; `sizes`: documents per month, documents per package."""
     from sandbox import SandboxConfig, SandboxServer
 
     config = SandboxConfig(
         data_dir=Path(data_dir),
         ca_dir=Path(ca_dir),
         rfcs=(_RFC,),
-        documents_per_month=documents,
+        documents_per_month=sizes[0],
+        documents_per_package=sizes[1],
         accepted_seconds=0.1,
         in_progress_seconds=0.1,
     )
@@ -154,7 +160,7 @@ def _run_child(mode: str, work: Path, argument: str, processes: int) -> dict[str
     return result
 
 
-def measure(documents: int, processes: int) -> None:
+def measure(documents: int, processes: int, per_package: int = 10_000) -> None:
     from sandbox import generate_test_fiel
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,7 +169,14 @@ def measure(documents: int, processes: int) -> None:
         context = multiprocessing.get_context("spawn")
         ready, stop = context.Queue(), context.Event()
         server = context.Process(
-            target=_serve, args=(str(work / "sandbox"), str(work / "ca"), documents, ready, stop)
+            target=_serve,
+            args=(
+                str(work / "sandbox"),
+                str(work / "ca"),
+                (documents, per_package),
+                ready,
+                stop,
+            ),
         )
         server.start()
         try:
@@ -176,7 +189,10 @@ def measure(documents: int, processes: int) -> None:
     sat_wait = pipeline["sat_packages_ready_s"]
     ours = sum(v for k, v in pipeline.items() if k.endswith("_s")) - sat_wait
     count = parser["documents"]
-    print(f"{count:,.0f} documents, one month, issued CFDI (metadata and XML), {processes} parse process(es)")
+    print(
+        f"{count:,.0f} documents, one month, issued CFDI (metadata and XML), {processes} parse process(es), "
+        f"up to {per_package:,} documents per package"
+    )
     for name, seconds in pipeline.items():
         if name.endswith("_s"):
             peak = pipeline[f"{name[:-2]}_peak_mb"]
@@ -198,8 +214,9 @@ def main() -> None:
     )
     parser.add_argument("--documents", type=int, default=200_000)
     parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--documents-per-package", type=int, default=10_000)
     arguments = parser.parse_args()
-    measure(arguments.documents, arguments.processes)
+    measure(arguments.documents, arguments.processes, arguments.documents_per_package)
 
 
 if __name__ == "__main__":

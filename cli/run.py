@@ -27,7 +27,8 @@ def _month(text: str) -> date:
 @click.option(
     "--allow-repeat",
     is_flag=True,
-    help="Ask SAT again for parameters already asked up to SAT's lifetime maximum (SAT may still refuse).",
+    help="Ask SAT where the ledger waits for your say: parameters asked up to SAT's lifetime maximum, "
+    "after 5002, or a period asked anew 3 times in a row (SAT may still refuse).",
 )
 def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> None:
     """Request, download, parse and load RFC's months, oldest first, one month at a time.

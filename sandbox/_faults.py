@@ -30,7 +30,12 @@ class Fault(enum.StrEnum):
     TRUNCATE = "truncate"  # the answer stops halfway, then the connection closes
     CODE_404 = "code-404"  # CodEstatus 404 "Error No Controlado" (not for Autentica)
     STUCK = "stuck"  # a request accepted now stays in state 1 (Aceptada) forever (SolicitaDescarga only)
+    LATE = "late"  # a request accepted now stays in state 1 `delay_seconds` longer, then goes on (idem)
+    LOSE_ANSWER = "lose-answer"  # the call is carried out, then the connection closes with no answer
     EXPIRE_TOKEN = "expire-token"  # noqa: S105 -- a fault name, not a secret; the caller's token is invalidated before its time; answer 300
+
+
+_QUERY_ONLY = frozenset({Fault.STUCK, Fault.LATE})
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,10 @@ class FaultRule:
             raise ValueError(f"times must be >= 0 or None, got {self.times}")
         if self.fault is Fault.CODE_404 and self.operation is Operation.AUTHENTICATE:
             raise ValueError("Autentica has no CodEstatus: a 404 burst applies to the other operations")
-        if self.fault is Fault.STUCK and self.operation not in (None, Operation.QUERY):
-            raise ValueError("a stuck request is made when it is submitted: use operation=QUERY or None")
+        if self.fault in _QUERY_ONLY and self.operation not in (None, Operation.QUERY):
+            raise ValueError(
+                f"a {self.fault} request is made when it is submitted: use operation=QUERY or None"
+            )
 
 
 class Faults:
@@ -89,7 +96,7 @@ class Faults:
                     continue
                 if rule.fault is Fault.CODE_404 and operation in (Operation.AUTHENTICATE, Operation.CONSULTA):
                     continue
-                if rule.fault is Fault.STUCK and operation is not Operation.QUERY:
+                if rule.fault in _QUERY_ONLY and operation is not Operation.QUERY:
                     continue
                 if rule.probability < 1.0 and self._random.random() >= rule.probability:
                     continue

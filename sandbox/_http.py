@@ -171,7 +171,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and self._misbehave(fault):
             return
         reply = self._answer(service, route, body, fault)
-        if fault is not None and fault.fault is Fault.TRUNCATE:
+        if fault is not None and fault.fault is Fault.LOSE_ANSWER:
+            self.close_connection = True  # done, but the answer never leaves
+        elif fault is not None and fault.fault is Fault.TRUNCATE:
             self._send_truncated(reply)
         else:
             self._send(reply)
@@ -241,7 +243,10 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if route.operation is Operation.QUERY:
                 stuck = fault is not None and fault.fault is Fault.STUCK
-                answer = service_.query(service, _QUERY_KINDS[operation], authorization, request, stuck=stuck)
+                late = fault.delay_seconds if fault is not None and fault.fault is Fault.LATE else 0.0
+                answer = service_.query(
+                    service, _QUERY_KINDS[operation], authorization, request, stuck=stuck, late_seconds=late
+                )
                 return _xml(200, query_response(operation, answer.code, answer.message, answer.request_id))
             if route.operation is Operation.VERIFY:
                 return _xml(200, verify_response(service_.verify(service, authorization, request)))

@@ -171,7 +171,9 @@ class Service:
         request: etree._Element,
         *,
         stuck: bool = False,
+        late_seconds: float = 0.0,
     ) -> QueryAnswer:
+        """`stuck`: the request stays in state 1 forever; `late_seconds`: that much longer than usual."""
         self._check_caller(service, authorization, request)
         now = self._clock()
         try:
@@ -186,7 +188,18 @@ class Service:
                 return QueryAnswer(Code.LIFETIME_EXHAUSTED, Code.LIFETIME_EXHAUSTED.message)
             request_id = str(uuid.uuid4())
             self._store.add_request(
-                RequestRow(request_id, query.key, query.requester_rfc, service, now, stuck, None, None, None)
+                # Its lifecycle starts later: state 1 lasts `late_seconds` more, the rest follows as usual.
+                RequestRow(
+                    request_id,
+                    query.key,
+                    query.requester_rfc,
+                    service,
+                    now + late_seconds,
+                    stuck,
+                    None,
+                    None,
+                    None,
+                )
             )
         self._pending.put(request_id)
         return QueryAnswer(Code.ACCEPTED, Code.ACCEPTED.message, request_id)

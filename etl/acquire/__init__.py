@@ -5,18 +5,27 @@ against SAT, the sandbox or a fake alike.
 """
 
 from etl.acquire._ledger import Ledger, LedgerEntry, PackageRecord, RequestState
-from etl.acquire._periods import PeriodTooSmallError, month_bounds, month_period, refresh_period, split_period
+from etl.acquire._periods import (
+    PeriodTooSmallError,
+    month_bounds,
+    month_period,
+    refresh_period,
+    split_period,
+    successor_period,
+)
 from etl.acquire._plan import plan_partition
 from etl.acquire._requests import PackageCounts, RequestFilter, RequestRecord, find_request, list_requests
 from etl.acquire._sat_client import SatClientPort
 from etl.acquire._sat_port import DownloadAnswer, SatPort, SubmitAnswer, VerifyAnswer
 from etl.acquire._spec import RequestSpec
 from etl.acquire._steps import DownloadedPackage, PollReport, Problem, Sync, SyncConfig
-from etl.acquire._store import PackageStore, StoredPackage
+from etl.acquire._store import DamagedPackageError, IncomingPackage, PackageStore, StoredPackage
 
 __all__ = [
+    "DamagedPackageError",
     "DownloadAnswer",
     "DownloadedPackage",
+    "IncomingPackage",
     "Ledger",
     "LedgerEntry",
     "PackageCounts",
@@ -43,4 +52,5 @@ __all__ = [
     "plan_partition",
     "refresh_period",
     "split_period",
+    "successor_period",
 ]

@@ -27,7 +27,8 @@ class RequestState(StrEnum):
     EMPTY = "empty"  # SAT has nothing for these parameters (5004)
     SPLIT = "split"  # too many documents (5003); the child requests cover the period
     EXHAUSTED = "exhausted"  # SAT's lifetime maximum reached (5002) with no usable request
-    FAILED = "failed"  # SAT rejected or lost the request (states 4, 5, 6) or the packages expired
+    FAILED = "failed"  # SAT refused the request or does not know its id: asked again as it is
+    GONE = "gone"  # SAT accepted it but will not serve it (answer lost, ended, packages gone): asked anew
 
 
 _SCHEMA = """
@@ -65,6 +66,18 @@ CREATE TABLE IF NOT EXISTS packages (
 CREATE INDEX IF NOT EXISTS packages_by_request ON packages (request_key);
 """
 
+# Columns added since the first ledgers: (table, column, declaration). Added where missing, so a ledger
+# written by an earlier version keeps working (and an earlier version ignores them).
+_ADDED_COLUMNS = (
+    # The request this one asks anew (same documents, parameters SAT does not consider identical).
+    ("requests", "replaces", "TEXT REFERENCES requests(key)"),
+    # Downloads begun for the package, counted before each call: SAT serves a package only twice.
+    ("packages", "download_attempts", "INTEGER NOT NULL DEFAULT 0"),
+)
+_AFTER_MIGRATION = """
+CREATE UNIQUE INDEX IF NOT EXISTS requests_by_replaced ON requests (replaces) WHERE replaces IS NOT NULL;
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class LedgerEntry:
@@ -80,6 +93,7 @@ class LedgerEntry:
     submitted_at: datetime | None
     updated_at: datetime
     finished_at: datetime | None
+    replaces: str | None = None  # the key of the request this one asks anew, if it is a successor
 
     @property
     def key(self) -> str:
@@ -92,6 +106,7 @@ class PackageRecord:
     request_key: str
     sha256: str | None
     size: int | None
+    download_attempts: int = 0
 
 
 class Ledger:
@@ -105,9 +120,24 @@ class Ledger:
         self._db.execute("PRAGMA busy_timeout=60000")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
+        self._migrate()
 
     def close(self) -> None:
         self._db.close()
+
+    def _migrate(self) -> None:
+        with self._write() as db:
+            for table, column, declaration in _ADDED_COLUMNS:
+                if column not in self._columns(table):
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+                    if column == "replaces":
+                        # Earlier versions marked a request whose packages SAT no longer serves `failed`
+                        # and asked its parameters again; it is `gone`, to be asked anew by a successor.
+                        db.execute(
+                            "UPDATE requests SET state = ? WHERE state = ? AND last_code IN (5007, 5008)",
+                            (RequestState.GONE.value, RequestState.FAILED.value),
+                        )
+        self._db.executescript(_AFTER_MIGRATION)
 
     def __enter__(self) -> Ledger:
         return self
@@ -149,15 +179,58 @@ class Ledger:
         """Note a part of a split period without asking SAT yet (no attempt is counted)."""
         self._insert(spec, parent_key, attempts=0, on_conflict="NOTHING")
 
-    def _insert(self, spec: RequestSpec, parent_key: str | None, *, attempts: int, on_conflict: str) -> None:
+    def record_successor(self, spec: RequestSpec, lost: LedgerEntry) -> LedgerEntry:
+        """Note `spec` as the request that asks anew what `lost` asked (not asked of SAT yet).
+
+        It takes `lost`'s place: in its parent's parts, among the partition's roots, and when the plan asks
+        `lost`'s parameters again. A request has at most one successor; asking for a second returns it.
+        """
+        existing = self.successor(lost.key)
+        if existing is not None:
+            return existing
+        self._insert(spec, lost.parent_key, attempts=0, on_conflict="NOTHING", replaces=lost.key)
+        entry = self.successor(lost.key)
+        assert entry is not None, f"{spec.key} is in the ledger already as another request"
+        return entry
+
+    def successor(self, key: str) -> LedgerEntry | None:
+        row = self._db.execute("SELECT * FROM requests WHERE replaces = ?", (key,)).fetchone()
+        return None if row is None else _entry(row, self._columns("requests"))
+
+    def latest(self, entry: LedgerEntry) -> LedgerEntry:
+        """The request that now stands for `entry`: itself, or the last of its successors."""
+        while (following := self.successor(entry.key)) is not None:
+            entry = following
+        return entry
+
+    def predecessors(self, entry: LedgerEntry) -> list[LedgerEntry]:
+        """The requests `entry` asks anew, nearest first."""
+        found: list[LedgerEntry] = []
+        while entry.replaces is not None:
+            previous = self.get(entry.replaces)
+            if previous is None:
+                break
+            found.append(previous)
+            entry = previous
+        return found
+
+    def _insert(
+        self,
+        spec: RequestSpec,
+        parent_key: str | None,
+        *,
+        attempts: int,
+        on_conflict: str,
+        replaces: str | None = None,
+    ) -> None:
         now = _now()
         with self._write() as db:
             db.execute(
                 f"""
                 INSERT INTO requests (key, rfc, month, service, direction, request_type, period_start,
                                       period_end, status_filter, parent_key, state, lifetime_requests,
-                                      created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      created_at, updated_at, replaces)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (key) DO {on_conflict}
                 """,  # noqa: S608 (on_conflict is one of two constants above)
                 (
@@ -175,6 +248,7 @@ class Ledger:
                     attempts,
                     now,
                     now,
+                    replaces,
                 ),
             )
 
@@ -188,7 +262,10 @@ class Ledger:
         id_solicitud: str | None = None,
         number_cfdis: int | None = None,
     ) -> None:
-        """Store SAT's latest answer for a request (and its IdSolicitud the first time SAT gives one)."""
+        """Store SAT's latest answer for a request, and its IdSolicitud when SAT gives one.
+
+        A new IdSolicitud (the request asked again) restarts `submitted_at`: how long SAT has had it.
+        """
         now = _now()
         finished = now if state in _FINAL else None
         with self._write() as db:
@@ -196,7 +273,7 @@ class Ledger:
                 """
                 UPDATE requests SET state = ?, last_code = ?, last_message = ?,
                     id_solicitud = COALESCE(?, id_solicitud),
-                    submitted_at = CASE WHEN ? IS NOT NULL AND submitted_at IS NULL
+                    submitted_at = CASE WHEN ? IS NOT NULL AND id_solicitud IS NOT ?
                                         THEN ? ELSE submitted_at END,
                     number_cfdis = COALESCE(?, number_cfdis),
                     finished_at = COALESCE(?, finished_at), updated_at = ?
@@ -208,6 +285,7 @@ class Ledger:
                     message,
                     id_solicitud,
                     id_solicitud,
+                    id_solicitud,
                     now,
                     number_cfdis,
                     finished,
@@ -217,9 +295,11 @@ class Ledger:
             )
 
     def children(self, key: str) -> list[LedgerEntry]:
+        """The parts a split request is asked in now (a part asked anew stands for the one it replaces)."""
         cols = self._columns("requests")
         rows = self._db.execute(
-            "SELECT * FROM requests WHERE parent_key = ? ORDER BY period_start", (key,)
+            f"SELECT * FROM requests WHERE parent_key = ? AND {_NOT_REPLACED} ORDER BY period_start",  # noqa: S608
+            (key,),
         ).fetchall()
         return [_entry(r, cols) for r in rows]
 
@@ -247,8 +327,9 @@ class Ledger:
         The current month is asked again each day up to a later end; the latest covers all earlier ones.
         """
         latest: dict[tuple[str, str, str], LedgerEntry] = {}
+        replaced = {e.replaces for e in self.for_partition(rfc, month)}
         for entry in self.for_partition(rfc, month):
-            if entry.parent_key is not None:
+            if entry.parent_key is not None or entry.key in replaced:
                 continue
             spec = entry.spec
             slot = (spec.service.value, spec.direction.value, spec.request_type.value)
@@ -289,11 +370,26 @@ class Ledger:
 
     def packages(self, key: str) -> list[PackageRecord]:
         rows = self._db.execute(
-            "SELECT package_id, request_key, sha256, size FROM packages "
+            "SELECT package_id, request_key, sha256, size, download_attempts FROM packages "
             "WHERE request_key = ? ORDER BY package_id",
             (key,),
         ).fetchall()
-        return [PackageRecord(str(r[0]), str(r[1]), r[2], r[3]) for r in rows]
+        return [PackageRecord(str(r[0]), str(r[1]), r[2], r[3], int(r[4])) for r in rows]
+
+    def record_download_begun(self, package_id: str, *, served: bool = True) -> int:
+        """Count one more download of a package, before SAT is asked; returns how many have begun.
+
+        `served=False` takes one back: SAT answered nothing of it (no connection, an HTTP error).
+        """
+        with self._write() as db:
+            db.execute(
+                "UPDATE packages SET download_attempts = max(download_attempts + ?, 0) WHERE package_id = ?",
+                (1 if served else -1, package_id),
+            )
+            row = db.execute(
+                "SELECT download_attempts FROM packages WHERE package_id = ?", (package_id,)
+            ).fetchone()
+        return int(row[0])
 
     def forget_packages(self, key: str) -> None:
         """Drop package ids SAT no longer serves (expired) that never reached the store."""
@@ -304,6 +400,7 @@ class Ledger:
         return [r[1] for r in self._db.execute(f"PRAGMA table_info({table})").fetchall()]
 
 
+_NOT_REPLACED = "key NOT IN (SELECT replaces FROM requests WHERE replaces IS NOT NULL)"
 _FINAL = frozenset({RequestState.FINISHED, RequestState.EMPTY, RequestState.SPLIT, RequestState.EXHAUSTED})
 
 
@@ -342,4 +439,5 @@ def _entry(row: tuple[object, ...], columns: list[str]) -> LedgerEntry:
         submitted_at=_time(None if r["submitted_at"] is None else str(r["submitted_at"])),
         updated_at=updated,
         finished_at=_time(None if r["finished_at"] is None else str(r["finished_at"])),
+        replaces=None if r["replaces"] is None else str(r["replaces"]),
     )

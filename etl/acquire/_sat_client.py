@@ -8,7 +8,7 @@ import httpx
 
 from etl.acquire._sat_port import DownloadAnswer, SubmitAnswer, VerifyAnswer
 from etl.acquire._spec import RequestSpec
-from etl.sat import Endpoints, Fiel, SatClient, Service
+from etl.sat import Endpoints, Fiel, PackageSink, SatClient, Service
 
 __all__ = ["SatClientPort"]
 
@@ -65,6 +65,6 @@ class SatClientPort:
             package_ids=result.package_ids,
         )
 
-    def download(self, spec: RequestSpec, package_id: str) -> DownloadAnswer:
-        result = self._client(spec.service).download(package_id)
-        return DownloadAnswer(result.status, result.message, result.package or None)
+    def download(self, spec: RequestSpec, package_id: str, sink: PackageSink) -> DownloadAnswer:
+        result = self._client(spec.service).download_to(package_id, sink)
+        return DownloadAnswer(result.status, result.message)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from etl.acquire._spec import RequestSpec
-from etl.sat import CodEstatus, CodigoEstadoSolicitud, EstadoSolicitud
+from etl.sat import CodEstatus, CodigoEstadoSolicitud, EstadoSolicitud, PackageSink
 
 __all__ = ["DownloadAnswer", "SatPort", "SubmitAnswer", "VerifyAnswer"]
 
@@ -33,9 +33,10 @@ class VerifyAnswer:
 
 @dataclass(frozen=True, slots=True)
 class DownloadAnswer:
+    """SAT's answer to a download; the package itself went to the sink the call was given."""
+
     code: CodEstatus
     message: str
-    package: bytes | None
 
 
 class SatPort(Protocol):
@@ -43,4 +44,7 @@ class SatPort(Protocol):
 
     def verify(self, spec: RequestSpec, id_solicitud: str) -> VerifyAnswer: ...
 
-    def download(self, spec: RequestSpec, package_id: str) -> DownloadAnswer: ...
+    def download(self, spec: RequestSpec, package_id: str, sink: PackageSink) -> DownloadAnswer:
+        """Write the package to `sink` as it arrives; `etl.sat.BrokenDownloadError` when the answer broke
+        off or was damaged once SAT began serving it (SAT counted that download)."""
+        ...

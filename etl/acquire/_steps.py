@@ -2,6 +2,11 @@
 
 Every answer SAT gives is written to the ledger before the next call, so a crash, a rerun or a second
 schedule tick continues from what is stored instead of asking SAT again.
+
+A request SAT accepted but will not serve (its answer lost on the way so its id is unknown, SAT ended it
+in state 4, 5 or 6, its packages expired or were downloaded their maximum) is not asked again with the
+same parameters: SAT would answer 5005 or hand the same dead request back. A successor asks the same
+documents with the period's end a second later (`successor_period`) and takes its place in the ledger.
 """
 
 from __future__ import annotations
@@ -11,12 +16,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from etl.acquire._ledger import Ledger, LedgerEntry, RequestState
-from etl.acquire._periods import PeriodTooSmallError, split_period
+from etl.acquire._ledger import Ledger, LedgerEntry, PackageRecord, RequestState
+from etl.acquire._periods import PeriodTooSmallError, split_period, successor_period
 from etl.acquire._sat_port import SatPort, SubmitAnswer, VerifyAnswer
 from etl.acquire._spec import RequestSpec
-from etl.acquire._store import PackageStore, StoredPackage
-from etl.sat import CodEstatus, CodigoEstadoSolicitud, EstadoSolicitud
+from etl.acquire._store import DamagedPackageError, PackageStore, StoredPackage
+from etl.sat import (
+    BrokenDownloadError,
+    CodEstatus,
+    CodigoEstadoSolicitud,
+    EstadoSolicitud,
+    HttpStatusError,
+    SatConnectionError,
+    SatUnavailableError,
+)
 
 __all__ = ["DownloadedPackage", "PollReport", "Problem", "Sync", "SyncConfig"]
 
@@ -27,7 +40,9 @@ class SyncConfig:
     poll_interval_seconds: float = 1.0
     stuck_after: timedelta = timedelta(hours=72)  # a request pending longer than this is reported
     lifetime_limit: int = 2  # SAT's lifetime maximum for identical parameters (5002)
-    allow_repeat: bool = False  # the user's explicit say to ask SAT again past the lifetime maximum
+    allow_repeat: bool = False  # the user's explicit say to ask SAT again past the limits here
+    download_limit: int = 2  # downloads SAT serves of each package (then 5008)
+    successor_limit: int = 3  # times one period is asked anew in a row before a person must say so
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +98,26 @@ class Sync:
         self._clock = clock
         self._sleep = sleep
         self.problems: list[Problem] = []
+        self._lost_now: set[str] = set()  # requests whose answer was lost during this Sync (one run)
 
     # -- submit ---------------------------------------------------------------------------------------
 
     def submit(self, spec: RequestSpec, parent_key: str | None = None) -> list[LedgerEntry]:
         """The requests that answer `spec`: reused from the ledger where possible, else asked of SAT."""
-        entry = self.ledger.get(spec.key)
+        found = self.ledger.get(spec.key)
+        entry = None if found is None else self.ledger.latest(found)
         if entry is not None:
+            spec, parent_key = entry.spec, entry.parent_key
             if entry.state is RequestState.SPLIT:
                 return [leaf for child in self.ledger.children(entry.key) for leaf in self.submit(child.spec)]
             if entry.state in (RequestState.SUBMITTED, RequestState.FINISHED, RequestState.EMPTY):
                 return [entry]
+            if entry.state is RequestState.EXHAUSTED:
+                return self._exhausted(entry)
+            if entry.state is RequestState.GONE:
+                # Not replaced when it went (a limit was reached): its own parameters would get it back.
+                successor = self._successor(entry)
+                return [] if successor is None else self.submit(successor.spec)
             if entry.lifetime_requests >= self.config.lifetime_limit and not self.config.allow_repeat:
                 self._problem(
                     spec,
@@ -105,6 +129,19 @@ class Sync:
                 return []
         self.ledger.record_planned(spec, parent_key)
         return self._accept(spec, entry, self.sat.submit(spec))
+
+    def _exhausted(self, entry: LedgerEntry) -> list[LedgerEntry]:
+        """SAT said 5002 for these parameters: asking them again can only get 5002 again."""
+        if not self.config.allow_repeat:
+            self._problem(
+                entry.spec,
+                f"SAT said these parameters reached their lifetime maximum ({entry.last_code} "
+                f"{entry.last_message!r}); not asking SAT again, which would refuse. Rerun with allow_repeat "
+                "to ask for the period anew with parameters SAT has not seen.",
+            )
+            return []
+        successor = self._successor(entry)
+        return [] if successor is None else self.submit(successor.spec)
 
     def _accept(
         self, spec: RequestSpec, before: LedgerEntry | None, answer: SubmitAnswer
@@ -120,6 +157,8 @@ class Sync:
         elif code == CodEstatus.SOLICITUD_DUPLICADA and before is not None and before.id_solicitud:
             self.ledger.record_answer(spec.key, RequestState.SUBMITTED, code=code, message=message)
             self.log(f"SAT still has {spec.describe()} active: reusing {before.id_solicitud}")
+        elif code == CodEstatus.SOLICITUD_DUPLICADA:
+            return self._lost(spec, code, message)
         elif code == CodEstatus.NO_SE_ENCONTRO:
             self.ledger.record_answer(spec.key, RequestState.EMPTY, code=code, message=message)
             self.log(f"SAT has nothing for {spec.describe()}")
@@ -133,6 +172,52 @@ class Sync:
             self._problem(spec, _refusal(code, message))
             return []
         return [self._reread(spec.key)]
+
+    def _lost(self, spec: RequestSpec, code: CodEstatus, message: str) -> list[LedgerEntry]:
+        """5005 for a request the ledger holds no id of: SAT accepted it, but its answer never arrived.
+
+        SAT will finish it but nobody can ask about it without its id: a successor asks the same documents.
+        """
+        self.ledger.record_answer(spec.key, RequestState.GONE, code=code, message=message)
+        lost = self._reread(spec.key)
+        self._lost_now.add(lost.key)
+        if lost.replaces in self._lost_now:
+            # Lost twice in one run: something keeps eating SAT's answers; the next run goes on.
+            self._problem(
+                spec,
+                "SAT accepted this request too but its answer was lost again (5005 on asking once more); "
+                "the next run asks for the period anew.",
+            )
+            self._successor(lost)
+            return []
+        self.log(
+            f"SAT already has {spec.describe()} (5005) but its id never reached the ledger: SAT accepted it "
+            "and the answer was lost on the way, or the process stopped first. Asking for the same "
+            "documents anew, as a successor request"
+        )
+        successor = self._successor(lost)
+        return [] if successor is None else self.submit(successor.spec)
+
+    def _successor(self, entry: LedgerEntry) -> LedgerEntry | None:
+        """Note (not ask) the request that asks anew what `entry` asked; None when a person must decide."""
+        existing = self.ledger.successor(entry.key)
+        if existing is not None:
+            return existing
+        earlier = len(self.ledger.predecessors(entry))
+        if earlier >= self.config.successor_limit and not self.config.allow_repeat:
+            self._problem(
+                entry.spec,
+                f"this period was already asked anew {earlier} times in a row and SAT did not serve it "
+                f"(last answer {entry.last_code} {entry.last_message!r}); not asking again without your "
+                "say: rerun with allow_repeat to insist.",
+            )
+            return None
+        start, end = successor_period(entry.spec.start, entry.spec.end)
+        while self.ledger.get(entry.spec.with_period(start, end).key) is not None:
+            start, end = successor_period(start, end)
+        successor = self.ledger.record_successor(entry.spec.with_period(start, end), entry)
+        self.log(f"{entry.spec.describe()} is to be asked anew as {successor.spec.describe()}")
+        return successor
 
     def _split(self, spec: RequestSpec, code: int, message: str) -> list[LedgerEntry]:
         try:
@@ -196,10 +281,15 @@ class Sync:
         else:
             # Failed, exhausted or never answered: loading the rest would replace rows with a partial set.
             report.unusable.append(entry)
+            last = (
+                "not asked of SAT yet"
+                if entry.lifetime_requests == 0
+                else f"SAT's last answer: {entry.last_code} {entry.last_message!r}"
+            )
             self._problem(
                 entry.spec,
-                f"this request is {entry.state.value} (SAT's last answer: {entry.last_code} "
-                f"{entry.last_message!r}); the partition waits until it is asked again and finished",
+                f"this request is {entry.state.value} ({last}); the partition waits until it is asked and "
+                "finished",
             )
 
     def _verify(self, entry: LedgerEntry, report: PollReport, waiting: list[LedgerEntry]) -> None:
@@ -231,17 +321,13 @@ class Sync:
             self._record(key, RequestState.SUBMITTED, answer)
             waiting.append(self._reread(key))
         else:
-            final = (
-                RequestState.EXHAUSTED
-                if state_code == CodigoEstadoSolicitud.SOLICITUDES_AGOTADAS
-                else RequestState.FAILED
-            )
-            self._record(key, final, answer)
-            self._problem(
-                entry.spec,
-                f"SAT ended request {entry.id_solicitud} in state {state} ({state_code} {answer.message}); "
-                "the next run asks again within SAT's lifetime maximum.",
-            )
+            exhausted = state_code == CodigoEstadoSolicitud.SOLICITUDES_AGOTADAS
+            self._record(key, RequestState.EXHAUSTED if exhausted else RequestState.GONE, answer)
+            ended = f"SAT ended request {entry.id_solicitud} in state {state} ({state_code} {answer.message})"
+            if exhausted:
+                self._problem(entry.spec, f"{ended}: these parameters reached SAT's lifetime maximum.")
+            elif self._successor(self._reread(key)) is not None:
+                self._problem(entry.spec, f"{ended}; the next run asks SAT for the period anew.")
             report.unusable.append(self._reread(key))
 
     # -- download -------------------------------------------------------------------------------------
@@ -253,31 +339,57 @@ class Sync:
             if record.sha256 is not None and self.store.has(record.sha256):
                 result.append(DownloadedPackage(entry, record.package_id, self.store.get(record.sha256)))
                 continue
-            answer = self.sat.download(entry.spec, record.package_id)
-            if answer.code == CodEstatus.SOLICITUD_RECIBIDA and answer.package is not None:
-                stored = self.store.put(answer.package)
-                self.ledger.record_package_stored(record.package_id, stored.sha256, stored.size)
-                self.log(f"downloaded package {record.package_id} ({stored.size:,} bytes)")
-                result.append(DownloadedPackage(entry, record.package_id, stored))
-                continue
-            if answer.code in (CodEstatus.PAQUETE_NO_EXISTE, CodEstatus.MAXIMO_DE_DESCARGAS):
-                # SAT will not hand this package out again: the request must be asked anew.
-                self.ledger.forget_packages(entry.key)
-                self.ledger.record_answer(
-                    entry.key, RequestState.FAILED, code=answer.code, message=answer.message
-                )
-                self._problem(
-                    entry.spec,
-                    f"SAT no longer serves package {record.package_id} ({answer.code} {answer.message}); "
-                    "the next run asks for the period again.",
-                )
-            else:
-                self._problem(
-                    entry.spec, f"download of {record.package_id} failed: {answer.code} {answer.message}"
-                )
-            # An incomplete request is not loaded: a partition holds all of a period or none of it.
-            return []
+            stored = self._fetch(entry, record)
+            if stored is None:
+                # An incomplete request is not loaded: a partition holds all of a period or none of it.
+                return []
+            result.append(DownloadedPackage(entry, record.package_id, stored))
         return result
+
+    def _fetch(self, entry: LedgerEntry, record: PackageRecord) -> StoredPackage | None:
+        """One package streamed into the store and verified; a broken download is tried once more at most.
+
+        Each download is counted in the ledger before SAT is asked, so neither a rerun nor a crash ever
+        spends a download SAT would not give (SAT serves a package `download_limit` times).
+        """
+        package_id, limit = record.package_id, self.config.download_limit
+        begun = record.download_attempts
+        while begun < limit:
+            begun = self.ledger.record_download_begun(package_id)
+            with self.store.receive() as incoming:
+                try:
+                    answer = self.sat.download(entry.spec, package_id, incoming)
+                    stored = incoming.keep() if answer.code == CodEstatus.SOLICITUD_RECIBIDA else None
+                except (BrokenDownloadError, DamagedPackageError) as error:
+                    self.log(f"download {begun} of {limit} of package {package_id} is not whole: {error}")
+                    continue
+                except (SatConnectionError, HttpStatusError, SatUnavailableError):
+                    # SAT served nothing of it (the client raises these only before a package began).
+                    self.ledger.record_download_begun(package_id, served=False)
+                    raise
+            if stored is not None:
+                self.ledger.record_package_stored(package_id, stored.sha256, stored.size)
+                self.log(f"downloaded package {package_id} ({stored.size:,} bytes, sha256 {stored.sha256})")
+                return stored
+            if answer.code in (CodEstatus.PAQUETE_NO_EXISTE, CodEstatus.MAXIMO_DE_DESCARGAS):
+                self._package_gone(entry, package_id, answer.code, f"{answer.code} {answer.message}")
+            else:
+                self._problem(entry.spec, f"download of {package_id} failed: {answer.code} {answer.message}")
+            return None
+        self._package_gone(
+            entry, package_id, None, f"the {limit} downloads SAT serves of it did not arrive whole"
+        )
+        return None
+
+    def _package_gone(self, entry: LedgerEntry, package_id: str, code: int | None, why: str) -> None:
+        """SAT will not hand this package out again: the request is asked anew by a successor."""
+        self.ledger.forget_packages(entry.key)
+        self.ledger.record_answer(entry.key, RequestState.GONE, code=code, message=why)
+        if self._successor(self._reread(entry.key)) is not None:
+            self._problem(
+                entry.spec,
+                f"SAT no longer serves package {package_id} ({why}); the next run asks for the period again.",
+            )
 
     # -- helpers --------------------------------------------------------------------------------------
 
@@ -304,9 +416,4 @@ class Sync:
 def _refusal(code: CodEstatus, message: str) -> str:
     if code == CodEstatus.SOLICITUDES_AGOTADAS:
         return f"SAT says these parameters reached their lifetime maximum (5002: {message})."
-    if code == CodEstatus.SOLICITUD_DUPLICADA:
-        return (
-            "SAT has an identical request active that this ledger never recorded (made by another tool, "
-            "or a crash before its id was written). Rerun after it expires (up to 72 hours)."
-        )
     return f"SAT refused the request: {code} {message}"

@@ -12,7 +12,8 @@ with SatClient(fiel, Service.CFDI, endpoints=Endpoints.for_base_url(sandbox_url)
     query = sat.query(params)              # QueryResult(request_id, status, message)
     verify = sat.verify(query.request_id)  # VerifyResult(status, state, state_code, document_count, ...)
     for package_id in verify.package_ids:
-        zip_bytes = sat.download(package_id).package
+        with open(f"{package_id}.zip", "wb") as out:
+            sat.download_to(package_id, out)  # StreamedDownload(status, message, size), streamed
 ```
 
 SAT's business codes (5002, 5003, 5004, 5005, 5007, 5008, ...) come back in `status`; everything else that
@@ -21,9 +22,11 @@ goes wrong raises a `SatError` subclass whose message tells the user what to do.
 
 from etl.sat._client import SatClient
 from etl.sat._codes import CodEstatus, CodigoEstadoSolicitud, EstadoSolicitud
+from etl.sat._download import PackageSink, StreamedDownload
 from etl.sat._endpoints import Endpoints, Operation
 from etl.sat._envelopes import RequestBuilder
 from etl.sat._errors import (
+    BrokenDownloadError,
     EmptyResponseError,
     FielError,
     FielProblem,
@@ -55,6 +58,7 @@ from etl.sat._retry import RetryPolicy
 __all__ = [
     "CFDI_COMPLEMENTS",
     "RETENCIONES_COMPLEMENTS",
+    "BrokenDownloadError",
     "CertificateFacts",
     "CodEstatus",
     "CodigoEstadoSolicitud",
@@ -70,6 +74,7 @@ __all__ = [
     "FielProblem",
     "HttpStatusError",
     "Operation",
+    "PackageSink",
     "QueryParameters",
     "QueryParametersError",
     "QueryResult",
@@ -84,6 +89,7 @@ __all__ = [
     "SatUnavailableError",
     "Service",
     "SoapFaultError",
+    "StreamedDownload",
     "Token",
     "UnparseableResponseError",
     "VerifyResult",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 from collections.abc import Callable
@@ -12,9 +13,11 @@ from typing import TypeVar
 import httpx
 
 from etl.sat._codes import CodEstatus
+from etl.sat._download import DownloadReader, PackageSink, StreamedDownload
 from etl.sat._endpoints import Endpoints, Operation
 from etl.sat._envelopes import RequestBuilder, query_operation
 from etl.sat._errors import (
+    BrokenDownloadError,
     HttpStatusError,
     QueryParametersError,
     SatConnectionError,
@@ -30,7 +33,6 @@ from etl.sat._responses import (
     Token,
     VerifyResult,
     read_authentication,
-    read_download,
     read_query,
     read_verify,
     reraise_fault,
@@ -39,8 +41,10 @@ from etl.sat._retry import RetryPolicy
 
 __all__ = ["SatClient"]
 
-R = TypeVar("R", QueryResult, VerifyResult, DownloadResult)
+R = TypeVar("R", QueryResult, VerifyResult, StreamedDownload)
 _log = logging.getLogger("etl.sat")
+_TOKEN_RENEWALS = 2  # fresh tokens tried after SAT refuses one (300) before the refusal is final
+_ERROR_ANSWER_LIMIT = 1 << 20  # an HTTP error answer is read up to this much, for its SOAP Fault
 
 _REFUSAL_ADVICE = {
     CodEstatus.USUARIO_NO_VALIDO: "SAT does not accept this e.firma's user; check the e.firma is current.",
@@ -127,15 +131,44 @@ class SatClient:
                 f"{self.service.value}: use a SatClient for {params.service.value}."
             )
         operation = query_operation(params)
-        return self._call(operation, self._builder.query(params), read_query)
+        envelope = self._builder.query(params)
+        return self._call(
+            operation, lambda token: read_query(operation.element, self._post(operation, envelope, token))
+        )
 
     def verify(self, request_id: str) -> VerifyResult:
         """Where a request stands and, once finished, its package ids."""
-        return self._call(Operation.VERIFICA, self._builder.verify(request_id), read_verify)
+        envelope, operation = self._builder.verify(request_id), Operation.VERIFICA
+        return self._call(
+            operation, lambda token: read_verify(operation.element, self._post(operation, envelope, token))
+        )
 
     def download(self, package_id: str) -> DownloadResult:
-        """One package: a zip's bytes (SAT lets each package be downloaded twice: keep it)."""
-        return self._call(Operation.DESCARGAR, self._builder.download(package_id), read_download)
+        """One package's zip bytes, in memory (`download_to` streams to a file instead: prefer it).
+
+        A broken answer is tried once more (SAT serves a package twice), then `BrokenDownloadError`.
+        """
+        for tries_left in (1, 0):
+            sink = io.BytesIO()
+            try:
+                result = self.download_to(package_id, sink)
+            except BrokenDownloadError as error:
+                if not tries_left:
+                    raise
+                _log.warning("%s; one retry: downloading it again", error)
+                continue
+            return DownloadResult(result.status, result.message, sink.getvalue())
+        raise AssertionError("unreachable: the last try returns or raises")
+
+    def download_to(self, package_id: str, sink: PackageSink) -> StreamedDownload:
+        """One package, written to `sink` as it arrives (base64 decoded on the way); memory stays at a chunk.
+
+        SAT lets each package be downloaded twice: an answer that breaks off once SAT began serving it
+        raises `BrokenDownloadError` and is not retried here (the caller decides whether to spend the
+        second download); failures before SAT served anything are retried as any other call's.
+        """
+        envelope = self._builder.download(package_id)
+        return self._call(Operation.DESCARGAR, lambda token: self._stream(envelope, token, sink))
 
     def _valid_token(self) -> Token:
         if self._token is None or time.monotonic() >= self._token_deadline:
@@ -144,21 +177,37 @@ class SatClient:
             return self._authenticate_once()
         return self._token
 
-    def _call(self, operation: Operation, envelope: bytes, read: Callable[[str, bytes], R]) -> R:
-        renewed_after_refusal = False
+    def _call(self, operation: Operation, send: Callable[[Token], R]) -> R:
+        renewals = 0
 
         def attempt() -> R:
-            nonlocal renewed_after_refusal
-            result = read(operation.element, self._post(operation, envelope, token=self._valid_token()))
+            nonlocal renewals
+            result = send(self._valid_token())
             if result.status.is_transient:
                 raise SatUnavailableError(operation.element, result.status, result.message)
-            if result.status is CodEstatus.USUARIO_NO_VALIDO and not renewed_after_refusal:
-                # SAT answers 300 to a token it no longer honours: one fresh token, then it is final.
-                _log.warning("SAT %s refused the token (300 %s); authenticating again", operation.element,
-                             result.message)  # fmt: skip
-                renewed_after_refusal = True
+            if result.status is CodEstatus.USUARIO_NO_VALIDO and renewals < _TOKEN_RENEWALS:
+                # SAT answers 300 to a token it no longer honours (revoked before its time, as SAT does):
+                # that says nothing about the e.firma, which Autentica accepts again right away.
+                renewals += 1
+                _log.warning(
+                    "SAT %s refused the token (300 %s): it was revoked before its time; "
+                    "authenticating again (fresh token %d of %d)",
+                    operation.element,
+                    result.message,
+                    renewals,
+                    _TOKEN_RENEWALS,
+                )
                 self._token = None
                 return attempt()
+            if result.status is CodEstatus.USUARIO_NO_VALIDO:
+                raise SatRefusedError(
+                    operation.element,
+                    result.status,
+                    result.message,
+                    f"SAT refused {renewals + 1} session tokens in a row, each just issued by Autentica, "
+                    "which accepted the e.firma every time: SAT's token service is failing (or this "
+                    "computer's clock is far off). The e.firma is not at fault; try again later.",
+                )
             if result.status.is_refusal:
                 raise SatRefusedError(
                     operation.element, result.status, result.message, _REFUSAL_ADVICE[result.status]
@@ -167,8 +216,7 @@ class SatClient:
 
         return self.retry.run(operation.element, attempt)
 
-    def _post(self, operation: Operation, envelope: bytes, token: Token | None) -> bytes:
-        url = self.endpoints.url_for(operation)
+    def _headers(self, operation: Operation, token: Token | None) -> dict[str, str]:
         headers = {
             "Content-Type": 'text/xml; charset="utf-8"',
             "Accept": "text/xml",
@@ -176,8 +224,49 @@ class SatClient:
         }
         if token is not None:
             headers["Authorization"] = f'WRAP access_token="{token.value}"'
+        return headers
+
+    def _stream(self, envelope: bytes, token: Token, sink: PackageSink) -> StreamedDownload:
+        operation = Operation.DESCARGAR
+        url = self.endpoints.url_for(operation)
+        reader: DownloadReader | None = None
         try:
-            response = self._http.post(url, content=envelope, headers=headers)
+            with self._http.stream(
+                "POST", url, content=envelope, headers=self._headers(operation, token)
+            ) as response:
+                if not response.is_success:
+                    content = b""
+                    for chunk in response.iter_bytes():
+                        content += chunk
+                        if len(content) > _ERROR_ANSWER_LIMIT:
+                            break
+                    reraise_fault(operation.element, content)
+                    raise HttpStatusError(operation.element, response.status_code, url)
+                # From here SAT is serving the package, and counts it as one of its two downloads.
+                reader = DownloadReader(operation.element, sink)
+                for chunk in response.iter_bytes():
+                    reader.feed(chunk)
+                result = reader.close()
+        except httpx.TimeoutException as error:
+            if reader is not None:
+                raise BrokenDownloadError(operation.element, reader.received, type(error).__name__) from None
+            raise SatTimeoutError(operation.element, type(error).__name__) from None
+        except httpx.TransportError as error:
+            detail = str(error) or type(error).__name__
+            if reader is not None:
+                raise BrokenDownloadError(operation.element, reader.received, detail) from None
+            raise SatConnectionError(operation.element, url, detail) from None
+        _log.debug("SAT %s answered HTTP 200 (%d bytes)", operation.element, reader.received)
+        if result.status.is_transient and result.size:
+            raise BrokenDownloadError(
+                operation.element, reader.received, f"a package with code {result.status}"
+            )
+        return result
+
+    def _post(self, operation: Operation, envelope: bytes, token: Token | None) -> bytes:
+        url = self.endpoints.url_for(operation)
+        try:
+            response = self._http.post(url, content=envelope, headers=self._headers(operation, token))
         except httpx.TimeoutException as error:
             raise SatTimeoutError(operation.element, type(error).__name__) from None
         except httpx.TransportError as error:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "BrokenDownloadError",
     "EmptyResponseError",
     "FielError",
     "FielProblem",
@@ -144,3 +145,20 @@ class SatRefusedError(SatError):
         self.operation = operation
         self.code = code
         self.sat_message = message
+
+
+class BrokenDownloadError(SatError):
+    """SAT began serving a package but the answer did not arrive whole or does not hold a whole package.
+
+    Never retried by `RetryPolicy`: SAT counts a download it began serving, and serves each package only
+    twice, so whether to try once more is the caller's decision (the request cycle counts them).
+    """
+
+    def __init__(self, operation: str, received: int, detail: str) -> None:
+        super().__init__(
+            f"SAT's answer to the {operation} call broke off or was damaged after {received:,} bytes "
+            f"({detail}); nothing of it was kept. SAT serves each package twice."
+        )
+        self.operation = operation
+        self.received = received
+        self.detail = detail

@@ -1,16 +1,15 @@
 """Reading SAT's SOAP answers into typed results (protocol document, section 7).
 
 Element and attribute names are matched by local name, ignoring letter case: SAT has changed both before.
-The parser (`etl.parse._xml.secure_parser`) never resolves entities, loads a DTD or touches the network, and
-allows huge text nodes: a package's base64 text is tens of MB, and without `huge_tree` libxml2 cuts text
-at 10,000,000 bytes.
+The parser (`etl.parse._xml.secure_parser`) never resolves entities, loads a DTD or touches the network.
+`Descargar`'s answer, whose package is hundreds of MB of base64, is read as it arrives by
+`etl.sat._download` instead of as a tree.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
+import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -18,6 +17,7 @@ from lxml import etree
 
 from etl.parse._xml import secure_parser
 from etl.sat._codes import CodEstatus, CodigoEstadoSolicitud, EstadoSolicitud
+from etl.sat._download import DownloadReader
 from etl.sat._envelopes import TOKEN_LIFETIME
 from etl.sat._errors import EmptyResponseError, SoapFaultError, UnparseableResponseError
 
@@ -127,22 +127,14 @@ def read_verify(operation: str, content: bytes) -> VerifyResult:
 
 
 def read_download(operation: str, content: bytes) -> DownloadResult:
-    envelope = _envelope(operation, content)
-    answer = _path(envelope, "header", "respuesta")
-    if answer is None:
-        raise UnparseableResponseError(operation, "no respuesta header with CodEstatus in the answer")
-    attributes = _attributes(answer)
-    package = _path(envelope, "body", "respuestadescargamasivatercerossalida", "paquete")
-    text = (package.text or "") if package is not None else ""
-    try:
-        data = base64.b64decode(text)
-    except (binascii.Error, ValueError) as error:
-        raise UnparseableResponseError(operation, f"the Paquete is not base64 ({error})") from None
-    return DownloadResult(
-        status=CodEstatus(_integer(operation, attributes, "codestatus")),
-        message=attributes.get("mensaje", ""),
-        package=data,
-    )
+    """A whole answer read at once (the client streams instead: `SatClient.download_to`)."""
+    if not content.strip():
+        raise EmptyResponseError(operation)
+    sink = io.BytesIO()
+    reader = DownloadReader(operation, sink)
+    reader.feed(content)
+    result = reader.close()
+    return DownloadResult(status=result.status, message=result.message, package=sink.getvalue())
 
 
 def reraise_fault(operation: str, content: bytes) -> None:

@@ -28,27 +28,28 @@ def _run(pipeline: Pipeline) -> dg.ExecuteInProcessResult:
 @pytest.mark.parametrize(
     "pipeline", [{"package_expiry_seconds": 0, "lifetime_request_limit": 1}], indirect=True
 )
-def test_an_expired_request_is_asked_again_and_the_lifetime_maximum_is_never_exceeded(
+def test_an_expired_request_is_asked_anew_by_successors_up_to_their_limit_never_with_the_same_parameters(
     pipeline: Pipeline,
 ) -> None:
     first = _run(pipeline)
     assert not first.success  # SAT let the finished request expire (Vencida) before it was downloaded
     with Ledger(pipeline.resource.paths.ledger) as ledger:
-        assert {e.state for e in ledger.partition_leaves(RFC, MONTH)} == {RequestState.FAILED}
+        roots = [e for e in ledger.for_partition(RFC, MONTH) if e.replaces is None]
+        assert {e.state for e in roots} == {RequestState.GONE}
+        assert {e.state for e in ledger.partition_leaves(RFC, MONTH)} == {RequestState.PLANNED}
 
-    second = _run(pipeline)  # asks again; this sandbox allows one request per parameters: 5002
-    assert not second.success
+    for _ in range(3):  # each run asks the successors, which expire too: 5002 never (no parameters twice)
+        assert not _run(pipeline).success
     with Ledger(pipeline.resource.paths.ledger) as ledger:
-        leaves = ledger.for_partition(RFC, MONTH)
-        assert {(e.state, e.lifetime_requests, e.last_code) for e in leaves} == {
-            (RequestState.EXHAUSTED, 2, 5002)
-        }
+        entries = ledger.for_partition(RFC, MONTH)
+        assert {(e.state, e.lifetime_requests) for e in entries} == {(RequestState.GONE, 1)}
+        assert {len(ledger.predecessors(e)) for e in entries} == {0, 1, 2, 3}
     queries = pipeline.sandbox.calls.get(Operation.QUERY, 0)
 
-    third = _run(pipeline)  # refused here, before SAT is asked: no third request with the same parameters
-    assert not third.success
+    last = _run(pipeline)  # refused here, before SAT is asked: a person decides after three in a row
+    assert not last.success
     assert pipeline.sandbox.calls.get(Operation.QUERY, 0) == queries
-    failure = third.failure_data_for_node("sat_requests")
+    failure = last.failure_data_for_node("sat_requests")
     assert failure is not None
     assert failure.error is not None
-    assert "Not asking again without your say" in failure.error.message
+    assert "asked anew 3 times in a row" in failure.error.message

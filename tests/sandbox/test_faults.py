@@ -79,6 +79,17 @@ def test_an_expired_token_is_renewed_by_a_new_autentica(
     assert server.calls[Operation.AUTHENTICATE] == before + 1
 
 
+def test_two_tokens_revoked_in_a_row_are_renewed_without_blaming_the_efirma(
+    server: SandboxServer, sandbox_fiel: SandboxFiel
+) -> None:
+    with client_for(server.base_url, sandbox_fiel) as client:
+        query = client.query(_PARAMS)
+        before = server.calls[Operation.AUTHENTICATE]
+        server.faults.inject(Fault.EXPIRE_TOKEN, operation=Operation.VERIFY, times=2)
+        assert client.verify(query.request_id).status is CodEstatus.SOLICITUD_RECIBIDA
+    assert server.calls[Operation.AUTHENTICATE] == before + 2
+
+
 @pytest.mark.parametrize(
     ("fault", "error"),
     [

@@ -265,18 +265,30 @@ def test_a_terminal_certificate_code_raises_without_retry(fiel: Fiel, sat: Scrip
     assert len(sat.calls_to(QUERY)) == 1
 
 
-def test_code_300_gets_one_fresh_token_then_is_final(fiel: Fiel, sat: ScriptedServer) -> None:
-    sat.answer(AUTH, _token_answer("old", 300), _token_answer("new", 300))
-    sat.answer(QUERY, _query_answer(300), _query_answer(5000, "id-2"))
-    with _client(fiel, sat) as client:
-        assert client.query(JAN).request_id == "id-2"
+def test_two_revoked_tokens_in_a_row_are_renewed_and_not_blamed_on_the_efirma(
+    fiel: Fiel, sat: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    sat.answer(AUTH, _token_answer("old", 300), _token_answer("new", 300), _token_answer("newer", 300))
+    sat.answer(QUERY, _query_answer(300), _query_answer(300), _query_answer(5000, "id-3"))
+    with caplog.at_level(logging.WARNING, logger="etl.sat"), _client(fiel, sat) as client:
+        assert client.query(JAN).request_id == "id-3"
     assert [r.headers["Authorization"] for r in sat.calls_to(QUERY)] == [
         'WRAP access_token="old"',
         'WRAP access_token="new"',
+        'WRAP access_token="newer"',
     ]
+    assert sum("revoked before its time; authenticating again" in r.getMessage() for r in caplog.records) == 2
+
+
+def test_code_300_after_two_fresh_tokens_is_final_and_says_the_efirma_is_not_at_fault(
+    fiel: Fiel, sat: ScriptedServer
+) -> None:
     sat.answer(QUERY, _query_answer(300))
-    with _client(fiel, sat) as client, pytest.raises(SatRefusedError, match="300"):
+    with _client(fiel, sat) as client, pytest.raises(SatRefusedError, match="300") as refused:
         client.query(JAN)
+    assert "The e.firma is not at fault" in str(refused.value)
+    assert "check the e.firma is current" not in str(refused.value)
+    assert len(sat.calls_to(QUERY)) == 3
 
 
 def test_a_soap_fault_raises_with_its_code_and_is_not_retried(fiel: Fiel, sat: ScriptedServer) -> None:
