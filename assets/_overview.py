@@ -31,7 +31,9 @@ __all__ = [
     "waiting_metadata",
 ]
 
-_WAITING = (RequestState.SUBMITTED, RequestState.PLANNED)
+# A planned request (a successor of one SAT will not serve, or one never sent) is not at SAT yet: it is
+# counted with those to ask again, since the month is not loaded until a run sends it.
+_WAITING = (RequestState.SUBMITTED,)
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ import click
 from cli._settings import read_settings
 from cli._tables import FORMAT_OPTION, emit
 from cli.run import _month
+from etl.acquire import RequestState
 
 if TYPE_CHECKING:
     from etl.acquire import RequestRecord
@@ -52,7 +53,7 @@ def _row(record: RequestRecord, now: datetime, lifetime_limit: int) -> dict[str,
     "--state",
     "states",
     multiple=True,
-    type=click.Choice(["planned", "submitted", "finished", "empty", "split", "exhausted", "failed"]),
+    type=click.Choice([state.value for state in RequestState]),
     help="Only requests in this state (repeatable).",
 )
 @click.option("--from", "first", metavar="YYYY-MM", help="Only partitions from this month.")

@@ -117,7 +117,9 @@ def _records(db: sqlite3.Connection, where: str, parameters: list[object]) -> li
                 number=int(row[0]),
                 entry=entry,
                 packages=PackageCounts(
-                    done, waiting, entry.state is RequestState.FAILED and entry.last_code in _EXPIRED
+                    done,
+                    waiting,
+                    entry.state in (RequestState.FAILED, RequestState.GONE) and entry.last_code in _EXPIRED,
                 ),
                 parent_number=None if entry.parent_key is None else numbers.get(entry.parent_key),
                 children=tuple(sorted(children.get(entry.key, []))),
