@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from assets._ledger_snapshot import snapshot_ledger
 from assets._partitions import PARTITIONS, split_key
 from assets._resources import SyncResource
 from etl.acquire import RequestState, plan_partition
@@ -176,6 +177,7 @@ def warehouse_tables(context: AssetExecutionContext, sync: SyncResource) -> dg.M
 def warehouse_published(context: AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
     """The analyst views and the read-only published copy dashboards read, refreshed after the load."""
     with Warehouse.open(sync.warehouse) as warehouse:
+        snapshot_ledger(warehouse, sync.paths.ledger)
         published = warehouse.publish()
     context.log.info(f"published {published}")
     return dg.MaterializeResult(metadata={"published": dg.MetadataValue.path(str(published))})

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from schemas import Column, Table
 from schemas._kinds import DATE, INT, JSON_TEXT, TEXT, TEXT_LIST, TIMESTAMP, UUID
+from schemas.solicitudes import SOLICITUDES_SAT
 
 __all__ = ["HISTORY", "LOADS", "Catalog", "Dataset", "StatusFeed", "View"]
 
@@ -83,7 +84,7 @@ class Catalog:
     def tables(self) -> tuple[Table, ...]:
         """Every table the warehouse creates, once each: the datasets' tables, then its own."""
         unique = {t.name: t for d in self.datasets for t in d.tables}
-        return (*unique.values(), LOADS, HISTORY)
+        return (*unique.values(), LOADS, HISTORY, SOLICITUDES_SAT)
 
     def is_shared(self, table: str) -> bool:
         """Whether several datasets write the table (e.g. rejects of CFDI and of Retenciones)."""
