@@ -102,6 +102,11 @@ def clientes_proveedores(fuente: Fuente, f: Filtros) -> Tablas:
         )
         QUALIFY lugar <= 10"""  # noqa: S608
     return {
+        "cifras": fuente.consulta(
+            f"""SELECT tipo, count(DISTINCT rfc_contraparte) AS contrapartes, sum(importe_mxn) AS importe_mxn
+            FROM contrapartes_mensual WHERE {donde} GROUP BY tipo ORDER BY tipo""",  # noqa: S608
+            p,
+        ),
         "principales": fuente.consulta(f"{principales} ORDER BY tipo, moneda, lugar", p),
         "concentracion": fuente.consulta(
             f"""SELECT rfc, tipo, month AS mes, contrapartes, total_mxn, top1_mxn, top5_mxn, top10_mxn,
@@ -134,6 +139,11 @@ def cuentas(fuente: Fuente, f: Filtros) -> Tablas:
     saldo = "saldo_mxn" if f.en_mxn else "saldo"
     moneda = "'MXN'" if f.en_mxn else "moneda"
     return {
+        "cifras": fuente.consulta(
+            f"""SELECT tipo, count(*) AS facturas, sum(saldo_mxn) AS saldo_mxn
+            FROM antiguedad_saldos WHERE {donde} GROUP BY tipo ORDER BY tipo""",  # noqa: S608
+            p,
+        ),
         "antiguedad": fuente.consulta(
             f"""SELECT tipo, tramo, {moneda} AS moneda, count(*) AS facturas, sum({saldo}) AS saldo
             FROM antiguedad_saldos WHERE {donde} GROUP BY ALL ORDER BY tipo, tramo, moneda""",  # noqa: S608
@@ -184,6 +194,18 @@ def nomina_retenciones(fuente: Fuente, f: Filtros) -> Tablas:
     periodo = "make_date(ejercicio, mes_ini, 1)"
     donde_ret, p_ret = f.donde(periodo)
     return {
+        "cifras": fuente.consulta(
+            f"""SELECT
+                (SELECT count(DISTINCT rfc_empleado) FROM nomina_mensual
+                    WHERE {donde} AND direction = 'emitidos') AS empleados,
+                (SELECT centavos(sum(neto)) FROM nomina_mensual
+                    WHERE {donde} AND direction = 'emitidos') AS nomina_neta,
+                (SELECT centavos(sum(monto_tot_ret)) FROM retenciones_por_periodo
+                    WHERE {donde_ret} AND direction = 'emitidos') AS retenido_como_retenedor,
+                (SELECT centavos(sum(monto_tot_ret)) FROM retenciones_por_periodo
+                    WHERE {donde_ret} AND direction = 'recibidos') AS retenido_al_rfc""",  # noqa: S608
+            [*p, *p, *p_ret, *p_ret],
+        ),
         "nomina_mensual": fuente.consulta(
             f"""SELECT month AS mes, direction, count(DISTINCT rfc_empleado) AS empleados,
                 sum(recibos)::BIGINT AS recibos, centavos(sum(percepciones)) AS percepciones,
@@ -231,6 +253,17 @@ def _opcional(fuente: Fuente, vista: str, f: Filtros) -> pl.DataFrame | None:
 def cancelaciones(fuente: Fuente, f: Filtros) -> Tablas:
     donde, p = f.donde()
     tablas = {
+        "cifras": fuente.consulta(
+            f"""SELECT
+                coalesce(sum(documentos) FILTER (WHERE segun = 'emision'), 0)::BIGINT
+                    AS emitidas_en_el_periodo,
+                coalesce(sum(documentos) FILTER (WHERE segun = 'cancelacion'), 0)::BIGINT
+                    AS canceladas_en_el_periodo,
+                coalesce(sum(despues_de_cargar) FILTER (WHERE segun = 'emision'), 0)::BIGINT
+                    AS despues_de_cargar
+            FROM cancelaciones_mensual WHERE {donde}""",  # noqa: S608
+            p,
+        ),
         "mensual": fuente.consulta(
             f"""SELECT month AS mes, segun, sum(documentos)::BIGINT AS documentos, sum(monto) AS monto,
                 sum(despues_de_cargar)::BIGINT AS despues_de_cargar
@@ -264,6 +297,14 @@ def riesgo(fuente: Fuente, f: Filtros) -> Tablas:
 def calidad(fuente: Fuente, f: Filtros) -> Tablas:
     donde, p = f.donde()
     return {
+        "cifras": fuente.consulta(
+            f"""SELECT count(*) AS meses, coalesce(sum(sin_xml), 0)::BIGINT AS sin_xml,
+                coalesce(sum(sin_metadata), 0)::BIGINT AS sin_metadata,
+                coalesce(sum(rechazos), 0)::BIGINT AS rechazos,
+                coalesce(sum(solicitudes_pendientes), 0)::BIGINT AS solicitudes_pendientes
+            FROM calidad_mensual WHERE {donde}""",  # noqa: S608
+            p,
+        ),
         "mensual": fuente.consulta(
             f"""SELECT rfc, month AS mes, ultima_carga, cargas_fallidas, sin_xml, sin_metadata, rechazos,
                 solicitudes_pendientes

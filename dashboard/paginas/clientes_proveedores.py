@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import consultas
-from dashboard._presentacion import contexto, grafica, tabla
+from dashboard._presentacion import contexto, grafica, pesos, tabla
 
 __all__: list[str] = []
 
@@ -13,6 +13,14 @@ ctx = contexto()
 datos = consultas.clientes_proveedores(ctx.fuente, ctx.filtros)
 st.title("Clientes y proveedores")
 st.caption("Importe antes de impuestos (SubTotal - Descuento); las notas de crédito restan.")
+cifras = {fila["tipo"]: fila for fila in datos["cifras"].iter_rows(named=True)}
+arriba = st.columns(4)
+for lugar, (tipo, etiqueta) in enumerate((("cliente", "Clientes"), ("proveedor", "Proveedores"))):
+    fila = cifras.get(tipo, {"contrapartes": 0, "importe_mxn": None})
+    arriba[2 * lugar].metric(etiqueta, pesos(fila["contrapartes"]), border=True)
+    arriba[2 * lugar + 1].metric(
+        f"Importe con {etiqueta.lower()} (MXN)", pesos(fila["importe_mxn"]), border=True
+    )
 for tipo, titulo in (("cliente", "Clientes"), ("proveedor", "Proveedores")):
     st.header(titulo)
     principales = datos["principales"].filter(tipo=tipo)

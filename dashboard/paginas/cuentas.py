@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import consultas
-from dashboard._presentacion import contexto, grafica, tabla
+from dashboard._presentacion import contexto, grafica, pesos, tabla
 
 __all__: list[str] = []
 
@@ -16,6 +16,14 @@ st.caption(
     "Facturas PPD con saldo, descontados los complementos de pago; antigüedad a hoy desde la emisión. "
     "El periodo filtra por mes de emisión."
 )
+cifras = {fila["tipo"]: fila for fila in datos["cifras"].iter_rows(named=True)}
+arriba = st.columns(2)
+for lugar, (tipo, etiqueta) in zip(
+    arriba, (("por_cobrar", "Por cobrar"), ("por_pagar", "Por pagar")), strict=True
+):
+    fila = cifras.get(tipo, {"facturas": 0, "saldo_mxn": None})
+    lugar.metric(f"{etiqueta} (MXN)", pesos(fila["saldo_mxn"]), border=True)
+    lugar.caption(f"{pesos(fila['facturas'])} facturas PPD con saldo")
 antiguedad = datos["antiguedad"]
 for tipo, titulo in (("por_cobrar", "Por cobrar"), ("por_pagar", "Por pagar")):
     st.header(titulo)

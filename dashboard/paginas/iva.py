@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import consultas
-from dashboard._presentacion import contexto, grafica, mes, tabla
+from dashboard._presentacion import contexto, grafica, mes, pesos, tabla
 
 __all__: list[str] = []
 
@@ -16,6 +16,15 @@ st.caption(
     "En MXN. Devengado: por fecha de emisión. Flujo: facturas PUE y pagos (complementos) por fecha de pago."
 )
 mensual = datos["mensual"]
+if not mensual.is_empty():
+    ultimo = mensual.row(-1, named=True)
+    arriba = st.columns(2)
+    arriba[0].metric(
+        f"IVA a cargo devengado {mes(ultimo['mes'])}", pesos(ultimo["iva_a_cargo_devengado_mxn"]), border=True
+    )
+    arriba[1].metric(
+        f"IVA a cargo en flujo {mes(ultimo['mes'])}", pesos(ultimo["iva_a_cargo_flujo_mxn"]), border=True
+    )
 grafica(mensual, "mes", ["iva_a_cargo_devengado_mxn", "iva_a_cargo_flujo_mxn"])
 tabla(mensual, "iva_mensual", titulo="Trasladado, acreditable y a cargo por mes")
 st.header("Documentos detrás de cada cifra")
