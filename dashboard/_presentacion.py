@@ -10,6 +10,7 @@ from decimal import Decimal
 import polars as pl
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.elements.lib.column_types import ColumnConfig
 
 from dashboard._filtros import Filtros
 from dashboard._fuente import Fuente
@@ -76,6 +77,17 @@ def _xlsx(frame: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+def _formatos(frame: pl.DataFrame) -> dict[str, ColumnConfig]:
+    """Dates as dates and every DECIMAL with exactly its two (or more) decimals, as the view gives it."""
+    formatos: dict[str, ColumnConfig] = {}
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Date:
+            formatos[name] = st.column_config.DateColumn(format="YYYY-MM-DD")
+        elif isinstance(dtype, pl.Decimal):
+            formatos[name] = st.column_config.NumberColumn(format=f"%.{max(dtype.scale or 0, 0)}f")
+    return formatos
+
+
 def tabla(frame: pl.DataFrame, nombre: str, *, titulo: str | None = None) -> None:
     """The table as the view gives it (DECIMAL with two decimals), then its CSV and XLSX downloads."""
     if titulo:
@@ -83,7 +95,7 @@ def tabla(frame: pl.DataFrame, nombre: str, *, titulo: str | None = None) -> Non
     if frame.is_empty():
         st.caption("Sin registros para los filtros elegidos.")
         return
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=_formatos(frame))
     left, right = st.columns(2)
     left.download_button(
         "Descargar CSV",

@@ -14,7 +14,7 @@ datos = consultas.clientes_proveedores(ctx.fuente, ctx.filtros)
 st.title("Clientes y proveedores")
 st.caption("Importe antes de impuestos (SubTotal - Descuento); las notas de crédito restan.")
 cifras = {fila["tipo"]: fila for fila in datos["cifras"].iter_rows(named=True)}
-arriba = st.columns(4)
+arriba = [*st.columns(2), *st.columns(2)]
 for lugar, (tipo, etiqueta) in enumerate((("cliente", "Clientes"), ("proveedor", "Proveedores"))):
     fila = cifras.get(tipo, {"contrapartes": 0, "importe_mxn": None})
     arriba[2 * lugar].metric(etiqueta, pesos(fila["contrapartes"]), border=True)
@@ -39,5 +39,5 @@ for tipo, titulo in (("cliente", "Clientes"), ("proveedor", "Proveedores")):
         titulo="Concentración: participación de los 1, 5 y 10 mayores (MXN)",
     )
     altas = datos["altas_bajas"].filter(tipo=tipo)
-    grafica(altas, "mes", ["nuevas", "perdidas"])
     tabla(altas, f"altas_bajas_{tipo}", titulo="Nuevos y perdidos por mes")
+    grafica(altas, "mes", ["nuevas", "perdidas"])

@@ -14,7 +14,7 @@ datos = consultas.nomina_retenciones(ctx.fuente, ctx.filtros)
 st.title("Nómina y retenciones")
 st.caption("En MXN. Nómina por fecha de pago; «emitidos» como patrón, «recibidos» como empleado.")
 cifras = datos["cifras"].row(0, named=True)
-arriba = st.columns(4)
+arriba = [*st.columns(2), *st.columns(2)]
 arriba[0].metric("Empleados", pesos(cifras["empleados"]), border=True)
 arriba[1].metric("Nómina neta pagada", pesos(cifras["nomina_neta"]), border=True)
 arriba[2].metric("Retenido como retenedor", pesos(cifras["retenido_como_retenedor"]), border=True)
