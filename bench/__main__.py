@@ -21,6 +21,7 @@ BENCHMARKS = (
     "package_memory",
     "corpus_generation",
     "end_to_end",
+    "dashboard",
 )
 
 
