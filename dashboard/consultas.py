@@ -25,6 +25,7 @@ __all__ = [
     "cancelaciones",
     "clientes_proveedores",
     "cuentas",
+    "documentos_iva",
     "iva",
     "nomina_retenciones",
     "resumen",
@@ -46,7 +47,7 @@ class Alcance:
 
 
 def alcance(fuente: Fuente) -> Alcance:
-    frame = fuente.consulta("SELECT DISTINCT rfc, month FROM calidad_mensual ORDER BY month, rfc")
+    frame = fuente.consulta("SELECT rfc, month FROM meses_cargados ORDER BY month, rfc")
     return Alcance(
         rfcs=tuple(sorted(set(frame["rfc"].to_list()))),
         meses=tuple(sorted(set(frame["month"].to_list()))),
@@ -165,28 +166,36 @@ def cuentas(fuente: Fuente, f: Filtros) -> Tablas:
     }
 
 
+def documentos_iva(fuente: Fuente, f: Filtros, mes: date, base: str, lado: str) -> pl.DataFrame:
+    """The documents behind one month's IVA figure on one basis ('devengado' or 'flujo') and side."""
+    return fuente.consulta(
+        """SELECT rfc, month AS mes, direction, base, origen, uuid, numero_pago, fecha, metodo_pago,
+            rfc_contraparte, iva_trasladado_mxn, iva_retenido_mxn
+        FROM iva_documentos
+        WHERE list_contains(?::VARCHAR[], rfc) AND month = ? AND base = ? AND direction = ?
+        ORDER BY fecha, uuid, numero_pago""",
+        [list(f.rfcs), mes, base, lado],
+    )
+
+
 def iva(fuente: Fuente, f: Filtros) -> Tablas:
+    """The months' figures, and the documents behind the last month's devengado IVA trasladado."""
     donde, p = f.donde()
-    return {
-        "mensual": fuente.consulta(
-            f"""SELECT month AS mes,
-                sum(iva_trasladado_devengado_mxn) AS iva_trasladado_devengado_mxn,
-                sum(iva_trasladado_flujo_mxn) AS iva_trasladado_flujo_mxn,
-                sum(iva_acreditable_devengado_mxn) AS iva_acreditable_devengado_mxn,
-                sum(iva_acreditable_flujo_mxn) AS iva_acreditable_flujo_mxn,
-                sum(iva_a_cargo_devengado_mxn) AS iva_a_cargo_devengado_mxn,
-                sum(iva_a_cargo_flujo_mxn) AS iva_a_cargo_flujo_mxn
-            FROM resumen_mensual WHERE {donde} GROUP BY month ORDER BY month""",  # noqa: S608
-            p,
-        ),
-        "documentos": fuente.consulta(
-            f"""SELECT rfc, month AS mes, direction, base, origen, uuid, numero_pago, fecha, metodo_pago,
-                rfc_contraparte, iva_trasladado_mxn, iva_retenido_mxn
-            FROM iva_documentos WHERE {donde}
-            ORDER BY month, direction, base, fecha, uuid, numero_pago""",  # noqa: S608
-            p,
-        ),
-    }
+    mensual = fuente.consulta(
+        f"""SELECT month AS mes,
+            sum(iva_trasladado_devengado_mxn) AS iva_trasladado_devengado_mxn,
+            sum(iva_trasladado_flujo_mxn) AS iva_trasladado_flujo_mxn,
+            sum(iva_acreditable_devengado_mxn) AS iva_acreditable_devengado_mxn,
+            sum(iva_acreditable_flujo_mxn) AS iva_acreditable_flujo_mxn,
+            sum(iva_a_cargo_devengado_mxn) AS iva_a_cargo_devengado_mxn,
+            sum(iva_a_cargo_flujo_mxn) AS iva_a_cargo_flujo_mxn
+        FROM resumen_mensual WHERE {donde} GROUP BY month ORDER BY month""",  # noqa: S608
+        p,
+    )
+    tablas = {"mensual": mensual}
+    if not mensual.is_empty():
+        tablas["documentos"] = documentos_iva(fuente, f, mensual["mes"][-1], "devengado", "emitidos")
+    return tablas
 
 
 def nomina_retenciones(fuente: Fuente, f: Filtros) -> Tablas:

@@ -28,12 +28,11 @@ if not mensual.is_empty():
 grafica(mensual, "mes", ["iva_a_cargo_devengado_mxn", "iva_a_cargo_flujo_mxn"])
 tabla(mensual, "iva_mensual", titulo="Trasladado, acreditable y a cargo por mes")
 st.header("Documentos detrás de cada cifra")
-documentos = datos["documentos"]
-if documentos.is_empty():
+if mensual.is_empty():
     st.caption("Sin documentos con IVA en el periodo.")
     st.stop()
 izquierda, centro, derecha = st.columns(3)
-meses = sorted(set(documentos["mes"].to_list()))
+meses = mensual["mes"].to_list()
 elegido = izquierda.selectbox("Mes", meses, index=len(meses) - 1, format_func=mes, key="iva_mes")
 base = centro.radio("Base", ["devengado", "flujo"], horizontal=True, key="iva_base")
 lado = derecha.radio(
@@ -43,4 +42,8 @@ lado = derecha.radio(
     horizontal=True,
     key="iva_lado",
 )
-tabla(documentos.filter(mes=elegido, base=base, direction=lado), f"iva_documentos_{base}_{lado}")
+if (elegido, base, lado) == (meses[-1], "devengado", "emitidos"):
+    documentos = datos["documentos"]
+else:
+    documentos = consultas.documentos_iva(ctx.fuente, ctx.filtros, elegido, str(base), str(lado))
+tabla(documentos, f"iva_documentos_{base}_{lado}")

@@ -146,6 +146,14 @@ def test_iva_page_lists_the_documents_behind_the_months_figure(
     documents = _frame(app, 1)  # last month, devengado, emitidos: the defaults
     assert set(_months(documents["mes"])) == {month}
     assert sum(Decimal(str(v)) for v in documents["iva_trasladado_mxn"]) == devengado
+    acreditable = demo_warehouse.query(
+        "SELECT iva_acreditable_flujo_mxn FROM resumen_mensual ORDER BY month DESC LIMIT 1"
+    )["iva_acreditable_flujo_mxn"][0]
+    app.radio(key="iva_base").set_value("flujo").run()
+    app.radio(key="iva_lado").set_value("recibidos").run()
+    documents = _frame(app, 1)
+    assert set(documents["base"]) == {"flujo"}
+    assert sum(Decimal(str(v)) for v in documents["iva_trasladado_mxn"]) == acreditable
 
 
 def test_nomina_totals_are_the_views_totals(
