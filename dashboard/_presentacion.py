@@ -47,9 +47,11 @@ def pesos(value: Decimal | int | None) -> str:
     return f"${value:,.2f}" if isinstance(value, Decimal) else f"{value:,}"
 
 
-def cifra(lugar: DeltaGenerator, etiqueta: str, valor: Decimal | int | None, variacion: object) -> None:
+def cifra(
+    lugar: DeltaGenerator, etiqueta: str, valor: Decimal | int | None, variacion: Decimal | int | None
+) -> None:
     """A headline figure with its change against the previous month (from the view's variacion_ column)."""
-    delta = None if variacion is None else pesos(variacion)  # type: ignore[arg-type]
+    delta = None if variacion is None else pesos(variacion)
     lugar.metric(etiqueta, pesos(valor), delta=delta, border=True)
 
 
