@@ -23,6 +23,7 @@ BENCHMARKS = (
     "large_document",
     "corpus_generation",
     "end_to_end",
+    "dashboard",
 )
 
 

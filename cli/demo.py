@@ -96,6 +96,7 @@ def demo(months: int) -> None:
         f"  published copy:  {published_path(Path(resource.warehouse))} (read-only, for dashboards)"
     )
     console.print(f"  request ledger:  {resource.paths.ledger}   packages: {resource.paths.packages}")
+    console.print("  dashboard:       .tools/bin/uv run --locked --no-sync cfdi-etl dashboard (prints a URL)")
 
 
 def _check_statuses(base_url: str, warehouse: Path, months: list[date]) -> str:

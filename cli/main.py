@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from cli.dashboard import dashboard
 from cli.demo import demo
 from cli.export import export
 from cli.lists import lists
@@ -25,6 +26,7 @@ def main() -> None:
     """Get CFDI and Retenciones out of SAT's bulk download into a DuckDB warehouse."""
 
 
+main.add_command(dashboard)
 main.add_command(demo)
 main.add_command(export)
 main.add_command(lists)

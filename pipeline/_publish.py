@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline._ledger_snapshot import snapshot_ledger
 from pipeline._log import Log, quiet
 from pipeline._settings import Settings
 from warehouse import Warehouse
@@ -12,8 +13,11 @@ __all__ = ["publish"]
 
 
 def publish(settings: Settings, *, log: Log = quiet) -> Path:
-    """Publish the warehouse; returns the published copy's path."""
+    """Publish the warehouse, with the request ledger's snapshot (readers of the copy see what waits at
+    SAT); returns the published copy's path."""
     with Warehouse.open(settings.warehouse) as warehouse:
+        if settings.paths.ledger.exists():
+            snapshot_ledger(warehouse, settings.paths.ledger)
         published = warehouse.publish()
     log(f"published {published}")
     return published

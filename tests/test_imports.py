@@ -16,16 +16,18 @@ from tests.paths import REPO_ROOT
 
 __all__: list[str] = []
 
-_PROJECT = frozenset({"etl", "sandbox", "schemas", "warehouse", "assets", "cli", "pipeline"})
+_PROJECT = frozenset({"etl", "sandbox", "schemas", "warehouse", "assets", "cli", "pipeline", "dashboard"})
 
 # What each package must never import (its own name is always allowed).
 _FORBIDDEN: dict[str, frozenset[str]] = {
-    "etl": frozenset({"dagster", "warehouse", "assets", "cli", "sandbox", "pipeline"}),
+    "etl": frozenset({"dagster", "warehouse", "assets", "cli", "sandbox", "pipeline", "dashboard"}),
     "warehouse": _PROJECT - {"schemas", "warehouse"},
     "schemas": _PROJECT - {"schemas"},
-    "sandbox": frozenset({"etl", "warehouse", "assets", "cli", "pipeline"}),
-    "pipeline": frozenset({"dagster", "assets", "cli", "sandbox"}),
-    "assets": frozenset({"cli"}),
+    "sandbox": frozenset({"etl", "warehouse", "assets", "cli", "pipeline", "dashboard"}),
+    "pipeline": frozenset({"dagster", "assets", "cli", "sandbox", "dashboard"}),
+    "assets": frozenset({"cli", "dashboard"}),
+    # The dashboard reads the published copy through the warehouse's API and nothing else.
+    "dashboard": _PROJECT - {"warehouse", "schemas", "dashboard"},
 }
 
 

@@ -15,6 +15,7 @@ from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.raw import COMPLEMENTOS_RAW
 from schemas.rejects import DOCUMENTOS_RECHAZADOS
 from schemas.retenciones import RETENCIONES_TABLES
+from schemas.solicitudes import SOLICITUDES_SAT
 from warehouse._catalog import Catalog, Dataset, StatusFeed
 from warehouse._views import read_views
 
@@ -42,4 +43,4 @@ DATASETS = (
 
 @cache
 def default_catalog() -> Catalog:
-    return Catalog(DATASETS, read_views(), own_tables=LIST_TABLES)
+    return Catalog(DATASETS, read_views(), own_tables=(*LIST_TABLES, SOLICITUDES_SAT))

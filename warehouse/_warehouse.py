@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from schemas import Direction, Partition, PartitionError
+from schemas.solicitudes import SOLICITUDES_SAT
 from warehouse._catalog import HISTORY, LOADS, Catalog
 from warehouse._ddl import first_row, ident
 from warehouse._errors import LoadError, WarehouseBusyError, WarehouseError
@@ -20,6 +21,7 @@ from warehouse._lists import ListLoadReport, ListSource, load_list
 from warehouse._load import Load
 from warehouse._migrate import check_compatible, migrate
 from warehouse._publish import publish
+from warehouse._snapshot import replace_snapshot
 from warehouse._status import record_status_answers, status_candidates
 from warehouse._views import create_views
 
@@ -199,6 +201,12 @@ class Warehouse:
         except duckdb.Error as error:
             raise WarehouseError(f"the status answers could not be recorded (nothing was): {error}") from None
 
+    def replace_snapshot(self, table: str, frame: pl.DataFrame) -> int:
+        """Replace the whole of an unpartitioned snapshot table (e.g. solicitudes_sat) in one transaction."""
+        if self.read_only:
+            raise WarehouseError(f"{self.path} is open read-only; open it for writing to replace {table}")
+        return replace_snapshot(self._con, self.catalog, table, frame)
+
     def query(self, sql: str, params: Sequence[object] | None = None) -> pl.DataFrame:
         try:
             relation = self._con.sql(sql, params=params)
@@ -215,7 +223,7 @@ class Warehouse:
         """
         sums: dict[str, str] = {}
         for table in self.catalog.tables:
-            if table is LOADS:
+            if table is LOADS or table is SOLICITUDES_SAT:
                 continue
             columns = self._stored_column_names(table.name)
             volatile = _FIRST_SEEN if table is HISTORY else _VOLATILE
