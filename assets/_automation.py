@@ -9,7 +9,7 @@ import dagster as dg
 from assets._assets import REFRESH_METADATA_TAG, sat_packages_ready
 from assets._partitions import RFCS, partition_key
 from assets._resources import SyncResource
-from etl.acquire import RequestState
+from etl.acquire import LeaseHeldError, RequestState
 from etl.sat import mexico_now
 
 __all__ = ["daily_incremental", "partition_job", "sat_pending_requests"]
@@ -67,9 +67,13 @@ def sat_pending_requests(
         yield dg.SkipReason("no request is waiting for SAT")
         return
     for rfc, month in partitions:
-        with sync.sync(rfc, context.log.info) as steps:
-            leaves = steps.ledger.partition_leaves(rfc, month)
-            report = steps.poll(leaves, wait_seconds=0)
+        try:
+            with sync.sync(rfc, context.log.info, lease_wait=0) as steps:
+                leaves = steps.ledger.partition_leaves(rfc, month)
+                report = steps.poll(leaves, wait_seconds=0)
+        except LeaseHeldError as held:  # that run polls SAT itself; look again next time
+            context.log.info(str(held))
+            continue
         if not report.pending:
             key = partition_key(rfc, month)
             done = max((e.updated_at for e in report.finished + report.empty), default=None)

@@ -9,8 +9,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
+from assets._rfc_lease import one_run_per_rfc
 from etl.acquire import Ledger, PackageStore, SatClientPort, Sync, SyncConfig
 from etl.home import SyncPaths
 from etl.registry import RfcRegistry
@@ -38,6 +39,8 @@ class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     services: list[str] = Field(default_factory=lambda: [s.value for s in Service])
     directions: list[str] = Field(default_factory=lambda: [d.value for d in Direction])
     request_types: list[str] = Field(default_factory=lambda: [t.value for t in RequestType])
+    rfc_lease_wait_seconds: float = 600.0  # how long a run waits for another run of its RFC
+    _run_id: str = PrivateAttr(default="")
 
     @classmethod
     def from_env(cls) -> SyncResource:
@@ -54,7 +57,11 @@ class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             services=_env_list("CFDI_ETL_SERVICES", "cfdi,retenciones"),
             directions=_env_list("CFDI_ETL_DIRECTIONS", "emitidos,recibidos"),
             request_types=_env_list("CFDI_ETL_REQUEST_TYPES", "Metadata,CFDI"),
+            rfc_lease_wait_seconds=float(env.get("CFDI_ETL_RFC_LEASE_WAIT_SECONDS", "600")),
         )
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._run_id = context.run.run_id if context.run else ""
 
     @property
     def paths(self) -> SyncPaths:
@@ -87,9 +94,15 @@ class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             yield ledger
 
     @contextmanager
-    def sync(self, rfc: str, log: Callable[[str], None]) -> Iterator[Sync]:
-        """The sync steps for one RFC, with its e.firma loaded from where `cfdi-etl rfc add` recorded it."""
+    def sync(self, rfc: str, log: Callable[[str], None], lease_wait: float | None = None) -> Iterator[Sync]:
+        """The sync steps for one RFC, with its e.firma loaded from where `cfdi-etl rfc add` recorded it,
+        inside the RFC's lease (waiting up to `lease_wait`, default `rfc_lease_wait_seconds`)."""
         with RfcRegistry(self.paths.ledger) as registry:
             fiel = registry.get(rfc).load()
-        with Ledger(self.paths.ledger) as ledger, SatClientPort(fiel, self.sat_base_url or None) as sat:
+        wait = self.rfc_lease_wait_seconds if lease_wait is None else lease_wait
+        with (
+            one_run_per_rfc(self.paths.ledger, rfc, self._run_id, wait, log),
+            Ledger(self.paths.ledger) as ledger,
+            SatClientPort(fiel, self.sat_base_url or None) as sat,
+        ):
             yield Sync(ledger, PackageStore(self.paths.packages), sat, self.sync_config(), log)

@@ -4,6 +4,7 @@ Plain Python: no Dagster, no warehouse. The request/poll/download cycle goes thr
 against SAT, the sandbox or a fake alike.
 """
 
+from etl.acquire._lease import LeaseHeldError, LeaseOwner, RfcLease
 from etl.acquire._ledger import Ledger, LedgerEntry, PackageRecord, RequestState
 from etl.acquire._periods import PeriodTooSmallError, month_bounds, month_period, refresh_period, split_period
 from etl.acquire._plan import plan_partition
@@ -16,6 +17,8 @@ from etl.acquire._store import PackageStore, StoredPackage
 __all__ = [
     "DownloadAnswer",
     "DownloadedPackage",
+    "LeaseHeldError",
+    "LeaseOwner",
     "Ledger",
     "LedgerEntry",
     "PackageRecord",
@@ -25,6 +28,7 @@ __all__ = [
     "Problem",
     "RequestSpec",
     "RequestState",
+    "RfcLease",
     "SatClientPort",
     "SatPort",
     "StoredPackage",
