@@ -7,6 +7,7 @@ from datetime import date
 import dagster as dg
 
 from assets._assets import REFRESH_METADATA_TAG, sat_packages_ready
+from assets._dead_runs import fail_dead_runs
 from assets._partitions import RFCS, partition_key
 from assets._resources import SyncResource
 from etl.acquire import LeaseHeldError, RequestState
@@ -59,7 +60,11 @@ def daily_incremental(context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunR
 def sat_pending_requests(
     context: dg.SensorEvaluationContext, sync: SyncResource
 ) -> Iterator[dg.RunRequest | dg.SkipReason]:
-    """Polls SAT for requests still in process; when all of a partition's are done, starts its next steps."""
+    """Polls SAT for requests still in process; when all of a partition's are done, starts its next steps.
+
+    Each tick also fails runs whose process died, so none holds the writer slot or its RFC.
+    """
+    fail_dead_runs(context.instance, context.log.info)
     with sync.ledger() as ledger:
         pending = ledger.in_state(RequestState.SUBMITTED)
     partitions = sorted({(e.spec.rfc, e.spec.month) for e in pending})

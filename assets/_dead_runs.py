@@ -27,6 +27,7 @@ HOST_TAG = "cfdi_etl/host"
 PID_TAG = "cfdi_etl/pid"
 _EXIT_INTERRUPTED = 130
 _LOOK_EVERY_SECONDS = 1.0
+_LOOKS_TO_WAIT = 2
 
 
 def run_tags() -> dict[str, str]:
@@ -95,10 +96,13 @@ def fail_dead_runs(instance: dg.DagsterInstance, say: Callable[[str], None]) -> 
     return failed
 
 
-def _holders(instance: dg.DagsterInstance, pool: str) -> list[str]:
+def _holders(instance: dg.DagsterInstance, pool: str, besides: str | None) -> list[str]:
+    """The runs holding `pool`'s slots (other than `besides`), described for a person."""
     info = instance.event_log_storage.get_concurrency_info(pool)
     described = []
     for slot in info.claimed_slots:
+        if slot.run_id == besides:
+            continue
         run = instance.get_run_by_id(slot.run_id)
         where = f", process {run.tags[PID_TAG]}" if run and PID_TAG in run.tags else ""
         partition = f" {run.tags['dagster/partition']}" if run and "dagster/partition" in run.tags else ""
@@ -149,15 +153,21 @@ def _watch(
 ) -> None:
     said: list[str] | None = None
     interrupted = False
+    looks = 0  # consecutive looks that found this process's run waiting for a slot held by another
     while not stop.is_set():
         ready, _, _ = select.select([signals], [], [], _LOOK_EVERY_SECONDS)
         if ready:
             received = signals.recv(64)
             interrupted = interrupted or any(s in (signal.SIGINT, signal.SIGTERM) for s in received)
         waiting = _waiting_run(instance, WRITER_POOL)
-        if waiting is None:
+        holders = _holders(instance, WRITER_POOL, besides=waiting) if waiting else []
+        # A step of this run waits an instant for the slot its previous step is giving back: not a wait.
+        looks = looks + 1 if holders else 0
+        if not holders:
             said, interrupted = None, False  # a step runs: Dagster itself stops at the interrupt
+        if looks < _LOOKS_TO_WAIT:
             continue
+        assert waiting is not None
         if interrupted:
             run = instance.get_run_by_id(waiting)
             if run is not None:
@@ -165,10 +175,11 @@ def _watch(
             instance.event_log_storage.free_concurrency_slots_for_run(waiting)
             say("interrupted while waiting for the warehouse writer slot; nothing was written: run again")
             sys.stderr.flush()
+            sys.stdout.flush()
             os._exit(_EXIT_INTERRUPTED)
-        fail_dead_runs(instance, say)
-        holders = _holders(instance, WRITER_POOL)
+        if fail_dead_runs(instance, say):
+            continue
         if holders != said:
-            held_by = "; ".join(holders) or "nobody (freed; going on)"
+            held_by = "; ".join(holders)
             say(f"waiting for the warehouse writer slot ({WRITER_POOL}), held by {held_by}. Ctrl-C to stop")
             said = holders
