@@ -11,10 +11,10 @@ wh.publish()
 """
 
 from warehouse._catalog import HISTORY, LOADS, Catalog, Dataset, StatusFeed, View
-from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseError
+from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseError, WarehouseLockedError
 from warehouse._load import Load, LoadReport, Partition, check_rfc
 from warehouse._migrate import SCHEMA_VERSION
-from warehouse._warehouse import Warehouse, default_path, published_path
+from warehouse._warehouse import Warehouse, default_path, lock_wait_seconds, published_path
 
 __all__ = [
     "HISTORY",
@@ -31,7 +31,9 @@ __all__ = [
     "View",
     "Warehouse",
     "WarehouseError",
+    "WarehouseLockedError",
     "check_rfc",
     "default_path",
+    "lock_wait_seconds",
     "published_path",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["IncompatibleWarehouseError", "LoadError", "WarehouseError"]
+__all__ = ["IncompatibleWarehouseError", "LoadError", "WarehouseError", "WarehouseLockedError"]
 
 
 class WarehouseError(Exception):
@@ -15,3 +15,7 @@ class IncompatibleWarehouseError(WarehouseError):
 
 class LoadError(WarehouseError):
     """A load was refused or failed; the partition keeps its previous contents."""
+
+
+class WarehouseLockedError(WarehouseError):
+    """Another process kept the file open for writing longer than a writer waits for it."""
