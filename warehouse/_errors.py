@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["IncompatibleWarehouseError", "LoadError", "WarehouseError", "WarehouseLockedError"]
+import errno
+
+__all__ = [
+    "IncompatibleWarehouseError",
+    "LoadError",
+    "WarehouseError",
+    "WarehouseLockedError",
+    "disk_full",
+]
 
 
 class WarehouseError(Exception):
@@ -19,3 +27,10 @@ class LoadError(WarehouseError):
 
 class WarehouseLockedError(WarehouseError):
     """Another process kept the file open for writing longer than a writer waits for it."""
+
+
+def disk_full(error: BaseException) -> bool:
+    """True when `error` is the disk running out of space (DuckDB says so only in its message)."""
+    return (isinstance(error, OSError) and error.errno == errno.ENOSPC) or "No space left on device" in str(
+        error
+    )

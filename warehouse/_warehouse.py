@@ -200,6 +200,8 @@ class Warehouse:
                 yield load
             except BaseException as error:
                 load.fail(error)
+                if isinstance(error, duckdb.Error | OSError):
+                    raise load.failure(error) from None
                 raise
             load.commit()
         finally:
