@@ -200,7 +200,7 @@ class Warehouse:
                 yield load
             except BaseException as error:
                 load.fail(error)
-                if isinstance(error, duckdb.Error | OSError):
+                if isinstance(error, duckdb.Error):  # the load's own statements; the caller's errors stay
                     raise load.failure(error) from None
                 raise
             load.commit()
