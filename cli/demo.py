@@ -29,7 +29,8 @@ def _previous_months(today: date, count: int) -> list[date]:
 
 @click.command()
 @click.option("--months", default=3, show_default=True, help="How many full months before this one to load.")
-def demo(months: int) -> None:
+@click.option("--verbose", is_flag=True, help="Print Dagster's own events and tracebacks too.")
+def demo(months: int, verbose: bool) -> None:
     """Run the whole job end to end against the local SAT sandbox and show what landed."""
     from rich.progress import Progress
 
@@ -37,6 +38,7 @@ def demo(months: int) -> None:
     from assets._resources import SyncResource
     from assets.registration import register_rfc
     from assets.runner import PartitionRunError, run_partitions
+    from cli._errors import user_error
     from etl.acquire import Ledger
     from etl.registry import default_password_variable
     from etl.sat import mexico_now
@@ -70,9 +72,11 @@ def demo(months: int) -> None:
         with Progress(console=console) as progress:
             task = progress.add_task(f"{DEMO_RFC}: {len(chosen)} months end to end", total=len(chosen))
             try:
-                run_partitions(instance, resource, DEMO_RFC, chosen, lambda *_: progress.advance(task))
+                run_partitions(
+                    instance, resource, DEMO_RFC, chosen, lambda *_: progress.advance(task), verbose=verbose
+                )
             except PartitionRunError as error:
-                raise click.ClickException(str(error)) from None
+                raise user_error(error) from None
         with Ledger(resource.paths.ledger) as ledger:
             sent = ledger.sat_requests_sent() - sent_before
         console.print(f"new requests sent to SAT in this run: {sent}")

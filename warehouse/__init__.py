@@ -11,7 +11,13 @@ wh.publish()
 """
 
 from warehouse._catalog import HISTORY, LOADS, Catalog, Dataset, StatusFeed, View
-from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseError, WarehouseLockedError
+from warehouse._errors import (
+    IncompatibleWarehouseError,
+    LoadError,
+    WarehouseError,
+    WarehouseLockedError,
+    disk_full,
+)
 from warehouse._load import Load, LoadReport, Partition, check_rfc
 from warehouse._migrate import SCHEMA_VERSION
 from warehouse._warehouse import Warehouse, default_path, lock_wait_seconds, published_path
@@ -34,6 +40,7 @@ __all__ = [
     "WarehouseLockedError",
     "check_rfc",
     "default_path",
+    "disk_full",
     "lock_wait_seconds",
     "published_path",
 ]

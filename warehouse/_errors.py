@@ -29,8 +29,8 @@ class WarehouseLockedError(WarehouseError):
     """Another process kept the file open for writing longer than a writer waits for it."""
 
 
-def disk_full(error: BaseException) -> bool:
-    """True when `error` is the disk running out of space (DuckDB says so only in its message)."""
+def disk_full(error: BaseException | str) -> bool:
+    """True when `error` (or its message) is the disk running out of space (DuckDB says so only in words)."""
     return (isinstance(error, OSError) and error.errno == errno.ENOSPC) or "No space left on device" in str(
         error
     )
