@@ -39,7 +39,7 @@ def demo(months: int, verbose: bool) -> None:
     from assets.registration import register_rfc
     from assets.runner import PartitionRunError, run_partitions
     from cli._errors import user_error
-    from etl.acquire import Ledger
+    from etl.acquire import LeaseHeldError, Ledger
     from etl.registry import default_password_variable
     from etl.sat import mexico_now
     from sandbox import SandboxConfig, SandboxServer, generate_test_fiel
@@ -75,7 +75,7 @@ def demo(months: int, verbose: bool) -> None:
                 run_partitions(
                     instance, resource, DEMO_RFC, chosen, lambda *_: progress.advance(task), verbose=verbose
                 )
-            except PartitionRunError as error:
+            except (PartitionRunError, LeaseHeldError) as error:
                 raise user_error(error) from None
         with Ledger(resource.paths.ledger) as ledger:
             sent = ledger.sat_requests_sent() - sent_before

@@ -23,7 +23,7 @@ MONTH = date(2026, 8, 1)
 _BOUND_SECONDS = 240
 
 
-def _cli_run(pipeline: Pipeline, home: Path) -> subprocess.Popen[str]:
+def _cli_run(pipeline: Pipeline, home: Path, **settings: str) -> subprocess.Popen[str]:
     """`cfdi-etl run RFC` for MONTH, in a process of its own, against the test's sandbox and warehouse."""
     resource = pipeline.resource
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
@@ -33,6 +33,7 @@ def _cli_run(pipeline: Pipeline, home: Path) -> subprocess.Popen[str]:
         "CFDI_ETL_SAT_BASE_URL": resource.sat_base_url,
         "CFDI_ETL_POLL_WAIT_SECONDS": str(resource.poll_wait_seconds),
         "CFDI_ETL_POLL_INTERVAL_SECONDS": str(resource.poll_interval_seconds),
+        **settings,
     }
     command = [
         str(Path(sys.executable).with_name("cfdi-etl")),
@@ -75,15 +76,39 @@ def test_two_cli_runs_of_one_rfc_started_together_run_one_after_the_other(
     _assert_asked_once(pipeline)
 
 
+def _until_held(pipeline: Pipeline, cli: subprocess.Popen[str]) -> None:
+    with RfcLease(pipeline.resource.paths.ledger) as lease:
+        deadline = time.monotonic() + _BOUND_SECONDS
+        while lease.holder(RFC) is None:
+            assert cli.poll() is None, cli.communicate()[0]
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+
+
+def test_a_second_cli_run_that_may_not_wait_exits_naming_the_run_that_holds_the_rfc(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    first = _cli_run(pipeline, tmp_path / "home")
+    try:
+        _until_held(pipeline, first)
+        second = _cli_run(pipeline, tmp_path / "home", CFDI_ETL_RFC_LEASE_WAIT_SECONDS="0")
+        refused = second.communicate(timeout=_BOUND_SECONDS)[0]
+        first.communicate(timeout=_BOUND_SECONDS)
+    finally:
+        first.kill()
+    assert second.returncode == 1
+    last = refused.strip().splitlines()[-1]
+    assert f"Error: {RFC} is being synced by run cli-" in last
+    assert f"(process {first.pid} on " in last
+    assert "CFDI_ETL_RFC_LEASE_WAIT_SECONDS" in last
+    assert first.returncode == 0
+    _assert_asked_once(pipeline)
+
+
 def test_a_dagster_run_waits_for_a_cli_run_of_its_rfc(pipeline: Pipeline, tmp_path: Path) -> None:
     cli = _cli_run(pipeline, tmp_path / "home")
     try:
-        with RfcLease(pipeline.resource.paths.ledger) as lease:
-            deadline = time.monotonic() + _BOUND_SECONDS
-            while lease.holder(RFC) is None:
-                assert cli.poll() is None, cli.communicate()[0]
-                assert time.monotonic() < deadline
-                time.sleep(0.05)
+        _until_held(pipeline, cli)
         result = dg.materialize(
             PIPELINE,
             partition_key=str(partition_key(RFC, MONTH)),
