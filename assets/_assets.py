@@ -10,6 +10,7 @@ import pipeline
 from assets._overview import waiting_metadata
 from assets._partitions import PARTITIONS, partition_of
 from assets._resources import SyncResource
+from etl.acquire import LeaseHeldError
 
 __all__ = [
     "PIPELINE",
@@ -38,11 +39,24 @@ def _failing_loudly() -> Iterator[None]:
         raise dg.Failure(str(error)) from None
 
 
+@contextmanager
+def _talking_to_sat(context: AssetExecutionContext, sync: SyncResource) -> Iterator[None]:
+    """A step that talks to SAT: inside its RFC's lease (one run per RFC, whoever started it)."""
+    try:
+        with (
+            _failing_loudly(),
+            sync.one_run_per_rfc(partition_of(context.partition_key).rfc, context.log.info),
+        ):
+            yield
+    except LeaseHeldError as held:
+        raise dg.Failure(str(held)) from None
+
+
 @dg.asset(partitions_def=PARTITIONS, group_name=_GROUP, kinds={"sqlite"})
 def sat_requests(context: AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
     """Requests submitted to SAT for the partition, or reused from the request ledger."""
     refresh = context.run.tags.get(REFRESH_METADATA_TAG) == "1"
-    with _failing_loudly():
+    with _talking_to_sat(context, sync):
         done = pipeline.request(
             sync.settings(),
             partition_of(context.partition_key),
@@ -63,7 +77,7 @@ def sat_packages_ready(
     Not materialized while SAT is still working: the downstream steps then wait for the sensor's run.
     """
     partition = partition_of(context.partition_key)
-    with _failing_loudly():
+    with _talking_to_sat(context, sync):
         polled = pipeline.wait(sync.settings(), partition, log=context.log.info)
     waiting = waiting_metadata(sync, partition.rfc, partition.month)
     if polled.ready:
@@ -75,7 +89,7 @@ def sat_packages_ready(
 @dg.asset(partitions_def=PARTITIONS, group_name=_GROUP, deps=[sat_packages_ready], kinds={"sqlite"})
 def sat_packages(context: AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
     """Every package of the partition, downloaded once and kept by sha256 in the package store."""
-    with _failing_loudly():
+    with _talking_to_sat(context, sync):
         done = pipeline.download(sync.settings(), partition_of(context.partition_key), log=context.log.info)
     return dg.MaterializeResult(metadata=done.figures())
 

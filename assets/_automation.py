@@ -6,8 +6,10 @@ from datetime import date
 import dagster as dg
 
 from assets._assets import PIPELINE, REFRESH_METADATA_TAG, sat_packages_ready
+from assets._dead_runs import fail_dead_runs
 from assets._partitions import RFCS, partition_key
 from assets._resources import SyncResource
+from etl.acquire import LeaseHeldError
 from etl.sat import mexico_now
 from pipeline import poll, waiting_partitions
 from schemas import Partition
@@ -58,14 +60,23 @@ def daily_incremental(context: dg.ScheduleEvaluationContext, sync: SyncResource)
 def sat_pending_requests(
     context: dg.SensorEvaluationContext, sync: SyncResource
 ) -> Iterator[dg.RunRequest | dg.SkipReason]:
-    """Polls SAT for requests still in process; when all of a partition's are done, starts its next steps."""
+    """Polls SAT for requests still in process; when all of a partition's are done, starts its next steps.
+
+    Each tick also fails runs whose process died, so none holds the writer slot or its RFC.
+    """
+    fail_dead_runs(context.instance, context.log.info)
     settings = sync.settings()
     partitions = waiting_partitions(settings)
     if not partitions:
         yield dg.SkipReason("no request is waiting for SAT")
         return
     for partition in partitions:
-        polled = poll(settings, partition, wait_seconds=0, log=context.log.info)
+        try:
+            with sync.one_run_per_rfc(partition.rfc, context.log.info, wait=0):
+                polled = poll(settings, partition, wait_seconds=0, log=context.log.info)
+        except LeaseHeldError as held:  # that run polls SAT itself; look again next time
+            context.log.info(str(held))
+            continue
         if not polled.pending:
             key = partition_key(partition)
             yield dg.RunRequest(run_key=f"{key}@{polled.last_answer}", partition_key=key)

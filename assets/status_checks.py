@@ -31,7 +31,7 @@ from etl.status import (
     StatusClient,
     StatusServiceError,
 )
-from warehouse import STATUS_ANSWER_COLUMNS, Warehouse, WarehouseBusyError, WarehouseError
+from warehouse import STATUS_ANSWER_COLUMNS, Warehouse, WarehouseError, WarehouseLockedError
 
 __all__ = ["RfcStatusSummary", "StatusCheckReport", "check_statuses", "first_month_of_window"]
 
@@ -232,7 +232,8 @@ class _Recorder:
         if not self._pending and not (publish and self._report.checked):
             return True
         try:
-            with Warehouse.open(self._warehouse) as wh:
+            # no wait here: a batch that finds the writer busy is written with the next one
+            with Warehouse.open(self._warehouse, lock_wait=0) as wh:
                 if self._pending:
                     frame = pl.DataFrame(self._pending).select(STATUS_ANSWER_COLUMNS)
                     recorded = wh.record_status_answers(frame)
@@ -240,7 +241,7 @@ class _Recorder:
                     self._count(recorded)
                 if publish:
                     wh.publish()
-        except WarehouseBusyError:
+        except WarehouseLockedError:
             return False
         return True
 

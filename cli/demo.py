@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
 from cli._demo_lists import load_and_show_lists
+
+if TYPE_CHECKING:
+    from assets._resources import SyncResource
 
 __all__ = ["demo"]
 
@@ -31,7 +35,8 @@ def _previous_months(today: date, count: int) -> list[date]:
 
 @click.command()
 @click.option("--months", default=3, show_default=True, help="How many full months before this one to load.")
-def demo(months: int) -> None:
+@click.option("--verbose", is_flag=True, help="Print Dagster's own events and tracebacks too.")
+def demo(months: int, verbose: bool) -> None:
     """Run the whole job end to end against the local SAT sandbox and show what landed."""
     from rich.progress import Progress
 
@@ -39,13 +44,13 @@ def demo(months: int) -> None:
     from assets._resources import SyncResource
     from assets.registration import register_rfc
     from assets.runner import PartitionRunError, run_partitions
+    from cli._errors import user_error
     from cli._settings import read_settings
-    from etl.acquire import Ledger
+    from etl.acquire import LeaseHeldError, Ledger
     from etl.registry import default_password_variable
     from etl.sat import mexico_now
     from pipeline import Settings
     from sandbox import SandboxConfig, SandboxServer, generate_test_fiel
-    from warehouse import published_path
 
     console = Console()
     settings = read_settings()
@@ -77,17 +82,26 @@ def demo(months: int) -> None:
         with Progress(console=console) as progress:
             task = progress.add_task(f"{DEMO_RFC}: {len(chosen)} months end to end", total=len(chosen))
             try:
-                run_partitions(instance, resource, DEMO_RFC, chosen, lambda *_: progress.advance(task))
-            except PartitionRunError as error:
-                raise click.ClickException(str(error)) from None
+                run_partitions(
+                    instance, resource, DEMO_RFC, chosen, lambda *_: progress.advance(task), verbose=verbose
+                )
+            except (PartitionRunError, LeaseHeldError) as error:
+                raise user_error(error) from None
         with Ledger(resource.paths.ledger) as ledger:
             sent = ledger.sat_requests_sent() - sent_before
         console.print(f"new requests sent to SAT in this run: {sent}")
         console.print(_check_statuses(sandbox.base_url, Path(resource.warehouse), chosen), soft_wrap=True)
         load_and_show_lists(console, sandbox.lists_url, Path(resource.warehouse), DEMO_RFC)
     _show_warehouse(console, Path(resource.warehouse))
+    _show_next(console, instance.root_directory, resource)
+
+
+def _show_next(console: Console, dagster_home: str, resource: SyncResource) -> None:
+    """Where to look next: the Dagster UI, a query, the published copy, the ledger, the dashboard."""
+    from warehouse import published_path
+
     console.print("\nNext:")
-    ui = f"DAGSTER_HOME={instance.root_directory} .tools/bin/uv run --locked --no-sync dagster dev"
+    ui = f"DAGSTER_HOME={dagster_home} .tools/bin/uv run --locked --no-sync dagster dev"
     console.print(f"  Dagster UI:      {ui}")
     console.print(
         f"  query:           .tools/bin/uv run --locked --no-sync cfdi-etl query {_EXAMPLE_QUERY!r}"

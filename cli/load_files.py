@@ -33,6 +33,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
+from cli._errors import user_error
 from cli._settings import read_settings
 from etl.parse.bound import max_document_bytes, read_document, too_large
 from etl.parse.documents import Rejection, iter_parsed_batches
@@ -373,8 +374,8 @@ def load_files(paths: tuple[Path, ...], rfc: str, warehouse_path: Path | None, p
                 _read(_Loader(wh, rfc, tally, processes), items, progress)
                 progress.update(task, completed=total)
         published = publish(settings)
-    except WarehouseError as error:
-        raise click.ClickException(str(error)) from None
+    except (WarehouseError, OSError) as error:
+        raise user_error(error) from None
     _summary(console, tally, published)
     if tally.unreadable:
         raise SystemExit(1)

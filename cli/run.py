@@ -30,7 +30,30 @@ def _month(text: str) -> date:
     help="Ask SAT where the ledger waits for your say: parameters asked up to SAT's lifetime maximum, "
     "after 5002, or a period asked anew 3 times in a row (SAT may still refuse).",
 )
-def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> None:
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="Keep polling SAT until it finishes every month's requests (at most the stuck limit, "
+    "CFDI_ETL_STUCK_AFTER_HOURS) instead of leaving them to the sensor and exiting 3.",
+)
+@click.option(
+    "--wait-interval",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --wait: how often SAT is asked.",
+)
+@click.option("--verbose", is_flag=True, help="Print Dagster's own events and tracebacks too.")
+def run(  # noqa: PLR0917 -- click passes each option as an argument
+    rfc: str,
+    first: str | None,
+    last: str | None,
+    allow_repeat: bool,
+    wait: bool,
+    wait_interval: float,
+    verbose: bool,
+) -> None:
     """Request, download, parse and load RFC's months, oldest first, one month at a time.
 
     For history (a backfill of years) give --from and --to: the request ledger keeps every request, so
@@ -45,7 +68,10 @@ def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> No
     from assets._instance import local_instance
     from assets._resources import SyncResource
     from assets.runner import PartitionRunError, months_between, run_partitions, waits_for_sat
+    from cli._errors import user_error
     from cli._settings import read_settings
+    from cli._wait import waiting_for_sat
+    from etl.acquire import LeaseHeldError
     from etl.sat import mexico_now
 
     today = mexico_now().date()
@@ -57,6 +83,8 @@ def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> No
     months = months_between(start, end)
     settings = read_settings()
     resource = SyncResource.from_settings(replace(settings, allow_repeat=True) if allow_repeat else settings)
+    if wait:
+        resource = waiting_for_sat(resource, wait_interval)
     waiting: list[date] = []
 
     def done(month: date, result: dg.ExecuteInProcessResult) -> None:
@@ -67,9 +95,9 @@ def run(rfc: str, first: str | None, last: str | None, allow_repeat: bool) -> No
     with Progress() as progress:
         task = progress.add_task(f"{rfc.upper()} {start:%Y-%m} → {end:%Y-%m}", total=len(months))
         try:
-            run_partitions(local_instance(), resource, rfc, months, done)
-        except PartitionRunError as error:
-            raise click.ClickException(f"{error}. Months before it are loaded; rerun to resume.") from None
+            run_partitions(local_instance(), resource, rfc, months, done, verbose=verbose)
+        except (PartitionRunError, LeaseHeldError) as error:
+            raise user_error(error) from None
     loaded = len(months) - len(waiting)
     click.echo(f"loaded {loaded} month(s) for {rfc.upper()}")
     if waiting:

@@ -52,6 +52,9 @@ class Settings:
     allow_repeat: bool = False  # CFDI_ETL_ALLOW_REPEAT=1: ask past that maximum
     parse_processes: int = 1  # CFDI_ETL_PARSE_PROCESSES: processes parsing XML, this one included
     recent_months: int = 2  # CFDI_ETL_RECENT_MONTHS: months before the current one the schedule reads again
+    rfc_lease_wait_seconds: float = (
+        600.0  # CFDI_ETL_RFC_LEASE_WAIT_SECONDS: a run's wait for another of its RFC
+    )
     services: tuple[Service, ...] = tuple(Service)  # CFDI_ETL_SERVICES
     directions: tuple[Direction, ...] = tuple(Direction)  # CFDI_ETL_DIRECTIONS
     request_types: tuple[RequestType, ...] = tuple(RequestType)  # CFDI_ETL_REQUEST_TYPES
@@ -81,6 +84,9 @@ class Settings:
             allow_repeat=env.get("CFDI_ETL_ALLOW_REPEAT", "") == "1",
             parse_processes=_number(env, "CFDI_ETL_PARSE_PROCESSES", int, default.parse_processes),
             recent_months=_number(env, "CFDI_ETL_RECENT_MONTHS", int, default.recent_months),
+            rfc_lease_wait_seconds=_number(
+                env, "CFDI_ETL_RFC_LEASE_WAIT_SECONDS", float, default.rfc_lease_wait_seconds
+            ),
             services=_members(env, "CFDI_ETL_SERVICES", Service),
             directions=_members(env, "CFDI_ETL_DIRECTIONS", Direction),
             request_types=_members(env, "CFDI_ETL_REQUEST_TYPES", RequestType),

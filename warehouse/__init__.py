@@ -11,13 +11,19 @@ wh.publish()
 """
 
 from warehouse._catalog import HISTORY, LOADS, Catalog, Dataset, StatusFeed, View
-from warehouse._errors import IncompatibleWarehouseError, LoadError, WarehouseBusyError, WarehouseError
+from warehouse._errors import (
+    IncompatibleWarehouseError,
+    LoadError,
+    WarehouseError,
+    WarehouseLockedError,
+    disk_full,
+)
 from warehouse._lists import ListLoadReport, ListSource
 from warehouse._load import Load, LoadReport
 from warehouse._migrate import SCHEMA_VERSION
 from warehouse._operations import cancelled_after_load, partition_loads, unreconciled
 from warehouse._status import ANSWER_COLUMNS as STATUS_ANSWER_COLUMNS
-from warehouse._warehouse import Warehouse, default_path, published_path
+from warehouse._warehouse import Warehouse, default_path, lock_wait_seconds, published_path
 
 __all__ = [
     "HISTORY",
@@ -35,10 +41,12 @@ __all__ = [
     "StatusFeed",
     "View",
     "Warehouse",
-    "WarehouseBusyError",
     "WarehouseError",
+    "WarehouseLockedError",
     "cancelled_after_load",
     "default_path",
+    "disk_full",
+    "lock_wait_seconds",
     "partition_loads",
     "published_path",
     "unreconciled",

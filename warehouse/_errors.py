@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-__all__ = ["IncompatibleWarehouseError", "LoadError", "WarehouseBusyError", "WarehouseError"]
+import errno
+
+__all__ = [
+    "IncompatibleWarehouseError",
+    "LoadError",
+    "WarehouseError",
+    "WarehouseLockedError",
+    "disk_full",
+]
 
 
 class WarehouseError(Exception):
     """Base of everything the warehouse refuses."""
-
-
-class WarehouseBusyError(WarehouseError):
-    """Another process holds the file for writing (a load); try again later, or read the published copy."""
 
 
 class IncompatibleWarehouseError(WarehouseError):
@@ -19,3 +23,14 @@ class IncompatibleWarehouseError(WarehouseError):
 
 class LoadError(WarehouseError):
     """A load was refused or failed; the partition keeps its previous contents."""
+
+
+class WarehouseLockedError(WarehouseError):
+    """Another process kept the file open for writing longer than a writer waits for it."""
+
+
+def disk_full(error: BaseException | str) -> bool:
+    """True when `error` (or its message) is the disk running out of space (DuckDB says so only in words)."""
+    return (isinstance(error, OSError) and error.errno == errno.ENOSPC) or "No space left on device" in str(
+        error
+    )

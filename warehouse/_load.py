@@ -15,6 +15,7 @@ everything back. A batch already on disk as Parquet is read by DuckDB straight i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import time
@@ -29,7 +30,7 @@ import polars as pl
 from schemas import ContractError, Partition, Table
 from warehouse._catalog import HISTORY, LOADS, Dataset
 from warehouse._ddl import column_list, first_row, ident, literal
-from warehouse._errors import LoadError
+from warehouse._errors import LoadError, disk_full
 
 __all__ = ["Load", "LoadReport"]
 
@@ -129,6 +130,7 @@ class Load:
     _inserted: dict[str, int] = field(init=False, default_factory=dict)
     _replaced: int = field(init=False, default=0)
     _state: str = field(init=False, default="open")  # open, broken (a write failed), over
+    unrecorded: str | None = field(init=False, default=None)  # why a failure is not in `loads`, if it is not
 
     def __post_init__(self) -> None:
         self._started_at = _utc_now()
@@ -540,10 +542,8 @@ class Load:
             self.con.execute("COMMIT")
         except BaseException as error:
             self.fail(error)
-            if isinstance(error, duckdb.Error):
-                raise LoadError(
-                    f"{self.dataset.name} load of {self.partition} failed and changed nothing: {error}"
-                ) from None
+            if isinstance(error, duckdb.Error | OSError):
+                raise self.failure(error) from None
             raise
         self._state = "over"
         self.report = report
@@ -565,9 +565,28 @@ class Load:
         self._state = "over"
         self._frames.clear()
         self._files.clear()
-        self.con.execute("ROLLBACK")
+        # A failed COMMIT (a full disk) has already ended the transaction: nothing is left to roll back.
+        with contextlib.suppress(duckdb.TransactionException):
+            self.con.execute("ROLLBACK")
         message = f"{type(error).__name__}: {error}"
-        self._record("failed", None, message)
+        try:
+            self._record("failed", None, message)
+        except duckdb.Error as unrecorded:
+            self.unrecorded = f"{type(unrecorded).__name__}: {unrecorded}"
+
+    def failure(self, error: BaseException) -> LoadError:
+        """The LoadError a user reads for a load that failed on `error`: what happened, what to do."""
+        where = f"{self.dataset.name} load of {self.partition}"
+        if disk_full(error):
+            told = (
+                f"no space left on the disk holding the warehouse: the {where} changed nothing (what was "
+                "stored is intact); free some space and run again"
+            )
+        else:
+            told = f"{where} failed and changed nothing: {error}"
+        if self.unrecorded is not None:
+            told += f" (the failure could not be recorded in `loads` either: {self.unrecorded})"
+        return LoadError(told)
 
     def _record(self, status: str, report: LoadReport | None, error: str | None) -> None:
         p = self.partition

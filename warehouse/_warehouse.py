@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -15,7 +19,7 @@ from schemas import Direction, Partition, PartitionError
 from schemas.solicitudes import SOLICITUDES_SAT
 from warehouse._catalog import HISTORY, LOADS, Catalog
 from warehouse._ddl import first_row, ident
-from warehouse._errors import LoadError, WarehouseBusyError, WarehouseError
+from warehouse._errors import LoadError, WarehouseError, WarehouseLockedError
 from warehouse._export import export
 from warehouse._lists import ListLoadReport, ListSource, load_list
 from warehouse._load import Load
@@ -25,9 +29,13 @@ from warehouse._snapshot import replace_snapshot
 from warehouse._status import record_status_answers, status_candidates
 from warehouse._views import create_views
 
-__all__ = ["Warehouse", "default_path", "published_path"]
+__all__ = ["Warehouse", "default_path", "lock_wait_seconds", "published_path"]
 
 _WAL_BEFORE_CHECKPOINT = "256MB"
+# A writer meeting another writer's lock (DuckDB allows one writing process per file) waits this long by
+# default: a partition's load takes seconds to minutes.
+_LOCK_WAIT_SECONDS = 600.0
+_LOCK_RETRY_SECONDS = 0.25
 # The writer's memory: above it DuckDB evicts the load's uncommitted row groups (already written to the
 # file optimistically) and spills big intermediates to `<file>.tmp` beside the warehouse. Its default, 80%
 # of RAM, let a 200,000-document partition's transaction keep ~500 MB of them resident.
@@ -49,18 +57,53 @@ def published_path(path: Path) -> Path:
     return path.with_name(path.stem + ".published" + path.suffix)
 
 
-def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as error:
-        if "lock" in str(error).lower():
-            raise WarehouseBusyError(
-                f"{path} is open for writing in another process (a load?): query the published copy "
-                f"{published_path(path)} instead, or wait for the load to finish"
-            ) from None
-        raise WarehouseError(f"cannot open {path}: {error}") from None
-    except duckdb.Error as error:
-        raise WarehouseError(f"{path} is not a usable DuckDB file: {error}") from None
+def lock_wait_seconds() -> float:
+    """How long a writer waits for another writing process: CFDI_ETL_WAREHOUSE_LOCK_WAIT_SECONDS."""
+    return float(os.environ.get("CFDI_ETL_WAREHOUSE_LOCK_WAIT_SECONDS", str(_LOCK_WAIT_SECONDS)))
+
+
+def _holder(error: duckdb.Error) -> str:
+    found = re.search(r"PID (\d+)", str(error))
+    return f"another process (PID {found.group(1)})" if found else "another process"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _connect(
+    path: Path,
+    read_only: bool,
+    lock_wait: float,
+    say: Callable[[str], None],
+) -> duckdb.DuckDBPyConnection:
+    """Open the file; a writer meeting another process's lock waits up to `lock_wait` seconds for it."""
+    start = time.monotonic()
+    said = False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise WarehouseError(f"cannot open {path}: {error}") from None
+            if read_only:
+                raise WarehouseError(
+                    f"{path} is open for writing in {_holder(error)} (a load?): query the published copy "
+                    f"{published_path(path)} instead, or wait for the load to finish"
+                ) from None
+            waited = time.monotonic() - start
+            if waited >= lock_wait:
+                raise WarehouseLockedError(
+                    f"{path} is held by {_holder(error)}, writing to it, for more than {lock_wait:g} s: "
+                    "let that load or run finish and run this again (CFDI_ETL_WAREHOUSE_LOCK_WAIT_SECONDS "
+                    "sets the wait)"
+                ) from None
+            if not said:
+                say(f"{path} is held by {_holder(error)}, writing to it: waiting up to {lock_wait:g} s")
+                said = True
+            time.sleep(_LOCK_RETRY_SECONDS)
+        except duckdb.Error as error:
+            raise WarehouseError(f"{path} is not a usable DuckDB file: {error}") from None
 
 
 class Warehouse:
@@ -75,8 +118,20 @@ class Warehouse:
         self._loading = False
 
     @classmethod
-    def open(cls, path: str | Path, *, catalog: Catalog | None = None, read_only: bool = False) -> Warehouse:
-        """Create or migrate the file (or, read-only, check it matches); refuse a newer or foreign file."""
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        catalog: Catalog | None = None,
+        read_only: bool = False,
+        lock_wait: float | None = None,
+        say: Callable[[str], None] = _say,
+    ) -> Warehouse:
+        """Create or migrate the file (or, read-only, check it matches); refuse a newer or foreign file.
+
+        A writer waits for another process writing to the file up to `lock_wait` seconds (default
+        `lock_wait_seconds()`), telling `say` (stderr) that it waits; readers never wait.
+        """
         if catalog is None:
             from warehouse._datasets import default_catalog
 
@@ -86,7 +141,7 @@ class Warehouse:
             raise WarehouseError(f"no warehouse at {path}: load something first, or pass --warehouse")
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        con = _connect(path, read_only)
+        con = _connect(path, read_only, lock_wait_seconds() if lock_wait is None else lock_wait, say)
         warehouse = cls(con, path, catalog, read_only)
         try:
             if read_only:
@@ -155,6 +210,8 @@ class Warehouse:
                 yield load
             except BaseException as error:
                 load.fail(error)
+                if isinstance(error, duckdb.Error):  # the load's own statements; the caller's errors stay
+                    raise load.failure(error) from None
                 raise
             load.commit()
         finally:

@@ -4,6 +4,7 @@ Plain Python: no Dagster, no warehouse. The request/poll/download cycle goes thr
 against SAT, the sandbox or a fake alike.
 """
 
+from etl.acquire._lease import LeaseHeldError, LeaseOwner, RfcLease
 from etl.acquire._ledger import Ledger, LedgerEntry, PackageRecord, RequestState
 from etl.acquire._periods import (
     PeriodTooSmallError,
@@ -26,6 +27,8 @@ __all__ = [
     "DownloadAnswer",
     "DownloadedPackage",
     "IncomingPackage",
+    "LeaseHeldError",
+    "LeaseOwner",
     "Ledger",
     "LedgerEntry",
     "PackageCounts",
@@ -38,6 +41,7 @@ __all__ = [
     "RequestRecord",
     "RequestSpec",
     "RequestState",
+    "RfcLease",
     "SatClientPort",
     "SatPort",
     "StoredPackage",

@@ -129,9 +129,11 @@ def test_a_warehouse_held_by_a_load_in_another_process_is_one_clear_line(
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "held"
-        result = _run(["--warehouse", str(warehouse_file), "--month", "2025-06"], _env(sandbox))
+        # a writer waits for the lock (CFDI_ETL_WAREHOUSE_LOCK_WAIT_SECONDS); here not at all
+        env = {**_env(sandbox), "CFDI_ETL_WAREHOUSE_LOCK_WAIT_SECONDS": "0"}
+        result = _run(["--warehouse", str(warehouse_file), "--month", "2025-06"], env)
     finally:
         holder.communicate("")
     assert result.exit_code == 1
-    assert "is open for writing in another process" in result.output
+    assert "is held by another process" in result.output
     assert "Traceback" not in result.output

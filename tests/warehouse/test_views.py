@@ -443,13 +443,14 @@ def test_documents_present_their_amounts_to_the_cent_and_the_table_keeps_sats_va
 
 
 def test_every_amount_a_view_presents_is_decimal_18_2(cents: Warehouse) -> None:
-    """Every DECIMAL column of every view is money to the cent, but exchange rates and tax rates."""
+    """Every DECIMAL column of every view is money to the cent, but exchange rates, tax rates, shares of
+    a total and day counts."""
     columns = cents.query(
         "SELECT table_name, column_name, data_type FROM information_schema.columns "
         "WHERE table_name IN (SELECT view_name FROM duckdb_views() WHERE NOT internal) "
         "AND data_type LIKE 'DECIMAL%'"
     ).rows()
     assert columns, "no view presents an amount"
-    rates = ("tipo_cambio", "tasa")
+    rates = ("tipo_cambio", "tasa", "participacion", "dias")
     wrong = [(t, c, d) for t, c, d in columns if d != "DECIMAL(18,2)" and not c.startswith(rates)]
     assert wrong == []
