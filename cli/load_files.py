@@ -33,12 +33,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
+from cli._load_rfcs import loaded_rfcs, none_of_them
+from cli._load_summary import Counts, exit_code, print_counts, print_refusals
 from cli._settings import read_settings
 from etl.parse.documents import iter_parsed_batches
 from etl.parse.metadata import MetadataError, MetadataResult, parse_metadata, parse_metadata_package
 from etl.parse.packages import EntryKind, PackageError, iter_entries
 from pipeline import merge_frames, publish, route, split_by_partition
-from schemas import Direction, Partition, PartitionError, check_rfc
+from schemas import Direction, Partition
 from schemas.cfdi import COMPROBANTES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.rejects import DOCUMENTOS_RECHAZADOS
@@ -70,6 +72,7 @@ class _Tally:
     rows: dict[tuple[str, Partition], int] = field(default_factory=dict)
     rejects: list[tuple[str, str]] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
 
     def add(self, dataset: str, partition: Partition, rows: int) -> None:
         if rows:
@@ -128,9 +131,9 @@ def _zip_holds_metadata(path: Path) -> bool:
     return False
 
 
-def _ours(rfc: str) -> pl.Expr:
-    """A header row of a document `rfc` issued or received (judged by the row itself, never by UUID alone)."""
-    return ((pl.col("rfc_emisor") == rfc) | (pl.col("rfc_receptor") == rfc)).fill_null(False)
+def _ours(rfcs: tuple[str, ...]) -> pl.Expr:
+    """A header row one of `rfcs` issued or received (judged by the row itself, never by UUID alone)."""
+    return (pl.col("rfc_emisor").is_in(rfcs) | pl.col("rfc_receptor").is_in(rfcs)).fill_null(False)
 
 
 def _refused(
@@ -164,9 +167,11 @@ def _batch_origin(entries: dict[str, tuple[str, int]]) -> tuple[str, str]:
 class _Loader:
     """Sends parsed frames to the partitions they belong to, one merge load per partition and batch."""
 
-    def __init__(self, wh: Warehouse, rfc: str, tally: _Tally, processes: int) -> None:
-        self.wh, self.rfc, self.tally, self.processes = wh, rfc, tally, processes
-        self.rejects = Partition(rfc, *REJECTS_PARTITION)
+    def __init__(self, wh: Warehouse, rfcs: tuple[str, ...], tally: _Tally, processes: int) -> None:
+        self.wh, self.rfcs, self.tally, self.processes = wh, rfcs, tally, processes
+        # A run's refusals are filed under its first RFC: they often name none of them, and one home
+        # per set of RFCs keeps a rerun's rejects where the first run put them.
+        self.rejects = Partition(rfcs[0], *REJECTS_PARTITION)
 
     def _load(
         self, dataset: str, partition: Partition, frames: dict[str, pl.DataFrame], origin: tuple[str, str]
@@ -174,12 +179,10 @@ class _Loader:
         report = merge_frames(self.wh, partition, dataset, frames, origin)
         if partition != self.rejects:  # refused documents are counted with their reasons instead
             self.tally.add(dataset, partition, report.total_rows - report.rejects)
+            self.tally.counts.landed(partition, frames)
 
     def _foreign(self, row: Mapping[str, object]) -> str:
-        return (
-            f"neither issued nor received by {self.rfc} (issuer {row['rfc_emisor']}, receiver "
-            f"{row['rfc_receptor']}): load it with --rfc set to one of them"
-        )
+        return none_of_them(self.rfcs, row["rfc_emisor"], row["rfc_receptor"])
 
     def documents(
         self, entries: Iterable[tuple[str, bytes]], package: tuple[str, str] | None, progress: Progress
@@ -203,12 +206,14 @@ class _Loader:
             for name, column in _HEADERS:
                 if name not in frames:
                     continue
-                header, ours, dated = frames[name], _ours(self.rfc), pl.col(column).is_not_null()
+                header, ours, dated = frames[name], _ours(self.rfcs), pl.col(column).is_not_null()
                 refused.append(_refused(header.filter(~ours), mine, self._foreign))
                 refused.append(_refused(header.filter(ours & ~dated), mine, _undated))
+                self.tally.counts.refused_for(header.filter(ours & ~dated), self.rfcs)
                 frames[name] = header.filter(ours & dated)
+            self.tally.counts.repaired(frames[name] for name, _ in _HEADERS if name in frames)
             where = pl.concat(
-                [route(frames[name], {self.rfc}, column) for name, column in _HEADERS if name in frames]
+                [route(frames[name], self.rfcs, column) for name, column in _HEADERS if name in frames]
             )
             rejects = pl.concat([frames[DOCUMENTOS_RECHAZADOS.name], *refused])
             origin = package or _batch_origin(mine)
@@ -219,14 +224,26 @@ class _Loader:
                 self.tally.rejects += [(r["source"], r["motivo"]) for r in rejects.iter_rows(named=True)]
             progress.advance(progress.task_ids[0], batch.documents)
 
+    def unreadable(self, path: Path, error: Exception) -> None:
+        """A file that cannot be opened: reported, and kept as a reject when its bytes can be read."""
+        self.tally.unreadable.append(f"{path}: {error}")
+        try:
+            sha256, size = _sha256(path), path.stat().st_size
+        except OSError:
+            return
+        reason = f"the file cannot be opened ({error}); none of its documents were read"
+        row = [(str(path), sha256, size, None, None, reason)]
+        refused = pl.DataFrame(row, schema=DOCUMENTOS_RECHAZADOS.schema, orient="row")
+        self._load("cfdi", self.rejects, {DOCUMENTOS_RECHAZADOS.name: refused}, (str(path), sha256))
+
     def metadata(self, result: MetadataResult, origin: tuple[str, str]) -> None:
         frame = result.frame
-        where = route(frame, {self.rfc}, "fecha_emision")
+        where = route(frame, self.rfcs, "fecha_emision")
         for partition, parts in split_by_partition({METADATA.name: frame}, where).items():
             self._load("metadata", partition, parts, origin)
-        foreign = frame.join(where, on="uuid", how="anti").height
-        if foreign:
-            reason = f"{foreign} metadata record(s) neither issued nor received by {self.rfc}, not loaded"
+        foreign = frame.join(where, on="uuid", how="anti").group_by("rfc_emisor", "rfc_receptor").len()
+        for issuer, receiver, records in foreign.sort("rfc_emisor", "rfc_receptor").iter_rows():
+            reason = f"{records} metadata record(s) {none_of_them(self.rfcs, issuer, receiver)}; not loaded"
             self.tally.rejects.append((origin[0], reason))
         if result.rejects.height:
             self._load("metadata", self.rejects, {METADATA_RECHAZOS.name: result.rejects}, origin)
@@ -261,26 +278,21 @@ def _read(loader: _Loader, items: list[_Input], progress: Progress) -> None:
                 entries = ((f"{item.path.name}/{e.name}", e.data) for e in iter_entries(item.path))
                 loader.documents(entries, origin, progress)
         except (PackageError, MetadataError, OSError) as error:
-            loader.tally.unreadable.append(f"{item.path}: {error}")
+            loader.unreadable(item.path, error)
 
 
-def _summary(console: Console, tally: _Tally, published: Path) -> None:
+def _summary(console: Console, tally: _Tally, published: Path, rfcs: tuple[str, ...]) -> None:
     table = RichTable(title="Rows loaded (merged into the warehouse)")
-    for heading in ("dataset", "month", "direction", "rows"):
+    for heading in ("rfc", "dataset", "month", "direction", "rows"):
         table.add_column(heading, justify="right" if heading == "rows" else "left")
     for (dataset, partition), rows in sorted(
-        tally.rows.items(), key=lambda i: (i[0][0], i[0][1].month, i[0][1].side)
+        tally.rows.items(), key=lambda i: (i[0][1].rfc, i[0][0], i[0][1].month, i[0][1].side)
     ):
-        table.add_row(dataset, f"{partition.month:%Y-%m}", partition.side.value, f"{rows:,}")
+        month, side = f"{partition.month:%Y-%m}", partition.side.value
+        table.add_row(partition.rfc, dataset, month, side, f"{rows:,}")
     console.print(table)
-    if tally.rejects:
-        console.print(
-            f"[yellow]{len(tally.rejects):,} refused[/] (kept in documentos_rechazados / metadata_rechazos):"
-        )
-        for source, reason in tally.rejects[:20]:
-            console.print(f"  {source}: {reason}", markup=False, highlight=False, soft_wrap=True)
-        if len(tally.rejects) > 20:
-            console.print(f"  … and {len(tally.rejects) - 20:,} more, all in the rejects tables")
+    print_counts(console, tally.counts, rfcs)
+    print_refusals(console, tally.rejects)
     for problem in tally.unreadable:
         console.print(f"[red]not read:[/] {problem}", highlight=False, soft_wrap=True)
     console.print(f"Published for readers: {published}")
@@ -290,8 +302,11 @@ def _summary(console: Console, tally: _Tally, published: Path) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--rfc",
+    "rfc_texts",
     required=True,
-    help="The taxpayer the files belong to: each document is filed as issued or received by it.",
+    multiple=True,
+    help="A taxpayer the files belong to (repeat it for several; `registered` for every RFC of "
+    "`cfdi-etl rfc add`): each document is filed as issued or received by each of them.",
 )
 @click.option(
     "--warehouse",
@@ -307,17 +322,16 @@ def _summary(console: Console, tally: _Tally, published: Path) -> None:
     show_default=True,
     help="Processes parsing XML side by side (one per spare core pays off from a few thousand files).",
 )
-def load_files(paths: tuple[Path, ...], rfc: str, warehouse_path: Path | None, processes: int) -> None:
+def load_files(
+    paths: tuple[Path, ...], rfc_texts: tuple[str, ...], warehouse_path: Path | None, processes: int
+) -> None:
     """Load CFDI XML files, folders and zips (documents or SAT metadata) a user already has.
 
-    Each document goes to the month it was issued in, as issued or received by --rfc; documents already
-    in the warehouse are replaced, the others kept. Unreadable documents are kept with their reason.
+    Each document goes to the month it was issued in, as issued or received by each --rfc; documents
+    already in the warehouse are replaced, the others kept. Unreadable documents are kept with their reason.
     """
     console = Console(stderr=True)
-    try:
-        rfc = check_rfc(rfc)
-    except PartitionError as error:
-        raise click.BadParameter(str(error), param_hint="--rfc") from None
+    rfcs = loaded_rfcs(rfc_texts, read_settings().paths.ledger)
     items, ignored = _inputs(paths)
     for path in ignored:
         console.print(f"skipped {path}: not .xml, .zip or .txt", highlight=False)
@@ -340,11 +354,10 @@ def load_files(paths: tuple[Path, ...], rfc: str, warehouse_path: Path | None, p
             with Progress(*columns, console=console, transient=False) as progress:
                 total = sum(_documents_in(i) for i in items)
                 task = progress.add_task("documents", total=total)
-                _read(_Loader(wh, rfc, tally, processes), items, progress)
+                _read(_Loader(wh, rfcs, tally, processes), items, progress)
                 progress.update(task, completed=total)
         published = publish(settings)
     except WarehouseError as error:
         raise click.ClickException(str(error)) from None
-    _summary(console, tally, published)
-    if tally.unreadable:
-        raise SystemExit(1)
+    _summary(console, tally, published, rfcs)
+    raise SystemExit(exit_code(len(items), len(tally.unreadable)))
