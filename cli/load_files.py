@@ -1,14 +1,16 @@
-"""`cfdi-etl load-files PATH... --rfc RFC`: XML, zips and metadata a user already has, into the warehouse.
+"""`cfdi-etl load-files PATH... --rfc RFC [--rfc RFC | --rfc registered]`: files a user already has, loaded.
 
 Files from the SAT portal, an accountant or an ERP go through the same parsers and loader as the SAT
-download. Each document lands in the partition of its month of emission and of its side for `--rfc`
-(issued or received). Such files are rarely a whole partition, so these loads merge: they replace the
-documents they bring and keep the partition's others. Documents that cannot be read are stored in
-`documentos_rechazados` (metadata lines in `metadata_rechazos`) with their reason and the rest loads; a
-package that cannot be opened at all is reported and the command exits with 1.
+download. Each document lands in the partition of its month of emission and of its side for each loaded
+RFC (issued or received; a document between two of them on both sides). Such files are rarely a whole
+partition, so these loads merge: they replace the documents they bring and keep the partition's others.
+Documents that cannot be read, or that belong to none of the RFCs, are stored in `documentos_rechazados`
+(metadata lines in `metadata_rechazos`) with their reason and the rest loads; a package that cannot be
+opened at all is reported and kept there too. The exit code is 1 only when no input could be read.
 
 Where refused documents are filed: many have no date that can be trusted, or none at all, so every reject
-of `load-files` goes to one fixed partition of the RFC, month 1970-01-01 and side `recibidos`
+of `load-files` goes to one fixed partition of the run's first RFC (in sorted order), month 1970-01-01 and
+side `recibidos`
 (`REJECTS_PARTITION`). A reject is known by its key, its source and the sha256 of its bytes, never by the
 day of the run: were it filed under the month of the run, the same folder loaded next month would add
 every reject again beside the first. In one fixed partition the merge replaces a reject already stored

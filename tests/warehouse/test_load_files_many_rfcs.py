@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from cli.main import main
 from sandbox import generate_test_fiel
-from tests.paths import CFDI_FIXTURES
+from tests.paths import CFDI_FIXTURES, SAT_FIXTURES
 from warehouse import Warehouse
 
 __all__: list[str] = []
@@ -36,6 +36,7 @@ _DOCUMENTS = (
     ("stranger-to-c.xml", STRANGER, C, "44444444-4444-4444-8444-444444444444"),
     ("a-to-itself.xml", A, A, "55555555-5555-4555-8555-555555555555"),
     ("stranger-to-other.xml", STRANGER, OTHER, "66666666-6666-4666-8666-666666666666"),
+    ("c-to-a-undated.xml", C, A, "77777777-7777-4777-8777-777777777777"),
 )
 # Every table is compared by its checksums; these also row by row, for a readable difference.
 _COMPARED = ("comprobantes", "conceptos", "documentos_rechazados")
@@ -71,6 +72,8 @@ def _accountants_folder(tmp_path: Path) -> Path:
             .replace(f'Rfc="{_TEMPLATE_RECEIVER}"', f'Rfc="{receiver}"')
             .replace(_TEMPLATE_UUID, uuid)
         )
+        if "undated" in name:  # refused: no month to file it under, for either of its two clients
+            text = text.replace(' Fecha="2025-02-19T08:32:29"', "")
         # One of them with a byte order mark, a defect that is repaired (and counted) while reading.
         encoding = "utf-8-sig" if name == "b-to-c.xml" else "utf-8"
         (folder / "clients" / name).write_text(text, encoding=encoding)
@@ -113,18 +116,20 @@ def test_a_folder_of_many_taxpayers_is_filed_for_every_registered_rfc_on_each_si
         (uuid["a-to-itself.xml"], A, "recibidos"),
     }
     by_file = {Path(source).name: (found, reason) for source, found, reason in refused}
-    assert set(by_file) == {"stranger-to-other.xml", "broken.zip"}
+    assert set(by_file) == {"stranger-to-other.xml", "c-to-a-undated.xml", "broken.zip"}
     found, reason = by_file["stranger-to-other.xml"]
     assert found == uuid["stranger-to-other.xml"]
     assert f"issued by {STRANGER} to {OTHER}" in reason
     assert f"neither issued nor received by any of the loaded RFCs ({A}, {B}, {C})" in reason
     assert "cannot be opened" in by_file["broken.zip"][1]
 
-    # Per RFC: issued, received, refused (its own documents refused; none here).
-    assert _per_rfc(result.stderr) == {A: [3, 1, 0], B: [1, 1, 0], C: [0, 2, 0]}
+    # Per RFC: issued, received, and refused of its own (the undated one is both A's and C's).
+    assert _per_rfc(result.stderr) == {A: [3, 1, 1], B: [1, 1, 0], C: [0, 2, 1]}
     assert re.search(
-        rf"1 refused for 1 reason\(s\).*\n\s+1\s+neither issued nor received.*{OTHER}", result.stderr
+        rf"2 refused for 2 reason\(s\).*\n(\s+1\s+.*\n)?\s+1\s+neither issued nor received.*{OTHER}",
+        result.stderr,
     )
+    assert re.search(r"\n\s+1\s+has no date of issue.*c-to-a-undated\.xml", result.stderr)
     assert "not read:" in result.stderr
     assert "broken.zip" in result.stderr
     assert re.search(
@@ -177,3 +182,18 @@ def test_one_bad_rfc_among_several_is_refused_before_anything_is_read(tmp_path: 
     assert result.exit_code == 2
     assert "is not an RFC" in result.output
     assert not home.exists()
+
+
+def test_metadata_records_are_filed_for_each_loaded_rfc_and_those_of_nobody_are_named(home: Path) -> None:
+    package = str(SAT_FIXTURES / "packages" / "metadata-terceros.zip")  # AAA010101AAA to COSC8001137NA
+    both = _run("load-files", package, "--rfc", A, "--rfc", "COSC8001137NA")
+    assert both.exit_code == 0, both.output
+    with Warehouse.open(home, read_only=True) as wh:
+        sides = wh.query("SELECT rfc, direction, count(*) FROM metadata GROUP BY ALL ORDER BY ALL").rows()
+    assert sides == [(A, "emitidos", 5), ("COSC8001137NA", "recibidos", 5)]
+
+    nobody = _run("load-files", package, "--rfc", B)
+    assert nobody.exit_code == 0, nobody.output
+    assert f"5 metadata record(s) neither issued nor received by {B}: issued by {A} to COSC8001137NA" in (
+        " ".join(nobody.stderr.split())
+    )
