@@ -255,15 +255,20 @@ class _Loader:
             ]
 
 
-def _loose_xml(items: list[_Input]) -> Iterator[tuple[str, bytes]]:
+def _loose_xml(items: list[_Input], loader: _Loader) -> Iterator[tuple[str, bytes]]:
     for item in items:
-        yield str(item.path), item.path.read_bytes()
+        try:
+            data = item.path.read_bytes()
+        except OSError as error:  # one unreadable file is reported; the others are still read
+            loader.unreadable(item.path, error)
+            continue
+        yield str(item.path), data
 
 
 def _read(loader: _Loader, items: list[_Input], progress: Progress) -> None:
     loose = [i for i in items if i.kind == "xml"]
     if loose:
-        loader.documents(_loose_xml(loose), None, progress)
+        loader.documents(_loose_xml(loose, loader), None, progress)
     for item in items:
         if item.kind == "xml":
             continue
