@@ -1,19 +1,20 @@
-"""`cfdi-etl load-files PATH... --rfc RFC`: XML, zips and metadata a user already has, into the warehouse.
+"""`cfdi-etl load-files PATH... --rfc RFC [--rfc RFC | --rfc registered]`: files a user already has, loaded.
 
 Files from the SAT portal, an accountant or an ERP go through the same parsers and loader as the SAT
-download. Each document lands in the partition of its month of emission and of its side for `--rfc`
-(issued or received). Such files are rarely a whole partition, so these loads merge: they replace the
-documents they bring and keep the partition's others. Documents that cannot be read are stored in
-`documentos_rechazados` (metadata lines in `metadata_rechazos`) with their reason and the rest loads; a
-package that cannot be opened at all is reported and the command exits with 1.
+download. Each document lands in the partition of its month of emission and of its side for each loaded
+RFC (issued or received; a document between two of them on both sides). Such files are rarely a whole
+partition, so these loads merge: they replace the documents they bring and keep the partition's others.
+Documents that cannot be read, or that belong to none of the RFCs, are stored in `documentos_rechazados`
+(metadata lines in `metadata_rechazos`) with their reason and the rest loads; a package that cannot be
+opened at all is reported and kept there too. The exit code is 1 only when no input could be read.
 
 Where refused documents are filed: many have no date that can be trusted, or none at all, so every reject
-of `load-files` goes to one fixed partition of the RFC, month 1970-01-01 and side `recibidos`
-(`REJECTS_PARTITION`). A reject is known by the sha256 of its bytes alone, never by its name or the
-day of the run: were it filed under the month of the run, the same folder loaded next month would add
-every reject again beside the first. In one fixed partition the merge replaces a reject already stored
-with the same key, so reloading the same files in any month and any order leaves the table as it was.
-The month is one no CFDI or Retenciones can carry (CFD began in 2004), so these rows never mix with a
+of `load-files` goes to one fixed partition of the run's first RFC (in sorted order), month 1970-01-01 and
+side `recibidos` (`REJECTS_PARTITION`). A reject is known by the sha256 of its bytes alone, never by its
+name or the day of the run: were it filed under the month of the run, the same folder loaded next month
+would add every reject again beside the first. In one fixed partition the merge replaces a reject already
+stored with the same key, so reloading the same files in any month and any order leaves the table as it
+was. The month is one no CFDI or Retenciones can carry (CFD began in 2004), so these rows never mix with a
 real month's.
 """
 
@@ -34,13 +35,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from cli._errors import user_error
+from cli._load_rfcs import loaded_rfcs, none_of_them
+from cli._load_summary import Counts, exit_code, print_counts, print_refusals
 from cli._settings import read_settings
 from etl.parse.bound import max_document_bytes, read_document, too_large
 from etl.parse.documents import Rejection, iter_parsed_batches
 from etl.parse.metadata import MetadataError, MetadataResult, parse_metadata, parse_metadata_package
 from etl.parse.packages import EntryKind, OversizedEntry, PackageError, iter_entries
 from pipeline import merge_frames, publish, route, split_by_partition
-from schemas import Direction, Partition, PartitionError, check_rfc
+from schemas import Direction, Partition
 from schemas.cfdi import COMPROBANTES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.rejects import DOCUMENTOS_RECHAZADOS
@@ -72,6 +75,7 @@ class _Tally:
     rows: dict[tuple[str, Partition], int] = field(default_factory=dict)
     rejects: list[tuple[str, str]] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
 
     def add(self, dataset: str, partition: Partition, rows: int) -> None:
         if rows:
@@ -131,9 +135,9 @@ def _zip_holds_metadata(path: Path) -> bool:
     return False
 
 
-def _ours(rfc: str) -> pl.Expr:
-    """A header row of a document `rfc` issued or received (judged by the row itself, never by UUID alone)."""
-    return ((pl.col("rfc_emisor") == rfc) | (pl.col("rfc_receptor") == rfc)).fill_null(False)
+def _ours(rfcs: tuple[str, ...]) -> pl.Expr:
+    """A header row one of `rfcs` issued or received (judged by the row itself, never by UUID alone)."""
+    return (pl.col("rfc_emisor").is_in(rfcs) | pl.col("rfc_receptor").is_in(rfcs)).fill_null(False)
 
 
 def _refused(
@@ -167,9 +171,11 @@ def _batch_origin(entries: dict[str, tuple[str, int]]) -> tuple[str, str]:
 class _Loader:
     """Sends parsed frames to the partitions they belong to, one merge load per partition and batch."""
 
-    def __init__(self, wh: Warehouse, rfc: str, tally: _Tally, processes: int) -> None:
-        self.wh, self.rfc, self.tally, self.processes = wh, rfc, tally, processes
-        self.rejects = Partition(rfc, *REJECTS_PARTITION)
+    def __init__(self, wh: Warehouse, rfcs: tuple[str, ...], tally: _Tally, processes: int) -> None:
+        self.wh, self.rfcs, self.tally, self.processes = wh, rfcs, tally, processes
+        # A run's refusals are filed under its first RFC: they often name none of them, and one home
+        # per set of RFCs keeps a rerun's rejects where the first run put them.
+        self.rejects = Partition(rfcs[0], *REJECTS_PARTITION)
 
     def _load(
         self, dataset: str, partition: Partition, frames: dict[str, pl.DataFrame], origin: tuple[str, str]
@@ -177,12 +183,10 @@ class _Loader:
         report = merge_frames(self.wh, partition, dataset, frames, origin)
         if partition != self.rejects:  # refused documents are counted with their reasons instead
             self.tally.add(dataset, partition, report.total_rows - report.rejects)
+            self.tally.counts.landed(partition, frames)
 
     def _foreign(self, row: Mapping[str, object]) -> str:
-        return (
-            f"neither issued nor received by {self.rfc} (issuer {row['rfc_emisor']}, receiver "
-            f"{row['rfc_receptor']}): load it with --rfc set to one of them"
-        )
+        return none_of_them(self.rfcs, row["rfc_emisor"], row["rfc_receptor"])
 
     def documents(
         self, entries: Iterable[tuple[str, bytes]], package: tuple[str, str] | None, progress: Progress
@@ -206,12 +210,14 @@ class _Loader:
             for name, column in _HEADERS:
                 if name not in frames:
                     continue
-                header, ours, dated = frames[name], _ours(self.rfc), pl.col(column).is_not_null()
+                header, ours, dated = frames[name], _ours(self.rfcs), pl.col(column).is_not_null()
                 refused.append(_refused(header.filter(~ours), mine, self._foreign))
                 refused.append(_refused(header.filter(ours & ~dated), mine, _undated))
+                self.tally.counts.refused_for(header.filter(ours & ~dated), self.rfcs)
                 frames[name] = header.filter(ours & dated)
+            self.tally.counts.repaired(frames[name] for name, _ in _HEADERS if name in frames)
             where = pl.concat(
-                [route(frames[name], {self.rfc}, column) for name, column in _HEADERS if name in frames]
+                [route(frames[name], self.rfcs, column) for name, column in _HEADERS if name in frames]
             )
             rejects = pl.concat([frames[DOCUMENTOS_RECHAZADOS.name], *refused])
             origin = package or _batch_origin(mine)
@@ -234,14 +240,26 @@ class _Loader:
         self.tally.rejects += [(r.source, r.motivo) for r in refused]
         progress.advance(progress.task_ids[0], len(refused))
 
+    def unreadable(self, path: Path, error: Exception) -> None:
+        """A file that cannot be opened: reported, and kept as a reject when its bytes can be read."""
+        self.tally.unreadable.append(f"{path}: {error}")
+        try:
+            sha256, size = _sha256(path), path.stat().st_size
+        except OSError:
+            return
+        reason = f"the file cannot be opened ({error}); none of its documents were read"
+        row = [(str(path), sha256, size, None, None, reason)]
+        refused = pl.DataFrame(row, schema=DOCUMENTOS_RECHAZADOS.schema, orient="row")
+        self._load("cfdi", self.rejects, {DOCUMENTOS_RECHAZADOS.name: refused}, (str(path), sha256))
+
     def metadata(self, result: MetadataResult, origin: tuple[str, str]) -> None:
         frame = result.frame
-        where = route(frame, {self.rfc}, "fecha_emision")
+        where = route(frame, self.rfcs, "fecha_emision")
         for partition, parts in split_by_partition({METADATA.name: frame}, where).items():
             self._load("metadata", partition, parts, origin)
-        foreign = frame.join(where, on="uuid", how="anti").height
-        if foreign:
-            reason = f"{foreign} metadata record(s) neither issued nor received by {self.rfc}, not loaded"
+        foreign = frame.join(where, on="uuid", how="anti").group_by("rfc_emisor", "rfc_receptor").len()
+        for issuer, receiver, records in foreign.sort("rfc_emisor", "rfc_receptor").iter_rows():
+            reason = f"{records} metadata record(s) {none_of_them(self.rfcs, issuer, receiver)}; not loaded"
             self.tally.rejects.append((origin[0], reason))
         if result.rejects.height:
             self._load("metadata", self.rejects, {METADATA_RECHAZOS.name: result.rejects}, origin)
@@ -251,9 +269,15 @@ class _Loader:
             ]
 
 
-def _loose_xml(items: list[_Input], bound: int, refused: list[Rejection]) -> Iterator[tuple[str, bytes]]:
+def _loose_xml(
+    items: list[_Input], bound: int, refused: list[Rejection], loader: _Loader
+) -> Iterator[tuple[str, bytes]]:
     for item in items:
-        document = read_document(item.path, bound)
+        try:
+            document = read_document(item.path, bound)
+        except OSError as error:  # one unreadable file is reported; the others are still read
+            loader.unreadable(item.path, error)
+            continue
         if isinstance(document, Rejection):
             refused.append(document)
         else:
@@ -268,7 +292,7 @@ def _read(loader: _Loader, items: list[_Input], progress: Progress) -> None:
     loose = [i for i in items if i.kind == "xml"]
     if loose:
         refused: list[Rejection] = []
-        loader.documents(_loose_xml(loose, bound, refused), None, progress)
+        loader.documents(_loose_xml(loose, bound, refused, loader), None, progress)
         loader.too_large(refused, None, progress)
     for item in items:
         if item.kind == "xml":
@@ -292,26 +316,21 @@ def _read(loader: _Loader, items: list[_Input], progress: Progress) -> None:
                 ]
                 loader.too_large(refused, origin, progress)
         except (PackageError, MetadataError, OSError) as error:
-            loader.tally.unreadable.append(f"{item.path}: {error}")
+            loader.unreadable(item.path, error)
 
 
-def _summary(console: Console, tally: _Tally, published: Path) -> None:
+def _summary(console: Console, tally: _Tally, published: Path, rfcs: tuple[str, ...]) -> None:
     table = RichTable(title="Rows loaded (merged into the warehouse)")
-    for heading in ("dataset", "month", "direction", "rows"):
+    for heading in ("rfc", "dataset", "month", "direction", "rows"):
         table.add_column(heading, justify="right" if heading == "rows" else "left")
     for (dataset, partition), rows in sorted(
-        tally.rows.items(), key=lambda i: (i[0][0], i[0][1].month, i[0][1].side)
+        tally.rows.items(), key=lambda i: (i[0][1].rfc, i[0][0], i[0][1].month, i[0][1].side)
     ):
-        table.add_row(dataset, f"{partition.month:%Y-%m}", partition.side.value, f"{rows:,}")
+        month, side = f"{partition.month:%Y-%m}", partition.side.value
+        table.add_row(partition.rfc, dataset, month, side, f"{rows:,}")
     console.print(table)
-    if tally.rejects:
-        console.print(
-            f"[yellow]{len(tally.rejects):,} refused[/] (kept in documentos_rechazados / metadata_rechazos):"
-        )
-        for source, reason in tally.rejects[:20]:
-            console.print(f"  {source}: {reason}", markup=False, highlight=False, soft_wrap=True)
-        if len(tally.rejects) > 20:
-            console.print(f"  … and {len(tally.rejects) - 20:,} more, all in the rejects tables")
+    print_counts(console, tally.counts, rfcs)
+    print_refusals(console, tally.rejects)
     for problem in tally.unreadable:
         console.print(f"[red]not read:[/] {problem}", highlight=False, soft_wrap=True)
     console.print(f"Published for readers: {published}")
@@ -321,8 +340,11 @@ def _summary(console: Console, tally: _Tally, published: Path) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--rfc",
+    "rfc_texts",
     required=True,
-    help="The taxpayer the files belong to: each document is filed as issued or received by it.",
+    multiple=True,
+    help="A taxpayer the files belong to (repeat it for several; `registered` for every RFC of "
+    "`cfdi-etl rfc add`): each document is filed as issued or received by each of them.",
 )
 @click.option(
     "--warehouse",
@@ -338,17 +360,16 @@ def _summary(console: Console, tally: _Tally, published: Path) -> None:
     show_default=True,
     help="Processes parsing XML side by side (one per spare core pays off from a few thousand files).",
 )
-def load_files(paths: tuple[Path, ...], rfc: str, warehouse_path: Path | None, processes: int) -> None:
+def load_files(
+    paths: tuple[Path, ...], rfc_texts: tuple[str, ...], warehouse_path: Path | None, processes: int
+) -> None:
     """Load CFDI XML files, folders and zips (documents or SAT metadata) a user already has.
 
-    Each document goes to the month it was issued in, as issued or received by --rfc; documents already
-    in the warehouse are replaced, the others kept. Unreadable documents are kept with their reason.
+    Each document goes to the month it was issued in, as issued or received by each --rfc; documents
+    already in the warehouse are replaced, the others kept. Unreadable documents are kept with their reason.
     """
     console = Console(stderr=True)
-    try:
-        rfc = check_rfc(rfc)
-    except PartitionError as error:
-        raise click.BadParameter(str(error), param_hint="--rfc") from None
+    rfcs = loaded_rfcs(rfc_texts, read_settings().paths.ledger)
     items, ignored = _inputs(paths)
     for path in ignored:
         console.print(f"skipped {path}: not .xml, .zip or .txt", highlight=False)
@@ -371,11 +392,10 @@ def load_files(paths: tuple[Path, ...], rfc: str, warehouse_path: Path | None, p
             with Progress(*columns, console=console, transient=False) as progress:
                 total = sum(_documents_in(i) for i in items)
                 task = progress.add_task("documents", total=total)
-                _read(_Loader(wh, rfc, tally, processes), items, progress)
+                _read(_Loader(wh, rfcs, tally, processes), items, progress)
                 progress.update(task, completed=total)
         published = publish(settings)
     except (WarehouseError, OSError) as error:
         raise user_error(error) from None
-    _summary(console, tally, published)
-    if tally.unreadable:
-        raise SystemExit(1)
+    _summary(console, tally, published, rfcs)
+    raise SystemExit(exit_code(len(items), len(tally.unreadable)))

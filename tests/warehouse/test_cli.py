@@ -87,7 +87,7 @@ def test_a_metadata_package_loads_its_records_and_feeds_the_status_history(home:
         assert wh.query("SELECT count(*) FROM estatus_historial WHERE estatus = 'vigente'").item() == 5
 
 
-def test_an_unreadable_zip_is_reported_the_rest_loads_and_the_exit_code_says_so(
+def test_an_unreadable_zip_is_reported_and_kept_as_a_reject_the_rest_loads_and_the_run_exits_0(
     tmp_path: Path, home: Path
 ) -> None:
     broken = tmp_path / "broken.zip"
@@ -95,11 +95,24 @@ def test_an_unreadable_zip_is_reported_the_rest_loads_and_the_exit_code_says_so(
     good = tmp_path / "good.xml"
     shutil.copy(CFDI_FIXTURES / "CfdiUtils-cfdi40-valid.xml", good)
     result = _run("load-files", str(broken), str(good), "--rfc", ISSUER)
-    assert result.exit_code == 1
+    assert result.exit_code == 0, result.output
     assert "not read:" in result.stderr
     assert "broken.zip" in result.stderr
+    assert "Traceback" not in result.output
     with Warehouse.open(home, read_only=True) as wh:
         assert wh.query("SELECT count(*) FROM comprobantes").item() == 1
+        refused = wh.query("SELECT source, documento, motivo FROM documentos_rechazados").rows()
+    assert [(Path(source).name, kind) for source, kind, _ in refused] == [("broken.zip", None)]
+    assert "cannot be opened" in refused[0][2]
+
+
+def test_a_run_where_not_one_input_can_be_read_exits_1_with_a_message(tmp_path: Path, home: Path) -> None:
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 this is no zip")
+    result = _run("load-files", str(broken), "--rfc", ISSUER)
+    assert result.exit_code == 1
+    assert "not read:" in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_a_malformed_rfc_is_refused_before_anything_is_read(tmp_path: Path, home: Path) -> None:
