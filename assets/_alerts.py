@@ -22,18 +22,26 @@ from etl.alerts import (
     AlertSettings,
     CancelledDocument,
     DeliveryReport,
+    ListedCounterparty,
     UnreconciledPartition,
     alert_settings,
     cancelled_after_loaded,
     channels_for,
     fiel_expiring,
+    newly_listed,
     pending_requests,
     requests_needing_a_person,
     run_failed,
     unreconciled_partitions,
 )
 from etl.registry import RfcRegistry
-from warehouse import Warehouse, WarehouseError, cancelled_after_load, unreconciled
+from warehouse import (
+    Warehouse,
+    WarehouseError,
+    cancelled_after_load,
+    newly_listed_counterparties,
+    unreconciled,
+)
 
 __all__ = [
     "ALERT_SENSORS",
@@ -90,8 +98,9 @@ def daily_events(sync: SyncResource, settings: AlertSettings, now: datetime) -> 
 
 
 def load_events(sync: SyncResource, settings: AlertSettings, now: datetime) -> list[AlertEvent]:
-    """After a load: received documents cancelled since their month was loaded, and partitions whose
-    metadata and XML still do not reconcile after the configured time."""
+    """After a load: received documents cancelled since their month was loaded, counterparties newly on
+    a 69-B or 69 list, and partitions whose metadata and XML still do not reconcile after the configured
+    time."""
     source = readable_warehouse(sync)
     if source is None:
         return []
@@ -99,9 +108,11 @@ def load_events(sync: SyncResource, settings: AlertSettings, now: datetime) -> l
         with Warehouse.open(source, read_only=True) as warehouse:
             cancelled = cancelled_after_load(warehouse)
             differences = unreconciled(warehouse)
+            listed = newly_listed_counterparties(warehouse)
     except WarehouseError:
         return []
     events = cancelled_after_loaded(CancelledDocument(**row) for row in cancelled.iter_rows(named=True))
+    events += newly_listed(ListedCounterparty(**row) for row in listed.iter_rows(named=True))
     events += unreconciled_partitions(
         (UnreconciledPartition(**row) for row in differences.iter_rows(named=True)),
         now,

@@ -21,7 +21,12 @@ from warehouse._errors import (
 from warehouse._lists import ListLoadReport, ListSource
 from warehouse._load import Load, LoadReport
 from warehouse._migrate import SCHEMA_VERSION
-from warehouse._operations import cancelled_after_load, partition_loads, unreconciled
+from warehouse._operations import (
+    cancelled_after_load,
+    newly_listed_counterparties,
+    partition_loads,
+    unreconciled,
+)
 from warehouse._status import ANSWER_COLUMNS as STATUS_ANSWER_COLUMNS
 from warehouse._warehouse import Warehouse, default_path, lock_wait_seconds, published_path
 
@@ -47,6 +52,7 @@ __all__ = [
     "default_path",
     "disk_full",
     "lock_wait_seconds",
+    "newly_listed_counterparties",
     "partition_loads",
     "published_path",
     "unreconciled",

@@ -10,7 +10,12 @@ import polars as pl
 
 from warehouse._warehouse import Warehouse
 
-__all__ = ["cancelled_after_load", "partition_loads", "unreconciled"]
+__all__ = [
+    "cancelled_after_load",
+    "newly_listed_counterparties",
+    "partition_loads",
+    "unreconciled",
+]
 
 
 def partition_loads(warehouse: Warehouse, rfc: str | None = None) -> pl.DataFrame:
@@ -77,6 +82,26 @@ def unreconciled(warehouse: Warehouse) -> pl.DataFrame:
                f.loaded_since
         FROM conciliacion AS c JOIN first_load AS f USING (rfc, month, direction)
         GROUP BY ALL
+        ORDER BY ALL
+        """
+    )
+
+
+def newly_listed_counterparties(warehouse: Warehouse) -> pl.DataFrame:
+    """Counterparties of the loaded RFCs that entered a 69-B situation or an Art. 69 list in a version
+    loaded after an earlier one (view `contrapartes_recien_listadas`), with the documents exchanged:
+    rfc, counterparty_rfc, counterparty_name, list_name, situation, documents."""
+    return warehouse.query(
+        """
+        SELECT n.rfc, n.contraparte AS counterparty_rfc,
+               max(CASE n.direction WHEN 'recibidos' THEN c.nombre_emisor ELSE c.nombre_receptor END)
+                   AS counterparty_name,
+               n.familia AS list_name, n.situacion AS situation, count(DISTINCT c.uuid)::BIGINT AS documents
+        FROM contrapartes_recien_listadas AS n
+        JOIN comprobantes AS c
+          ON c.rfc = n.rfc AND c.direction = n.direction
+         AND (CASE n.direction WHEN 'recibidos' THEN c.rfc_emisor ELSE c.rfc_receptor END) = n.contraparte
+        GROUP BY n.rfc, n.contraparte, n.familia, n.situacion
         ORDER BY ALL
         """
     )

@@ -5,19 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import dagster as dg
 import pytest
 
 from assets import PIPELINE
-from assets._alerts import alert_after_load, alert_on_run_failure, daily_alert_checks, daily_events
+from assets._alerts import (
+    alert_after_load,
+    alert_on_run_failure,
+    daily_alert_checks,
+    daily_events,
+    load_events,
+)
 from assets._assets import sat_packages, sat_packages_ready, sat_requests
 from assets._partitions import partition_key
+from assets.lists import sat_lists
 from etl.alerts import EVENT_HEADER, RFC_HEADER, AlertLedger, EventKind, alert_settings
 from sandbox import Fault, Operation
 from schemas import Partition
 from tests.assets.conftest import RFC, Pipeline
 from tests.etl.alerts.receivers import HttpReceiver, SmtpReceiver, free_port
+from warehouse import Warehouse, published_path
 
 MONTH = date(2026, 8, 1)
 
@@ -132,3 +141,29 @@ def test_the_sensor_after_a_published_load_checks_the_loaded_partition_without_f
     assert "No new materialization" in str(again.skip_message)
     # The sandbox's months reconcile and nothing was cancelled after its load: nothing to tell.
     assert webhook.received == []
+
+
+def test_a_counterparty_newly_on_a_sat_list_is_one_alert_after_the_load(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _run(pipeline).success
+    monkeypatch.setenv("CFDI_ETL_LISTS_BASE_URL", pipeline.sandbox.lists_url)
+    lists = [sat_lists]
+    assert dg.materialize(lists, instance=pipeline.instance, resources={"sync": pipeline.resource}).success
+    pipeline.sandbox.lists.publish_next()  # SAT publishes a new version: some counterparties enter it
+    assert dg.materialize(lists, instance=pipeline.instance, resources={"sync": pipeline.resource}).success
+    with Warehouse.open(published_path(Path(pipeline.resource.warehouse)), read_only=True) as warehouse:
+        entered = warehouse.query(
+            "SELECT DISTINCT contraparte, familia, situacion FROM contrapartes_recien_listadas WHERE rfc = ?",
+            [RFC],
+        )
+    assert entered.height > 0, "the sandbox's second version lists some of the demo RFC's counterparties"
+    events = [
+        e
+        for e in load_events(pipeline.resource, alert_settings({}), datetime.now(UTC))
+        if e.kind is EventKind.COUNTERPARTY_LISTED
+    ]
+    assert {
+        (e.details["counterparty_rfc"], e.details["list"], e.details["situation"]) for e in events
+    } == set(entered.iter_rows())
+    assert all(e.rfc == RFC for e in events)
