@@ -64,6 +64,16 @@ CREATE TABLE IF NOT EXISTS packages (
     downloaded_at TEXT
 );
 CREATE INDEX IF NOT EXISTS packages_by_request ON packages (request_key);
+-- Every answer SAT gave a request, in order: `requests` keeps only the latest (`cfdi-etl requests show`).
+CREATE TABLE IF NOT EXISTS answers (
+    request_key TEXT NOT NULL REFERENCES requests(key),
+    answered_at TEXT NOT NULL,
+    state TEXT NOT NULL,
+    code INTEGER,
+    message TEXT,
+    id_solicitud TEXT
+);
+CREATE INDEX IF NOT EXISTS answers_by_request ON answers (request_key);
 """
 
 # Columns added since the first ledgers: (table, column, declaration). Added where missing, so a ledger
@@ -292,6 +302,11 @@ class Ledger:
                     now,
                     key,
                 ),
+            )
+            db.execute(
+                "INSERT INTO answers (request_key, answered_at, state, code, message, id_solicitud) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (key, now, state.value, code, message, id_solicitud),
             )
 
     def children(self, key: str) -> list[LedgerEntry]:

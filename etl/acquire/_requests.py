@@ -1,14 +1,14 @@
 """The request ledger read as a list, for people: filters, package counts, split parents and children.
 
 Read-only (its own `mode=ro` connection), so listing never waits on or disturbs the steps writing it.
-The ledger keeps each request's latest answer and its timestamps, not every answer: a request's history is
-what those tell (planned, accepted by SAT, last answer, finished, each package downloaded).
+A request's history is what the ledger recorded: planned, every answer SAT gave it (the `answers` table;
+ledgers written before it kept only the latest answer), each package downloaded, finished.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -51,6 +51,7 @@ class RequestRecord:
     parent_number: int | None
     children: tuple[int, ...]
     downloads: tuple[tuple[str, datetime], ...] = field(default=())  # (package id, when), for the history
+    answers: tuple[tuple[datetime, str], ...] = field(default=())  # (when, SAT's answer in words), in order
 
     def age(self, now: datetime) -> float:
         """Hours since the request was first written down (naive UTC, as the ledger)."""
@@ -61,9 +62,15 @@ class RequestRecord:
         events: list[tuple[datetime, str]] = [
             (e.created_at, f"planned (attempts so far: {e.lifetime_requests})")
         ]
+        events += [(when, f"package {package} downloaded") for package, when in self.downloads]
+        if self.answers:
+            events += list(self.answers)
+            if e.finished_at is not None:
+                events.append((e.finished_at, e.state.value))
+            return sorted(events, key=lambda pair: pair[0])
+        # a ledger written before answers were kept: what its latest answer and timestamps tell
         if e.submitted_at is not None:
             events.append((e.submitted_at, f"SAT accepted it as {e.id_solicitud}"))
-        events += [(when, f"package {package} downloaded") for package, when in self.downloads]
         last = f"last answer from SAT: {e.last_code} {e.last_message!r}" if e.last_code is not None else ""
         if e.finished_at is not None:
             events.append((e.finished_at, f"{e.state.value}" + (f"; {last}" if last else "")))
@@ -158,10 +165,30 @@ def list_requests(ledger_path: Path, chosen: RequestFilter | None = None) -> lis
 
 
 def find_request(ledger_path: Path, identifier: str) -> RequestRecord | None:
-    """A request by its number in `cfdi-etl requests` or by SAT's IdSolicitud."""
+    """A request by its number in `cfdi-etl requests` or by SAT's IdSolicitud, with every answer."""
     with _connect(ledger_path) as db:
         if identifier.isdigit():
             found = _records(db, "WHERE rowid = ?", [int(identifier)])
         else:
             found = _records(db, "WHERE lower(id_solicitud) = lower(?)", [identifier.strip()])
-    return found[0] if found else None
+        if not found:
+            return None
+        return replace(found[0], answers=_answers(db, found[0].entry.key))
+
+
+def _answers(db: sqlite3.Connection, key: str) -> tuple[tuple[datetime, str], ...]:
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'answers'").fetchone() is None:
+        return ()
+    rows = db.execute(
+        "SELECT answered_at, state, code, message, id_solicitud FROM answers WHERE request_key = ? "
+        "ORDER BY rowid",
+        [key],
+    ).fetchall()
+    return tuple(
+        (
+            datetime.fromisoformat(at),
+            f"SAT answered {code} {message!r}: {state}"
+            + (f" (IdSolicitud {id_solicitud})" if id_solicitud else ""),
+        )
+        for at, state, code, message, id_solicitud in rows
+    )

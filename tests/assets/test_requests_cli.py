@@ -67,9 +67,15 @@ def test_a_split_request_lists_its_parts_and_each_part_the_request_it_came_from(
     shown = _cli(pipeline, monkeypatch, "requests", "show", str(split[0]["n"]))
     assert "split_into" in shown
     assert "planned (attempts so far: 1)" in shown
-    assert "split; last answer from SAT: 5003" in shown
+    assert "SAT answered 5003" in shown
+    assert shown.rstrip().endswith("split")
     by_id = _cli(pipeline, monkeypatch, "requests", "show", str(leaf["id_solicitud"]))
     assert f"package {leaf['id_solicitud']}_01 downloaded" in by_id
+    # every answer, in order: accepted with its IdSolicitud, then each verify until SAT finished
+    answers = [line for line in by_id.splitlines() if "SAT answered" in line]
+    assert f"(IdSolicitud {leaf['id_solicitud']})" in answers[0]
+    assert len(answers) >= 2
+    assert ": finished" in answers[-1]
 
     xml_only = _rows(_cli(pipeline, monkeypatch, "requests", "--kind", "xml", "--format", "json"))
     assert xml_only
