@@ -15,7 +15,7 @@ import pytest
 from assets import PIPELINE
 from assets._partitions import partition_key
 from etl.acquire import Ledger, RequestState, RfcLease
-from sandbox import Operation
+from sandbox import Fault, Operation
 from schemas import Partition
 from tests.assets.conftest import RFC, Pipeline
 from tests.paths import REPO_ROOT
@@ -89,6 +89,8 @@ def _until_held(pipeline: Pipeline, cli: subprocess.Popen[str]) -> None:
 def test_a_second_cli_run_that_may_not_wait_exits_naming_the_run_that_holds_the_rfc(
     pipeline: Pipeline, tmp_path: Path
 ) -> None:
+    # SAT answers the first run's first verify late, so it still holds the RFC when the second starts
+    pipeline.sandbox.faults.inject(Fault.SLOW, operation=Operation.VERIFY, delay_seconds=20.0)
     first = _cli_run(pipeline, tmp_path / "home")
     try:
         _until_held(pipeline, first)
@@ -97,7 +99,7 @@ def test_a_second_cli_run_that_may_not_wait_exits_naming_the_run_that_holds_the_
         first.communicate(timeout=_BOUND_SECONDS)
     finally:
         first.kill()
-    assert second.returncode == 1
+    assert second.returncode == 1, refused
     last = refused.strip().splitlines()[-1]
     assert f"Error: {RFC} is being synced by run cli-" in last
     assert f"(process {first.pid} on " in last
