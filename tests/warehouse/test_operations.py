@@ -4,7 +4,7 @@ alert detectors fed from them."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -91,3 +91,21 @@ def test_metadata_without_its_xml_is_an_unreconciled_partition_after_the_configu
     assert unreconciled_partitions([row], row.loaded_since + timedelta(hours=1), timedelta(hours=48)) == []
     (event,) = unreconciled_partitions([row], row.loaded_since + timedelta(hours=49), timedelta(hours=48))
     assert event.key == f"partition_unreconciled:{RECEIVER}|2024-01-01|recibidos"
+
+
+def test_a_cancellation_only_the_status_service_reports_becomes_one_alert(tmp_path: Path) -> None:
+    # the service's answer comes after the load (the warehouse's clock is real time, naive UTC)
+    seen_by_sat = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=1)
+    with Warehouse.open(tmp_path / "wh.duckdb") as wh:
+        with wh.load(RECEIVER, JAN, "recibidos", "metadata") as load:
+            load.append(_metadata((1, None), (2, None)), "m1.zip", "1" * 64)
+        answer = {
+            "uuid": _uuid(2), "estatus": "cancelado", "visto_desde": seen_by_sat, "load_id": "check-1",
+            "rfc": RECEIVER, "direction": "recibidos", "es_cancelable": "Cancelable con aceptación",
+            "estatus_cancelacion": "Cancelado con aceptación", "validacion_efos": "200",
+            "codigo_estatus": None,
+        }  # fmt: skip
+        wh.record_status_answers(pl.DataFrame([answer]))
+        rows = cancelled_after_load(wh)
+    (event,) = cancelled_after_loaded(CancelledDocument(**row) for row in rows.iter_rows(named=True))
+    assert (event.kind, event.rfc, event.uuid) == (EventKind.RECEIVED_CANCELLED, RECEIVER, _uuid(2))
