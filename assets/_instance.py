@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +51,10 @@ def dagster_home() -> Path:
     config = home / "dagster.yaml"
     text = json.dumps(instance_config(home), indent=2) + "\n"  # JSON is YAML; no YAML writer needed
     if not config.is_file() or config.read_text(encoding="utf-8") != text:
-        config.write_text(text, encoding="utf-8")
+        # written whole or not at all: two commands started together never read half a file
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=home, delete=False) as written:
+            written.write(text)
+        Path(written.name).replace(config)
     return home
 
 
@@ -57,4 +62,13 @@ def local_instance() -> dg.DagsterInstance:
     """`$DAGSTER_HOME`'s instance when it is set; otherwise the one under `$CFDI_ETL_HOME/dagster`."""
     if not os.environ.get("DAGSTER_HOME"):
         os.environ["DAGSTER_HOME"] = str(dagster_home())
-    return dg.DagsterInstance.get()
+    # Opening creates (or migrates) the instance's SQLite storage: one command at a time, so two started
+    # together do not both create it.
+    home = Path(os.environ["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / ".open.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return dg.DagsterInstance.get()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

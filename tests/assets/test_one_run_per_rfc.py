@@ -72,7 +72,7 @@ def test_two_cli_runs_of_one_rfc_started_together_run_one_after_the_other(
     first, second = _cli_run(pipeline, tmp_path / "home"), _cli_run(pipeline, tmp_path / "home")
     outputs = [p.communicate(timeout=_BOUND_SECONDS)[0] for p in (first, second)]
 
-    assert [first.returncode, second.returncode] == [0, 0], outputs
+    assert [first.returncode, second.returncode] == [0, 0], "\n---\n".join(outputs)
     assert sum("which is syncing" in output for output in outputs) == 1, outputs  # the second waited
     _assert_asked_once(pipeline)
 
