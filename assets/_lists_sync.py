@@ -7,15 +7,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from etl.lists import DEFAULT_BASE_URL, ListFileError, fetch_lists, read_list, sha256_of
-from warehouse import ListLoadReport, Warehouse, WarehouseError
+from warehouse import ListLoadReport, Warehouse, WarehouseError, list_version_loaded
 
 __all__ = [
     "ListOutcome",
-    "current_list_dates",
     "fetch_and_load",
     "lists_base_url",
     "lists_folder",
@@ -61,11 +59,6 @@ def load_list_files(warehouse: Warehouse, paths: Iterable[Path]) -> list[ListOut
     return outcomes
 
 
-def _loaded(warehouse: Warehouse, path: Path) -> bool:
-    found = warehouse.query("SELECT count(*) AS n FROM listas_versiones WHERE sha256 = ?", [sha256_of(path)])
-    return bool(found.item())
-
-
 def fetch_and_load(warehouse: Warehouse, base_url: str, folder: Path) -> list[ListOutcome]:
     """Download what changed at `base_url`, then load every downloaded file the warehouse lacks (also one
     a previous run downloaded but could not load)."""
@@ -73,19 +66,9 @@ def fetch_and_load(warehouse: Warehouse, base_url: str, folder: Path) -> list[Li
     for fetched in fetch_lists(base_url, folder):
         if fetched.path is None or not fetched.path.exists():
             outcomes.append(ListOutcome(fetched.name, error=fetched.status))
-        elif _loaded(warehouse, fetched.path):
+        elif list_version_loaded(warehouse, sha256_of(fetched.path)):
             outcomes.append(ListOutcome(fetched.name, fetch_status=fetched.status))
         else:
             outcome = _load_one(warehouse, fetched.path, fetched.url)
             outcomes.append(ListOutcome(outcome.name, outcome.report, outcome.error, fetched.status))
     return outcomes
-
-
-def current_list_dates(warehouse: Warehouse) -> list[tuple[str, str, date]]:
-    """(family, situation or list, date of its current version), for every one loaded."""
-    rows = warehouse.query(
-        "SELECT familia, s AS situacion, max(fecha_lista) AS fecha_lista "
-        "FROM (SELECT familia, fecha_lista, unnest(aplicada) AS s FROM listas_versiones) "
-        "GROUP BY ALL ORDER BY ALL"
-    ).rows()
-    return [(str(f), str(s), d) for f, s, d in rows]

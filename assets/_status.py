@@ -15,7 +15,7 @@ from assets._resources import SyncResource
 from assets.status_checks import check_statuses
 from etl.sat import mexico_now
 from etl.status import StatusSettings
-from warehouse import Warehouse, WarehouseError, published_path
+from warehouse import Warehouse, WarehouseError, published_path, status_disagreements
 
 __all__ = [
     "STATUS_ASSETS",
@@ -87,11 +87,7 @@ def metadata_and_live_status_agree(
     rfc = context.partition_key
     try:
         with Warehouse.open(published_path(Path(sync.warehouse)), read_only=True) as warehouse:
-            rows = warehouse.query(
-                "SELECT uuid::VARCHAR AS uuid, estatus_metadata, estatus_consulta FROM estatus_en_desacuerdo "
-                "WHERE rfc = ? ORDER BY month, uuid",
-                [rfc],
-            )
+            rows = status_disagreements(warehouse, rfc)
     except WarehouseError as error:
         unreadable = f"{rfc}: the published warehouse cannot be read: {error}"
         return dg.AssetCheckResult(passed=False, description=unreadable)

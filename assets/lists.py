@@ -12,10 +12,10 @@ from datetime import date
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from assets._lists_sync import current_list_dates, fetch_and_load, lists_base_url, lists_folder
+from assets._lists_sync import fetch_and_load, lists_base_url, lists_folder
 from assets._resources import SyncResource
 from etl.sat import mexico_now
-from warehouse import Warehouse
+from warehouse import Warehouse, current_list_dates
 
 __all__ = ["LISTS_GROUP", "lists_daily", "lists_job", "sat_lists", "sat_lists_fresh", "stale_lists"]
 

@@ -23,8 +23,11 @@ from warehouse._load import Load, LoadReport
 from warehouse._migrate import SCHEMA_VERSION
 from warehouse._operations import (
     cancelled_after_load,
+    current_list_dates,
+    list_version_loaded,
     newly_listed_counterparties,
     partition_loads,
+    status_disagreements,
     unreconciled,
 )
 from warehouse._status import ANSWER_COLUMNS as STATUS_ANSWER_COLUMNS
@@ -49,11 +52,14 @@ __all__ = [
     "WarehouseError",
     "WarehouseLockedError",
     "cancelled_after_load",
+    "current_list_dates",
     "default_path",
     "disk_full",
+    "list_version_loaded",
     "lock_wait_seconds",
     "newly_listed_counterparties",
     "partition_loads",
     "published_path",
+    "status_disagreements",
     "unreconciled",
 ]

@@ -6,14 +6,19 @@ published read-only copy included (the `loads` table and the views are published
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from warehouse._warehouse import Warehouse
 
 __all__ = [
     "cancelled_after_load",
+    "current_list_dates",
+    "list_version_loaded",
     "newly_listed_counterparties",
     "partition_loads",
+    "status_disagreements",
     "unreconciled",
 ]
 
@@ -104,4 +109,30 @@ def newly_listed_counterparties(warehouse: Warehouse) -> pl.DataFrame:
         GROUP BY n.rfc, n.contraparte, n.familia, n.situacion
         ORDER BY ALL
         """
+    )
+
+
+def list_version_loaded(warehouse: Warehouse, sha256: str) -> bool:
+    """Whether a SAT list file with these bytes was loaded already (`listas_versiones`)."""
+    found = warehouse.query("SELECT count(*) AS n FROM listas_versiones WHERE sha256 = ?", [sha256])
+    return bool(found.item())
+
+
+def current_list_dates(warehouse: Warehouse) -> list[tuple[str, str, date]]:
+    """(family, situation or list, date of its current version), for every one loaded."""
+    rows = warehouse.query(
+        "SELECT familia, s AS situacion, max(fecha_lista) AS fecha_lista "
+        "FROM (SELECT familia, fecha_lista, unnest(aplicada) AS s FROM listas_versiones) "
+        "GROUP BY ALL ORDER BY ALL"
+    ).rows()
+    return [(str(f), str(s), d) for f, s, d in rows]
+
+
+def status_disagreements(warehouse: Warehouse, rfc: str) -> pl.DataFrame:
+    """The RFC's documents whose metadata and live status disagree (view `estatus_en_desacuerdo`):
+    uuid, estatus_metadata, estatus_consulta."""
+    return warehouse.query(
+        "SELECT uuid::VARCHAR AS uuid, estatus_metadata, estatus_consulta FROM estatus_en_desacuerdo "
+        "WHERE rfc = ? ORDER BY month, uuid",
+        [rfc],
     )
