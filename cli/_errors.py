@@ -63,8 +63,8 @@ class _UserError(click.ClickException):
 def _run_failure(error: PartitionRunError) -> _UserError:
     where = f"{error.rfc} {error.month:%Y-%m}, step {error.step}"
     resume = (
-        f"Months before {error.month:%Y-%m} are loaded, and the request ledger keeps what SAT was asked: "
-        "a rerun resumes without asking SAT again."
+        f"{error.month:%Y-%m} was not loaded (this run's earlier months were); the request ledger keeps "
+        "what SAT was asked, so a rerun resumes without asking SAT again."
     )
     if disk_full(error.reason):
         return _UserError(f"{where}: {_DISK_FULL}", [_one_line(error.reason), resume])
