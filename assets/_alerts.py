@@ -24,7 +24,6 @@ from etl.alerts import (
     DeliveryReport,
     ListedCounterparty,
     UnreconciledPartition,
-    alert_settings,
     cancelled_after_loaded,
     channels_for,
     fiel_expiring,
@@ -35,6 +34,7 @@ from etl.alerts import (
     unreconciled_partitions,
 )
 from etl.registry import RfcRegistry
+from pipeline import Settings
 from warehouse import (
     Warehouse,
     WarehouseError,
@@ -47,6 +47,7 @@ __all__ = [
     "ALERT_SENSORS",
     "alert_after_load",
     "alert_on_run_failure",
+    "alert_settings",
     "daily_alert_checks",
     "daily_events",
     "failure_reason",
@@ -57,6 +58,12 @@ __all__ = [
 
 def _utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def alert_settings() -> AlertSettings:
+    """The CFDI_ETL_ALERT_* settings as they are now: read at each tick, so a channel configured (or
+    fixed) after the code location loaded is used by the next tick without a reload."""
+    return Settings.from_env().alerts
 
 
 @contextmanager

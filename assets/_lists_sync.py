@@ -4,18 +4,16 @@ reason, never an exception: the other files load."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.lists import DEFAULT_BASE_URL, ListFileError, fetch_lists, read_list, sha256_of
+from etl.lists import ListFileError, fetch_lists, read_list, sha256_of
 from warehouse import ListLoadReport, Warehouse, WarehouseError, list_version_loaded
 
 __all__ = [
     "ListOutcome",
     "fetch_and_load",
-    "lists_base_url",
     "lists_folder",
     "load_list_files",
 ]
@@ -29,11 +27,6 @@ class ListOutcome:
     report: ListLoadReport | None = None
     error: str | None = None
     fetch_status: str | None = None
-
-
-def lists_base_url() -> str:
-    """`CFDI_ETL_LISTS_BASE_URL`, else SAT's open-data blob store."""
-    return os.environ.get("CFDI_ETL_LISTS_BASE_URL", "") or DEFAULT_BASE_URL
 
 
 def lists_folder(warehouse_path: Path) -> Path:

@@ -13,21 +13,40 @@ from pydantic import Field, PrivateAttr
 from assets._rfc_lease import one_run_per_rfc
 from etl.home import SyncPaths
 from etl.sat import RequestType, Service
+from etl.status import StatusSettings
 from pipeline import Settings
 from schemas import Direction
 
 __all__ = ["SyncResource"]
 
 _DEFAULT = Settings()
+# The fields a Dagster user looks for in the UI, configured as `dg.EnvVar` when their variable was set so
+# the UI names it (Dagster's EnvVar takes text and whole numbers; the others show as plain values).
+_SHOWN_AS_VARIABLES: tuple[tuple[str, str, type], ...] = (
+    ("home", "CFDI_ETL_HOME", str),
+    ("warehouse", "CFDI_ETL_WAREHOUSE", str),
+    ("sat_base_url", "CFDI_ETL_SAT_BASE_URL", str),
+    ("lists_base_url", "CFDI_ETL_LISTS_BASE_URL", str),
+    ("status_base_url", "CFDI_ETL_STATUS_BASE_URL", str),
+    ("lifetime_limit", "CFDI_ETL_LIFETIME_LIMIT", int),
+    ("parse_processes", "CFDI_ETL_PARSE_PROCESSES", int),
+    ("recent_months", "CFDI_ETL_RECENT_MONTHS", int),
+    ("lists_max_age_days", "CFDI_ETL_LISTS_MAX_AGE_DAYS", int),
+    ("status_concurrency", "CFDI_ETL_STATUS_CONCURRENCY", int),
+    ("status_attempts", "CFDI_ETL_STATUS_ATTEMPTS", int),
+    ("status_months", "CFDI_ETL_STATUS_MONTHS", int),
+)
 
 
 class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     """Where the warehouse is, which SAT to talk to, how long to wait, and what each partition covers.
 
-    One field per setting of `pipeline.Settings` (its defaults); `settings()` is what the steps take.
+    One field per setting of `pipeline.Settings` (its defaults); `settings()` is what the steps take. The
+    alert settings are not here: the sensors read `CFDI_ETL_ALERT_*` at each tick (`assets._alerts`).
     """
 
     warehouse: str
+    home: str = str(_DEFAULT.home)  # runtime state: the Dagster instance, the sandbox
     sat_base_url: str = _DEFAULT.sat_base_url  # empty: SAT's production hosts; the demo sets the sandbox's
     poll_wait_seconds: float = _DEFAULT.poll_wait_seconds
     poll_interval_seconds: float = _DEFAULT.poll_interval_seconds
@@ -40,14 +59,26 @@ class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     services: list[str] = Field(default_factory=lambda: [s.value for s in _DEFAULT.services])
     directions: list[str] = Field(default_factory=lambda: [d.value for d in _DEFAULT.directions])
     request_types: list[str] = Field(default_factory=lambda: [t.value for t in _DEFAULT.request_types])
+    warehouse_lock_wait_seconds: float = _DEFAULT.warehouse_lock_wait_seconds  # a writer's wait for another
+    max_document_bytes: int = _DEFAULT.max_document_bytes  # the largest XML document read
+    lists_base_url: str = _DEFAULT.lists_base_url  # where SAT's list files are; the demo: the sandbox's
+    lists_max_age_days: int = _DEFAULT.lists_max_age_days  # the 69-B list's own date, at most this old
+    status_base_url: str = _DEFAULT.status.base_url  # empty: follows sat_base_url (B/consulta), else SAT's
+    status_calls_per_second: float = _DEFAULT.status.calls_per_second  # 0: no pacing (the sandbox)
+    status_concurrency: int = _DEFAULT.status.concurrency
+    status_timeout_seconds: float = _DEFAULT.status.timeout_seconds
+    status_attempts: int = _DEFAULT.status.attempts
+    status_months: int = _DEFAULT.status.months
     _run_id: str = PrivateAttr(default="")
 
     @classmethod
     def from_settings(cls, settings: Settings, *, env_vars: bool = False) -> SyncResource:
         """The resource holding `settings`; with `env_vars`, the values that came from a variable are
         configured as `dg.EnvVar` (for the code location: the UI then names the variable)."""
+        status = settings.status
         values: dict[str, Any] = {
             "warehouse": str(settings.warehouse),
+            "home": str(settings.home),
             "sat_base_url": settings.sat_base_url,
             "poll_wait_seconds": settings.poll_wait_seconds,
             "poll_interval_seconds": settings.poll_interval_seconds,
@@ -60,27 +91,27 @@ class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             "services": [s.value for s in settings.services],
             "directions": [d.value for d in settings.directions],
             "request_types": [t.value for t in settings.request_types],
+            "warehouse_lock_wait_seconds": settings.warehouse_lock_wait_seconds,
+            "max_document_bytes": settings.max_document_bytes,
+            "lists_base_url": settings.lists_base_url,
+            "lists_max_age_days": settings.lists_max_age_days,
+            "status_base_url": status.base_url,
+            "status_calls_per_second": status.calls_per_second,
+            "status_concurrency": status.concurrency,
+            "status_timeout_seconds": status.timeout_seconds,
+            "status_attempts": status.attempts,
+            "status_months": status.months,
         }
         if env_vars:
-            # Dagster's EnvVar takes text and whole numbers; the other settings show as plain values.
-            for name, variable in (
-                ("warehouse", "CFDI_ETL_WAREHOUSE"),
-                ("sat_base_url", "CFDI_ETL_SAT_BASE_URL"),
-            ):
+            for name, variable, kind in _SHOWN_AS_VARIABLES:
                 if variable in settings.given:
-                    values[name] = dg.EnvVar(variable)
-            for name, variable in (
-                ("lifetime_limit", "CFDI_ETL_LIFETIME_LIMIT"),
-                ("parse_processes", "CFDI_ETL_PARSE_PROCESSES"),
-                ("recent_months", "CFDI_ETL_RECENT_MONTHS"),
-            ):
-                if variable in settings.given:
-                    values[name] = dg.EnvVar.int(variable)
+                    values[name] = dg.EnvVar(variable) if kind is str else dg.EnvVar.int(variable)
         return cls(**values)
 
     def settings(self) -> Settings:
         """The typed settings the pipeline's steps take."""
         return Settings(
+            home=Path(self.home),
             warehouse=Path(self.warehouse),
             sat_base_url=self.sat_base_url,
             poll_wait_seconds=self.poll_wait_seconds,
@@ -94,6 +125,18 @@ class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             services=tuple(Service(s) for s in self.services),
             directions=tuple(Direction(d) for d in self.directions),
             request_types=tuple(RequestType(t) for t in self.request_types),
+            warehouse_lock_wait_seconds=self.warehouse_lock_wait_seconds,
+            max_document_bytes=self.max_document_bytes,
+            lists_base_url=self.lists_base_url,
+            lists_max_age_days=self.lists_max_age_days,
+            status=StatusSettings(
+                base_url=self.status_base_url,
+                calls_per_second=self.status_calls_per_second,
+                concurrency=self.status_concurrency,
+                timeout_seconds=self.status_timeout_seconds,
+                attempts=self.status_attempts,
+                months=self.status_months,
+            ),
         )
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:

@@ -1,7 +1,6 @@
 """SAT's status service in Dagster: one asset per RFC that asks about its documents whose state can still
 change, and a check naming the documents whose metadata and live status disagree."""
 
-import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,12 +37,9 @@ _SHOWN = 20  # UUIDs listed in the check's metadata; the rest are counted
 
 
 def status_settings(sync: SyncResource) -> StatusSettings:
-    """The environment's CFDI_ETL_STATUS_* settings; the service follows the resource's SAT base URL
-    (the sandbox's B/consulta in the demo) unless CFDI_ETL_STATUS_BASE_URL names one."""
-    env = dict(os.environ)
-    if sync.sat_base_url:
-        env["CFDI_ETL_SAT_BASE_URL"] = sync.sat_base_url
-    return StatusSettings.from_env(env)
+    """The resource's status settings (CFDI_ETL_STATUS_*); the service follows the resource's SAT base URL
+    (the sandbox's B/consulta in the demo) unless its `status_base_url` names one."""
+    return sync.settings().status_service
 
 
 @dg.asset(
@@ -63,7 +59,13 @@ def sat_status(context: AssetExecutionContext, sync: SyncResource) -> dg.Materia
     rfc = context.partition_key
     settings = status_settings(sync)
     with settings.client() as client:
-        report = check_statuses(Path(sync.warehouse), client, rfcs=[rfc], window_months=settings.months)
+        report = check_statuses(
+            Path(sync.warehouse),
+            client,
+            rfcs=[rfc],
+            window_months=settings.months,
+            lock_wait=sync.warehouse_lock_wait_seconds,
+        )
     summary = report.summary(rfc)
     context.log.info(summary.line())
     return dg.MaterializeResult(

@@ -1,18 +1,17 @@
 """SAT's published lists in Dagster: one unpartitioned asset (the lists are SAT's, the same for every
 RFC) fetched and loaded daily, and a check that fails loudly when the 69-B list's own date is too old.
 
-`CFDI_ETL_LISTS_BASE_URL` says where the files are (default SAT's open-data store; the sandbox's
-`B/listas/`), `CFDI_ETL_LISTS_MAX_AGE_DAYS` (default 120: SAT replaces the 69-B files every few months)
-how old the list's own date may be.
+The resource's `lists_base_url` (`CFDI_ETL_LISTS_BASE_URL`) says where the files are (default SAT's
+open-data store; the sandbox's `B/listas/`), its `lists_max_age_days` (`CFDI_ETL_LISTS_MAX_AGE_DAYS`,
+default 120: SAT replaces the 69-B files every few months) how old the list's own date may be.
 """
 
-import os
 from datetime import date
 
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from assets._lists_sync import fetch_and_load, lists_base_url, lists_folder
+from assets._lists_sync import fetch_and_load, lists_folder
 from assets._resources import SyncResource
 from etl.sat import mexico_now
 from warehouse import Warehouse, current_list_dates
@@ -20,14 +19,13 @@ from warehouse import Warehouse, current_list_dates
 __all__ = ["LISTS_GROUP", "lists_daily", "lists_job", "sat_lists", "sat_lists_fresh", "stale_lists"]
 
 LISTS_GROUP = "sat_lists"
-_DEFAULT_MAX_AGE_DAYS = 120
 
 
 @dg.asset(group_name=LISTS_GROUP, pool="duckdb_writer", kinds={"duckdb"})
 def sat_lists(context: AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
     """SAT's Art. 69-B and Art. 69 lists: files that changed since the last fetch, loaded and published."""
-    url = lists_base_url()
-    with Warehouse.open(sync.warehouse) as warehouse:
+    url = sync.lists_base_url
+    with Warehouse.open(sync.warehouse, lock_wait=sync.warehouse_lock_wait_seconds) as warehouse:
         outcomes = fetch_and_load(warehouse, url, lists_folder(warehouse.path))
         warehouse.publish()
     failed = [f"{o.name}: {o.error}" for o in outcomes if o.error]
@@ -65,7 +63,7 @@ def stale_lists(dates: list[tuple[str, str, date]], today: date, max_age_days: i
 @dg.asset_check(asset=sat_lists, blocking=False)
 def sat_lists_fresh(sync: SyncResource) -> dg.AssetCheckResult:
     """The 69-B list in the warehouse is no older (by the date printed in it) than the allowed age."""
-    max_age = int(os.environ.get("CFDI_ETL_LISTS_MAX_AGE_DAYS", str(_DEFAULT_MAX_AGE_DAYS)))
+    max_age = sync.lists_max_age_days
     with Warehouse.open(sync.warehouse, read_only=True) as warehouse:
         dates = current_list_dates(warehouse)
     today = mexico_now().date()

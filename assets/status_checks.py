@@ -31,7 +31,13 @@ from etl.status import (
     StatusClient,
     StatusServiceError,
 )
-from warehouse import STATUS_ANSWER_COLUMNS, Warehouse, WarehouseError, WarehouseLockedError
+from warehouse import (
+    DEFAULT_LOCK_WAIT_SECONDS,
+    STATUS_ANSWER_COLUMNS,
+    Warehouse,
+    WarehouseError,
+    WarehouseLockedError,
+)
 
 __all__ = ["RfcStatusSummary", "StatusCheckReport", "check_statuses", "first_month_of_window"]
 
@@ -150,13 +156,15 @@ def check_statuses(
     uuids: Sequence[str] = (),
     today: date | None = None,
     writer_wait_seconds: float = 600.0,
+    lock_wait: float = DEFAULT_LOCK_WAIT_SECONDS,
 ) -> StatusCheckReport:
     """Ask about every candidate, record the answers and publish; StatusServiceError if the service is
     unreachable (the first document is asked alone, so a service that is down costs one document's
-    retries); WarehouseError if the warehouse cannot be opened for writing."""
+    retries); WarehouseError if the warehouse cannot be opened for writing (within `lock_wait` seconds,
+    `CFDI_ETL_WAREHOUSE_LOCK_WAIT_SECONDS` from the caller's settings)."""
     report = StatusCheckReport(f"consulta-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}")
     since = None if months or uuids else first_month_of_window(today or mexico_now().date(), window_months)
-    with Warehouse.open(warehouse) as wh:
+    with Warehouse.open(warehouse, lock_wait=lock_wait) as wh:
         candidates = wh.status_candidates(rfcs=rfcs, months=months, since=since, uuids=uuids)
     found = set(candidates["uuid"].to_list())
     report.unknown_uuids = [u for u in uuids if u.lower() not in found]

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from etl.parse.bound import max_document_bytes
+from pipeline import Settings
 from sandbox.corpus import iter_cfdi40_invoices
 
 __all__ = ["build_document", "main"]
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--mib", type=float, nargs="+", default=[20.0, 60.0, 200.0])
     args = options.parse_args(argv)
-    bound = max_document_bytes()
+    bound = Settings.from_env().max_document_bytes
     print(f"document bound {bound / 2**20:,.0f} MiB (CFDI_ETL_MAX_DOCUMENT_BYTES)")
     with tempfile.TemporaryDirectory(prefix="cfdi-etl-bench-") as folder:
         root = Path(folder)

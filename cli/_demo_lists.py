@@ -17,12 +17,14 @@ _HITS = (
 _SHOWN = 10
 
 
-def load_and_show_lists(console: Console, lists_url: str, warehouse_path: Path, rfc: str) -> None:
+def load_and_show_lists(
+    console: Console, lists_url: str, warehouse_path: Path, rfc: str, lock_wait: float
+) -> None:
     """Fetch and load the lists (only what changed since the last demo), then print `rfc`'s 69-B hits."""
     from assets._lists_sync import fetch_and_load, lists_folder
     from warehouse import Warehouse
 
-    with Warehouse.open(warehouse_path) as warehouse:
+    with Warehouse.open(warehouse_path, lock_wait=lock_wait) as warehouse:
         outcomes = fetch_and_load(warehouse, lists_url, lists_folder(warehouse_path))
         warehouse.publish()
         loaded = [o.report for o in outcomes if o.report is not None and not o.report.ya_cargado]

@@ -73,6 +73,7 @@ def demo(months: int, verbose: bool) -> None:
                 sat_base_url=sandbox.base_url,
                 poll_wait_seconds=120,
                 poll_interval_seconds=0.5,
+                warehouse_lock_wait_seconds=settings.warehouse_lock_wait_seconds,
             )
         )
         instance = local_instance()
@@ -90,8 +91,11 @@ def demo(months: int, verbose: bool) -> None:
         with Ledger(resource.paths.ledger) as ledger:
             sent = ledger.sat_requests_sent() - sent_before
         console.print(f"new requests sent to SAT in this run: {sent}")
-        console.print(_check_statuses(sandbox.base_url, Path(resource.warehouse), chosen), soft_wrap=True)
-        load_and_show_lists(console, sandbox.lists_url, Path(resource.warehouse), DEMO_RFC)
+        lock_wait = settings.warehouse_lock_wait_seconds
+        console.print(
+            _check_statuses(sandbox.base_url, Path(resource.warehouse), chosen, lock_wait), soft_wrap=True
+        )
+        load_and_show_lists(console, sandbox.lists_url, Path(resource.warehouse), DEMO_RFC, lock_wait)
     _show_warehouse(console, Path(resource.warehouse))
     _show_next(console, instance.root_directory, resource)
 
@@ -113,18 +117,15 @@ def _show_next(console: Console, dagster_home: str, resource: SyncResource) -> N
     console.print("  dashboard:       .tools/bin/uv run --locked --no-sync cfdi-etl dashboard (prints a URL)")
 
 
-def _check_statuses(base_url: str, warehouse: Path, months: list[date]) -> str:
+def _check_statuses(base_url: str, warehouse: Path, months: list[date], lock_wait: float) -> str:
     """The loaded months' documents asked of the sandbox's status service, as one line."""
-    from dataclasses import replace
-
     from assets.status_checks import check_statuses
     from etl.status import StatusSettings
 
     # The sandbox is local: no need for SAT's pace of one call a second.
-    sandbox = StatusSettings.from_env({"CFDI_ETL_SAT_BASE_URL": base_url})
-    settings = replace(sandbox, calls_per_second=0, concurrency=4)
+    settings = StatusSettings(calls_per_second=0, concurrency=4).following(base_url)
     with settings.client() as client:
-        report = check_statuses(warehouse, client, rfcs=[DEMO_RFC], months=months)
+        report = check_statuses(warehouse, client, rfcs=[DEMO_RFC], months=months, lock_wait=lock_wait)
     return f"status of each CFDI at SAT (ConsultaCFDIService): {report.summary(DEMO_RFC).line()}"
 
 

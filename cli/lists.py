@@ -48,7 +48,8 @@ def _summary(console: Console, outcomes: list[object]) -> int:
 
 def _open(warehouse: Path | None) -> Warehouse:
     try:
-        return Warehouse.open(warehouse or read_settings().warehouse)
+        settings = read_settings()
+        return Warehouse.open(warehouse or settings.warehouse, lock_wait=settings.warehouse_lock_wait_seconds)
     except WarehouseError as error:
         raise click.ClickException(str(error)) from None
 
@@ -78,11 +79,11 @@ def load(paths: tuple[Path, ...], warehouse: Path | None) -> None:
 @click.option("--warehouse", type=click.Path(path_type=Path), help="The DuckDB file (default: the usual).")
 def fetch(base_url: str | None, warehouse: Path | None) -> None:
     """Download the lists that changed (If-Modified-Since, sha256) and load them; exits 1 on a failure."""
-    from assets._lists_sync import fetch_and_load, lists_base_url, lists_folder
+    from assets._lists_sync import fetch_and_load, lists_folder
 
     console = Console(soft_wrap=True)
     with _open(warehouse) as wh:
-        url = base_url or lists_base_url()
+        url = base_url or read_settings().lists_base_url
         console.print(f"asking {url}")
         failed = _summary(console, list(fetch_and_load(wh, url, lists_folder(wh.path))))
         wh.publish()

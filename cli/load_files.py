@@ -38,7 +38,7 @@ from cli._errors import user_error
 from cli._load_rfcs import loaded_rfcs, none_of_them
 from cli._load_summary import Counts, exit_code, print_counts, print_refusals
 from cli._settings import read_settings
-from etl.parse.bound import max_document_bytes, read_document, too_large
+from etl.parse.bound import read_document, too_large
 from etl.parse.documents import Rejection, iter_parsed_batches
 from etl.parse.metadata import MetadataError, MetadataResult, parse_metadata, parse_metadata_package
 from etl.parse.packages import EntryKind, OversizedEntry, PackageError, iter_entries
@@ -284,11 +284,7 @@ def _loose_xml(
             yield str(item.path), document
 
 
-def _read(loader: _Loader, items: list[_Input], progress: Progress) -> None:
-    try:
-        bound = max_document_bytes()
-    except ValueError as error:
-        raise click.UsageError(str(error)) from None
+def _read(loader: _Loader, items: list[_Input], progress: Progress, bound: int) -> None:
     loose = [i for i in items if i.kind == "xml"]
     if loose:
         refused: list[Rejection] = []
@@ -382,7 +378,7 @@ def load_files(
         settings = replace(settings, warehouse=warehouse_path)
     tally = _Tally()
     try:
-        with Warehouse.open(settings.warehouse) as wh:
+        with Warehouse.open(settings.warehouse, lock_wait=settings.warehouse_lock_wait_seconds) as wh:
             columns = (
                 TextColumn("{task.description}"),
                 BarColumn(),
@@ -392,7 +388,7 @@ def load_files(
             with Progress(*columns, console=console, transient=False) as progress:
                 total = sum(_documents_in(i) for i in items)
                 task = progress.add_task("documents", total=total)
-                _read(_Loader(wh, rfcs, tally, processes), items, progress)
+                _read(_Loader(wh, rfcs, tally, processes), items, progress, settings.max_document_bytes)
                 progress.update(task, completed=total)
         published = publish(settings)
     except (WarehouseError, OSError) as error:

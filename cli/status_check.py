@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -62,7 +61,7 @@ def check(
     cfdi-etl status check --uuid 5f8e0c1a-0d5b-4f7e-9c1d-2b3a4c5d6e7f
     """
     from assets.status_checks import check_statuses
-    from etl.status import StatusServiceError, StatusSettings
+    from etl.status import StatusServiceError
     from schemas import PartitionError, check_rfc
     from warehouse import WarehouseError
 
@@ -71,22 +70,21 @@ def check(
     except PartitionError as error:
         raise click.BadParameter(str(error), param_hint="--rfc") from None
     chosen_months, chosen_uuids = _months(months), _uuids(uuids)
-    try:
-        settings = StatusSettings.from_env(os.environ)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
-    path = warehouse_path or read_settings().warehouse
+    settings = read_settings()
+    status = settings.status_service
+    path = warehouse_path or settings.warehouse
     if not path.exists():
         raise click.ClickException(f"{path} does not exist: load documents first (cfdi-etl run, load-files)")
     try:
-        with settings.client() as client:
+        with status.client() as client:
             report = check_statuses(
                 path,
                 client,
                 rfcs=chosen_rfcs,
                 months=chosen_months,
-                window_months=settings.months,
+                window_months=status.months,
                 uuids=chosen_uuids,
+                lock_wait=settings.warehouse_lock_wait_seconds,
             )
     except (StatusServiceError, WarehouseError) as error:
         raise click.ClickException(str(error)) from None

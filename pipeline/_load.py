@@ -32,7 +32,7 @@ def load(settings: Settings, partition: Partition, *, log: Log = quiet) -> Loade
     """Replace each (side, dataset) of the partition with what its staged packages hold."""
     stage = read_stage(settings, partition)
     rows: dict[str, int] = {}
-    with Warehouse.open(settings.warehouse) as warehouse:
+    with Warehouse.open(settings.warehouse, lock_wait=settings.warehouse_lock_wait_seconds) as warehouse:
         for (direction, dataset), packages in sorted(stage.groups().items()):
             side = partition.with_side(Direction.of(direction))
             with warehouse.load(side.rfc, side.month, side.side, dataset) as batch:

@@ -15,7 +15,7 @@ __all__ = ["publish"]
 def publish(settings: Settings, *, log: Log = quiet) -> Path:
     """Publish the warehouse, with the request ledger's snapshot (readers of the copy see what waits at
     SAT); returns the published copy's path."""
-    with Warehouse.open(settings.warehouse) as warehouse:
+    with Warehouse.open(settings.warehouse, lock_wait=settings.warehouse_lock_wait_seconds) as warehouse:
         if settings.paths.ledger.exists():
             snapshot_ledger(warehouse, settings.paths.ledger)
         published = warehouse.publish()

@@ -18,7 +18,7 @@ from sandbox._config import SandboxConfig
 from sandbox._faults import Fault, FaultRule, Faults, Operation
 from sandbox._queries import Query
 from sandbox._server import SandboxServer
-from sandbox._test_ca import FielPaths, generate_test_fiel, sandbox_home
+from sandbox._test_ca import FielPaths, generate_test_fiel
 
 __all__ = [
     "Catalog",
@@ -35,5 +35,4 @@ __all__ = [
     "SandboxServer",
     "WrittenPackage",
     "generate_test_fiel",
-    "sandbox_home",
 ]

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
 
-__all__ = ["FielPaths", "generate_test_fiel", "load_or_create_test_ca", "sandbox_home", "test_ca_dir"]
+__all__ = ["FielPaths", "generate_test_fiel", "load_or_create_test_ca", "test_ca_dir"]
 
 _CA_NAME = x509.Name(
     [
@@ -40,11 +40,6 @@ class FielPaths:
 
     certificate: Path
     private_key: Path
-
-
-def sandbox_home() -> Path:
-    """The default data directory: `$CFDI_ETL_HOME/sandbox` (`./var/sandbox`)."""
-    return Path(os.environ.get("CFDI_ETL_HOME", "var")) / "sandbox"
 
 
 def test_ca_dir(data_dir: Path) -> Path:
@@ -109,8 +104,8 @@ def generate_test_fiel(
     valid_until: dt.datetime | None = None,
     organizational_unit: str | None = None,
 ) -> FielPaths:
-    """Issue a test FIEL for `rfc` from the sandbox's test CA (`ca_dir`, default `<data_dir>/ca`, where
-    `data_dir` defaults to `sandbox_home()`).
+    """Issue a test FIEL for `rfc` from the sandbox's test CA (`ca_dir`, default `<data_dir>/ca`; one of
+    the two is required: the sandbox reads no settings, its callers name its data directory).
 
     Writes `<RFC>.cer` (DER) and `<RFC>.key` (PKCS#8 DER encrypted with `password`) into `out_dir`.
     `organizational_unit` makes it a CSD instead (SAT refuses those); the validity window defaults to
@@ -118,8 +113,12 @@ def generate_test_fiel(
     """
     if not password:
         raise ValueError("a test FIEL needs a non-empty password for its private key")
+    if ca_dir is None:
+        if data_dir is None:
+            raise ValueError("name the sandbox's data directory or its test CA's folder (data_dir or ca_dir)")
+        ca_dir = test_ca_dir(data_dir)
     rfc = rfc.strip().upper()
-    ca_certificate, ca_key = load_or_create_test_ca(ca_dir or test_ca_dir(data_dir or sandbox_home()))
+    ca_certificate, ca_key = load_or_create_test_ca(ca_dir)
     now = dt.datetime.now(dt.UTC)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     attributes = [

@@ -31,9 +31,10 @@ from warehouse._operations import (
     unreconciled,
 )
 from warehouse._status import ANSWER_COLUMNS as STATUS_ANSWER_COLUMNS
-from warehouse._warehouse import Warehouse, default_path, lock_wait_seconds, published_path
+from warehouse._warehouse import DEFAULT_LOCK_WAIT_SECONDS, Warehouse, default_path, published_path
 
 __all__ = [
+    "DEFAULT_LOCK_WAIT_SECONDS",
     "HISTORY",
     "LOADS",
     "SCHEMA_VERSION",
@@ -56,7 +57,6 @@ __all__ = [
     "default_path",
     "disk_full",
     "list_version_loaded",
-    "lock_wait_seconds",
     "newly_listed_counterparties",
     "partition_loads",
     "published_path",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import time
@@ -29,12 +28,12 @@ from warehouse._snapshot import replace_snapshot
 from warehouse._status import record_status_answers, status_candidates
 from warehouse._views import create_views
 
-__all__ = ["Warehouse", "default_path", "lock_wait_seconds", "published_path"]
+__all__ = ["DEFAULT_LOCK_WAIT_SECONDS", "Warehouse", "default_path", "published_path"]
 
 _WAL_BEFORE_CHECKPOINT = "256MB"
 # A writer meeting another writer's lock (DuckDB allows one writing process per file) waits this long by
 # default: a partition's load takes seconds to minutes.
-_LOCK_WAIT_SECONDS = 600.0
+DEFAULT_LOCK_WAIT_SECONDS = 600.0
 _LOCK_RETRY_SECONDS = 0.25
 # The writer's memory: above it DuckDB evicts the load's uncommitted row groups (already written to the
 # file optimistically) and spills big intermediates to `<file>.tmp` beside the warehouse. Its default, 80%
@@ -55,11 +54,6 @@ def default_path(home: Path) -> Path:
 def published_path(path: Path) -> Path:
     """The read-only copy beside the warehouse: `cfdi.duckdb` -> `cfdi.published.duckdb`."""
     return path.with_name(path.stem + ".published" + path.suffix)
-
-
-def lock_wait_seconds() -> float:
-    """How long a writer waits for another writing process: CFDI_ETL_WAREHOUSE_LOCK_WAIT_SECONDS."""
-    return float(os.environ.get("CFDI_ETL_WAREHOUSE_LOCK_WAIT_SECONDS", str(_LOCK_WAIT_SECONDS)))
 
 
 def _holder(error: duckdb.Error) -> str:
@@ -124,13 +118,14 @@ class Warehouse:
         *,
         catalog: Catalog | None = None,
         read_only: bool = False,
-        lock_wait: float | None = None,
+        lock_wait: float = DEFAULT_LOCK_WAIT_SECONDS,
         say: Callable[[str], None] = _say,
     ) -> Warehouse:
         """Create or migrate the file (or, read-only, check it matches); refuse a newer or foreign file.
 
-        A writer waits for another process writing to the file up to `lock_wait` seconds (default
-        `lock_wait_seconds()`), telling `say` (stderr) that it waits; readers never wait.
+        A writer waits for another process writing to the file up to `lock_wait` seconds (entry points
+        pass their settings' `CFDI_ETL_WAREHOUSE_LOCK_WAIT_SECONDS`), telling `say` (stderr) that it
+        waits; readers never wait.
         """
         if catalog is None:
             from warehouse._datasets import default_catalog
@@ -141,7 +136,7 @@ class Warehouse:
             raise WarehouseError(f"no warehouse at {path}: load something first, or pass --warehouse")
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        con = _connect(path, read_only, lock_wait_seconds() if lock_wait is None else lock_wait, say)
+        con = _connect(path, read_only, lock_wait, say)
         warehouse = cls(con, path, catalog, read_only)
         try:
             if read_only:

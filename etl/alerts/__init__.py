@@ -2,7 +2,7 @@
 and warehouse hold, a ledger of sent and pending alerts, and e-mail and webhook channels.
 
 ```python
-settings = alert_settings()  # CFDI_ETL_ALERT_*; no channel configured: alerts are only logged
+settings = Settings.from_env().alerts  # CFDI_ETL_ALERT_*; no channel configured: alerts are only logged
 with AlertLedger(paths.alerts) as ledger:
     Alerter(ledger, channels_for(settings), log).notify(events, batch=run_id)
 ```
@@ -32,7 +32,7 @@ from etl.alerts._detect import (
 from etl.alerts._events import AlertEvent, EventKind
 from etl.alerts._ledger import AlertLedger, PendingDelivery
 from etl.alerts._message import EVENT_HEADER, RFC_HEADER, UUID_HEADER, AlertMessage
-from etl.alerts._settings import AlertSettings, SmtpSecurity, SmtpSettings, WebhookSettings, alert_settings
+from etl.alerts._settings import AlertSettings, SmtpSecurity, SmtpSettings, WebhookSettings
 
 __all__ = [
     "EVENT_HEADER",
@@ -58,7 +58,6 @@ __all__ = [
     "UnreconciledPartition",
     "WebhookChannel",
     "WebhookSettings",
-    "alert_settings",
     "cancelled_after_loaded",
     "channels_for",
     "fiel_expiring",

@@ -3,14 +3,12 @@
 A CFDI or Retenciones is a few kilobytes; the largest real ones (thousands of line items, big addenda) are a
 few megabytes. A document above the bound is refused with its size, its sha256 (computed while streaming
 it, so it is found again in its folder or package) and what to do, and the rest of its batch loads. The
-bound is `CFDI_ETL_MAX_DOCUMENT_BYTES` (default 64 MiB), read in one place.
+bound is `CFDI_ETL_MAX_DOCUMENT_BYTES` (default 64 MiB), read by `pipeline.Settings` and passed down.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
@@ -19,7 +17,6 @@ from etl.parse._xml import Rejection
 __all__ = [
     "DEFAULT_MAX_DOCUMENT_BYTES",
     "MAX_DOCUMENT_BYTES_VARIABLE",
-    "max_document_bytes",
     "read_document",
     "streamed_sha256",
     "too_large",
@@ -28,20 +25,6 @@ __all__ = [
 DEFAULT_MAX_DOCUMENT_BYTES = 64 << 20
 MAX_DOCUMENT_BYTES_VARIABLE = "CFDI_ETL_MAX_DOCUMENT_BYTES"
 _CHUNK = 1 << 20
-
-
-def max_document_bytes(environ: Mapping[str, str] = os.environ) -> int:
-    """The bound from the environment; a value that is not a positive whole number is an error saying so."""
-    written = environ.get(MAX_DOCUMENT_BYTES_VARIABLE, "").strip()
-    if not written:
-        return DEFAULT_MAX_DOCUMENT_BYTES
-    try:
-        bound = int(written.replace("_", ""))
-    except ValueError:
-        bound = 0
-    if bound < 1:
-        raise ValueError(f"{MAX_DOCUMENT_BYTES_VARIABLE}={written!r} is not a positive number of bytes")
-    return bound
 
 
 def streamed_sha256(handle: IO[bytes]) -> tuple[str, int]:

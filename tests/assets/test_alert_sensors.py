@@ -14,6 +14,7 @@ from assets import PIPELINE
 from assets._alerts import (
     alert_after_load,
     alert_on_run_failure,
+    alert_settings,
     daily_alert_checks,
     daily_events,
     load_events,
@@ -21,7 +22,7 @@ from assets._alerts import (
 from assets._assets import sat_packages, sat_packages_ready, sat_requests
 from assets._partitions import partition_key
 from assets.lists import sat_lists
-from etl.alerts import EVENT_HEADER, RFC_HEADER, AlertLedger, EventKind, alert_settings
+from etl.alerts import EVENT_HEADER, RFC_HEADER, AlertLedger, AlertSettings, EventKind
 from sandbox import Fault, Operation
 from schemas import Partition
 from tests.assets.conftest import RFC, Pipeline
@@ -144,14 +145,16 @@ def test_the_sensor_after_a_published_load_checks_the_loaded_partition_without_f
 
 
 def test_a_counterparty_newly_on_a_sat_list_is_one_alert_after_the_load(
-    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+    pipeline: Pipeline,
 ) -> None:
     assert _run(pipeline).success
-    monkeypatch.setenv("CFDI_ETL_LISTS_BASE_URL", pipeline.sandbox.lists_url)
+    sync = type(pipeline.resource)(
+        **{**pipeline.resource.model_dump(), "lists_base_url": pipeline.sandbox.lists_url}
+    )
     lists = [sat_lists]
-    assert dg.materialize(lists, instance=pipeline.instance, resources={"sync": pipeline.resource}).success
+    assert dg.materialize(lists, instance=pipeline.instance, resources={"sync": sync}).success
     pipeline.sandbox.lists.publish_next()  # SAT publishes a new version: some counterparties enter it
-    assert dg.materialize(lists, instance=pipeline.instance, resources={"sync": pipeline.resource}).success
+    assert dg.materialize(lists, instance=pipeline.instance, resources={"sync": sync}).success
     with Warehouse.open(published_path(Path(pipeline.resource.warehouse)), read_only=True) as warehouse:
         entered = warehouse.query(
             "SELECT DISTINCT contraparte, familia, situacion FROM contrapartes_recien_listadas WHERE rfc = ?",
@@ -160,7 +163,7 @@ def test_a_counterparty_newly_on_a_sat_list_is_one_alert_after_the_load(
     assert entered.height > 0, "the sandbox's second version lists some of the demo RFC's counterparties"
     events = [
         e
-        for e in load_events(pipeline.resource, alert_settings({}), datetime.now(UTC))
+        for e in load_events(pipeline.resource, AlertSettings(), datetime.now(UTC))
         if e.kind is EventKind.COUNTERPARTY_LISTED
     ]
     assert {

@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
-import pytest
 
 from assets._resources import SyncResource
 from assets.definitions import defs
@@ -16,10 +15,13 @@ from warehouse import Warehouse
 
 
 def _materialize(
-    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox: SandboxServer, tmp_path: Path, max_age_days: int = 120
 ) -> dg.ExecuteInProcessResult:
-    monkeypatch.setenv("CFDI_ETL_LISTS_BASE_URL", sandbox.lists_url)
-    resource = SyncResource(warehouse=str(tmp_path / "warehouse" / "cfdi.duckdb"))
+    resource = SyncResource(
+        warehouse=str(tmp_path / "warehouse" / "cfdi.duckdb"),
+        lists_base_url=sandbox.lists_url,
+        lists_max_age_days=max_age_days,
+    )
     with dg.DagsterInstance.ephemeral() as instance:
         return dg.materialize(
             [sat_lists, sat_lists_fresh],
@@ -30,9 +32,9 @@ def _materialize(
 
 
 def test_the_lists_asset_loads_the_sandbox_lists_and_its_freshness_check_passes(
-    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    result = _materialize(sandbox, tmp_path, monkeypatch)
+    result = _materialize(sandbox, tmp_path)
     assert result.success
     [check] = result.get_asset_check_evaluations()
     assert check.passed, check.description
@@ -41,11 +43,10 @@ def test_the_lists_asset_loads_the_sandbox_lists_and_its_freshness_check_passes(
 
 
 def test_the_freshness_check_fails_loudly_when_the_69b_lists_own_date_is_too_old(
-    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     sandbox.lists.first = date(2020, 1, 1)  # the sandbox now publishes a list dated 1 January 2020
-    monkeypatch.setenv("CFDI_ETL_LISTS_MAX_AGE_DAYS", "30")
-    result = _materialize(sandbox, tmp_path, monkeypatch)
+    result = _materialize(sandbox, tmp_path, max_age_days=30)
     [check] = result.get_asset_check_evaluations()
     assert not check.passed
     assert check.severity == dg.AssetCheckSeverity.ERROR

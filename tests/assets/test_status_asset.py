@@ -24,7 +24,7 @@ def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
 
 
 def test_the_asset_checks_the_rfcs_documents_and_its_check_names_the_disagreements(
-    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     path = tmp_path / "warehouse" / "cfdi.duckdb"
     path.parent.mkdir()
@@ -33,10 +33,12 @@ def test_the_asset_checks_the_rfcs_documents_and_its_check_names_the_disagreemen
         load_metadata(wh, dt.date(2025, 6, 1), "recibidos", dt.datetime(2025, 7, 1), tmp_path / "packages")
     # The window reaches back from today's month to the corpus's June 2025.
     months_back = (this_month.year - 2025) * 12 + this_month.month - 6 + 1
-    monkeypatch.setenv("CFDI_ETL_STATUS_MONTHS", str(months_back))
-    monkeypatch.setenv("CFDI_ETL_STATUS_CALLS_PER_SECOND", "0")
-    monkeypatch.delenv("CFDI_ETL_STATUS_BASE_URL", raising=False)
-    sync = SyncResource(warehouse=str(path), sat_base_url=sandbox.base_url)
+    sync = SyncResource(
+        warehouse=str(path),
+        sat_base_url=sandbox.base_url,
+        status_months=months_back,
+        status_calls_per_second=0,
+    )
     assert status_settings(sync).base_url == sandbox.base_url + "/consulta"
     instance = dg.DagsterInstance.ephemeral()
     add_rfc(instance, RFC)

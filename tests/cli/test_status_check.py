@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import main
-from etl.status import SAT_STATUS_BASE_URL, StatusSettings
+from etl.status import SAT_STATUS_BASE_URL
+from pipeline import Settings
 from sandbox import SandboxServer
 from tests.etl.status._cases import RFC, FakeClock, epoch, load_metadata, status_sandbox
 from warehouse import Warehouse, published_path
@@ -107,13 +108,12 @@ def test_an_unknown_uuid_is_named_and_fails_the_command(sandbox: SandboxServer, 
 
 
 def test_the_service_is_sat_by_default_and_the_sandbox_by_configuration_alone() -> None:
-    assert StatusSettings.from_env({}).base_url == SAT_STATUS_BASE_URL
-    assert StatusSettings.from_env({"CFDI_ETL_SAT_BASE_URL": "http://127.0.0.1:8765/"}).base_url == (
-        "http://127.0.0.1:8765/consulta"
-    )
+    assert Settings.from_env({}).status_service.base_url == SAT_STATUS_BASE_URL
+    sandbox = {"CFDI_ETL_SAT_BASE_URL": "http://127.0.0.1:8765/"}
+    assert Settings.from_env(sandbox).status_service.base_url == "http://127.0.0.1:8765/consulta"
     explicit = {"CFDI_ETL_SAT_BASE_URL": "http://a", "CFDI_ETL_STATUS_BASE_URL": "http://b"}
-    assert StatusSettings.from_env(explicit).base_url == "http://b"
-    assert StatusSettings.from_env({}).calls_per_second == 1.0
+    assert Settings.from_env(explicit).status_service.base_url == "http://b"
+    assert Settings.from_env({}).status_service.calls_per_second == 1.0
 
 
 def test_a_warehouse_held_by_a_load_in_another_process_is_one_clear_line(

@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from etl.acquire import Ledger, RequestSpec, RequestState
 from etl.alerts import (
     EventKind,
     UnreconciledPartition,
-    alert_settings,
     fiel_expiring,
     pending_requests,
     requests_needing_a_person,
@@ -95,31 +92,3 @@ def test_a_partition_is_unreconciled_only_after_the_configured_time() -> None:
     (event,) = unreconciled_partitions([row], loaded + timedelta(hours=49), timedelta(hours=48))
     assert event.kind is EventKind.PARTITION_UNRECONCILED
     assert "2 document(s) listed in metadata have no XML" in event.what
-
-
-def test_settings_name_the_password_variable_and_refuse_a_password_in_its_place() -> None:
-    settings = alert_settings(
-        {
-            "CFDI_ETL_ALERT_SMTP_HOST": "smtp.example.test",
-            "CFDI_ETL_ALERT_SMTP_TO": "a@example.test, b@example.test",
-            "CFDI_ETL_ALERT_SMTP_USER": "alerts",
-            "CFDI_ETL_ALERT_SMTP_PASSWORD_ENV": "SMTP_PASSWORD",
-            "CFDI_ETL_ALERT_WEBHOOK_URL": "https://hooks.example.test/x",
-            "CFDI_ETL_ALERT_PENDING_HOURS": "6",
-        }
-    )
-    assert settings.smtp is not None
-    assert settings.smtp.port == 587
-    assert settings.smtp.recipients == ("a@example.test", "b@example.test")
-    assert settings.smtp.password_variable == "SMTP_PASSWORD"
-    assert settings.webhook is not None
-    assert settings.pending_after == timedelta(hours=6)
-    assert not alert_settings({}).channels_configured
-    with pytest.raises(ValueError, match="must name an environment variable"):
-        alert_settings(
-            {
-                "CFDI_ETL_ALERT_SMTP_HOST": "smtp.example.test",
-                "CFDI_ETL_ALERT_SMTP_TO": "a@example.test",
-                "CFDI_ETL_ALERT_SMTP_PASSWORD_ENV": "hunter2!",
-            }
-        )

@@ -7,21 +7,12 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-import pytest
-
-from etl.parse.bound import DEFAULT_MAX_DOCUMENT_BYTES, max_document_bytes, read_document, too_large
+from etl.parse.bound import read_document, too_large
 from etl.parse.documents import Rejection, iter_parsed_batches
 from etl.parse.packages import OversizedEntry, SkippedEntry, iter_entries
 from tests.paths import CFDI_FIXTURES
 
 GOOD = (CFDI_FIXTURES / "CfdiUtils-cfdi40-valid.xml").read_bytes()
-
-
-def test_the_bound_is_64_mib_unless_the_environment_says_otherwise() -> None:
-    assert max_document_bytes({}) == DEFAULT_MAX_DOCUMENT_BYTES == 64 << 20
-    assert max_document_bytes({"CFDI_ETL_MAX_DOCUMENT_BYTES": "1_000"}) == 1000
-    with pytest.raises(ValueError, match="CFDI_ETL_MAX_DOCUMENT_BYTES='lots' is not a positive number"):
-        max_document_bytes({"CFDI_ETL_MAX_DOCUMENT_BYTES": "lots"})
 
 
 def test_a_loose_file_above_the_bound_is_a_reject_with_its_size_and_sha256(tmp_path: Path) -> None:
