@@ -8,9 +8,7 @@ argument, so it never lands in the shell's history.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +16,9 @@ from typing import ParamSpec, TypeVar
 
 import click
 
+from etl.acquire import DamagedPackageError, PackageStore, StoredPackage
 from etl.sat import (
+    BrokenDownloadError,
     Direction,
     DocumentStatus,
     DocumentType,
@@ -227,13 +227,33 @@ def download(
             f"{target} already exists: that package is already kept; nothing was asked."
         )
     with _client(cer, key, base_url, service, timeout) as client:
-        result = client.download(package_id)
-    click.echo(f"CodEstatus: {int(result.status)} {result.message}")
-    if not result.package:
-        raise click.ClickException(f"SAT sent no package for {package_id}.")
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=out, prefix=".partial-", delete=False) as partial:
-        partial.write(result.package)
-    Path(partial.name).replace(target)
-    digest = hashlib.sha256(result.package).hexdigest()
-    click.echo(f"saved {target} ({len(result.package)} bytes, sha256 {digest})")
+        saved = _stream_to(client, package_id, target)
+    click.echo(f"saved {target} ({saved.size} bytes, sha256 {saved.sha256})")
+
+
+def _stream_to(client: SatClient, package_id: str, target: Path) -> StoredPackage:
+    """The package written to `target` as the pipeline's download writes one into the package store:
+    streamed to a temporary file beside it (base64 decoded as it arrives, sha256 while writing), checked to
+    be a readable zip, then renamed; memory stays at a chunk whatever the package's size, and `target` is
+    only ever the whole package. An answer that breaks off is asked once more (SAT serves a package twice),
+    as `SatClient.download` did."""
+    folder = PackageStore(target.parent)  # only for its temporary file: the package keeps the asked name
+    for tries_left in (1, 0):
+        with folder.receive() as incoming:
+            try:
+                result = client.download_to(package_id, incoming)
+            except BrokenDownloadError as error:
+                if not tries_left:
+                    raise
+                click.echo(f"{error}; downloading it again (SAT serves a package twice)", err=True)
+                continue
+            click.echo(f"CodEstatus: {int(result.status)} {result.message}")
+            if not result.size:
+                raise click.ClickException(f"SAT sent no package for {package_id}.")
+            try:
+                return incoming.keep_as(target)
+            except DamagedPackageError as error:
+                raise click.ClickException(
+                    f"what SAT sent for {package_id} is not a readable zip ({error}): nothing was kept."
+                ) from None
+    raise AssertionError("unreachable: the last try returns or raises")

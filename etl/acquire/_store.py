@@ -85,17 +85,28 @@ class IncomingPackage:
 
     def keep(self) -> StoredPackage:
         """Verify (a readable zip) and move it into the store atomically (fsync, rename)."""
-        self._out.flush()
-        os.fsync(self._out.fileno())
-        self._out.close()
-        _check_zip(self._temp, self.size)
-        sha256 = self._digest.hexdigest()
+        sha256 = self._verified()
         target = self._store.path(sha256)
         if target.is_file():  # the same bytes kept before (the package was downloaded twice)
             self._temp.unlink()
         else:
             self._temp.replace(target)
         return StoredPackage(sha256, self.size, target)
+
+    def keep_as(self, target: Path) -> StoredPackage:
+        """Verify it as `keep` does, then move it to `target` (beside the store's folder) instead of into the
+        store: a package downloaded by hand, under the name its user asked for."""
+        sha256 = self._verified()
+        self._temp.replace(target)
+        return StoredPackage(sha256, self.size, target)
+
+    def _verified(self) -> str:
+        """Written to disk (fsync) and a readable zip: its sha256; `DamagedPackageError` otherwise."""
+        self._out.flush()
+        os.fsync(self._out.fileno())
+        self._out.close()
+        _check_zip(self._temp, self.size)
+        return self._digest.hexdigest()
 
     def discard(self) -> None:
         self._out.close()

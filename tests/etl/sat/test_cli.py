@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
+import tracemalloc
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -73,6 +76,66 @@ def test_a_user_runs_the_whole_cycle_by_hand_against_the_sandbox(
     assert again.exit_code == 1
     assert "already exists" in again.output
     assert "already kept; nothing was asked" in again.output
+
+
+def _finished_package(fiel: SandboxFiel, sandbox: SandboxServer) -> tuple[str, Path]:
+    """One finished request's first package id, and the file the sandbox serves it from."""
+    connection = _connection(fiel, sandbox)
+    month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    query = _run(
+        ["query", *connection, "--direction", "issued", "--type", "xml", "--start", month.isoformat(),
+         "--end", month.replace(day=28).isoformat()],
+        fiel.password,
+    )  # fmt: skip
+    request_id = _field(query.output, "IdSolicitud")[0]
+    deadline = time.monotonic() + 20
+    while not (
+        package_ids := _field(_run(["verify", *connection, request_id], fiel.password).output, "IdPaquete")
+    ):
+        assert time.monotonic() < deadline, "the sandbox did not finish the request"
+        time.sleep(0.2)
+    served = sorted((sandbox.data_dir / "packages" / request_id).iterdir())
+    [file] = [f for f in served if f.name.startswith(package_ids[0])] or served[:1]
+    return package_ids[0], file
+
+
+def test_a_download_streams_to_disk_verified_and_never_holds_the_package_in_memory(
+    sandbox: SandboxServer, sandbox_fiel: SandboxFiel, tmp_path: Path
+) -> None:
+    package_id, served = _finished_package(sandbox_fiel, sandbox)
+    # SAT's packages reach hundreds of MB; here 24 MB that do not compress, stored in a zip.
+    with zipfile.ZipFile(served, "w", compression=zipfile.ZIP_STORED) as package:
+        package.writestr("big.xml", os.urandom(24 << 20))
+    out = tmp_path / "paquetes"
+    tracemalloc.start()
+    try:
+        download = _run(["download", *_connection(sandbox_fiel, sandbox), package_id, "--out", str(out)],
+                        sandbox_fiel.password)  # fmt: skip
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert download.exit_code == 0, download.output
+    saved = out / f"{package_id}.zip"
+    digest = hashlib.sha256(served.read_bytes()).hexdigest()
+    assert f"saved {saved} ({served.stat().st_size} bytes, sha256 {digest})" in download.output
+    assert saved.read_bytes() == served.read_bytes()
+    # Held whole it would be 24 MB at least (twice that with the copy written); streamed, a chunk or two.
+    assert peak < 8 << 20, f"peak {peak / 2**20:.1f} MiB while downloading a 24 MiB package"
+
+
+def test_a_download_that_is_not_a_zip_is_refused_and_nothing_is_left_in_the_folder(
+    sandbox: SandboxServer, sandbox_fiel: SandboxFiel, tmp_path: Path
+) -> None:
+    package_id, served = _finished_package(sandbox_fiel, sandbox)
+    served.write_bytes(b"not a zip at all " * 1000)
+    out = tmp_path / "paquetes"
+    download = _run(["download", *_connection(sandbox_fiel, sandbox), package_id, "--out", str(out)],
+                    sandbox_fiel.password)  # fmt: skip
+    assert download.exit_code == 1
+    assert f"what SAT sent for {package_id} is not a readable zip" in download.output
+    assert "nothing was kept" in download.output
+    assert "Traceback" not in download.output
+    assert list(out.iterdir()) == []
 
 
 def test_the_password_is_prompted_hidden_when_not_in_the_environment(
