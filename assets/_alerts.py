@@ -34,7 +34,6 @@ from etl.alerts import (
     unreconciled_partitions,
 )
 from etl.registry import RfcRegistry
-from pipeline import Settings
 from warehouse import (
     Warehouse,
     WarehouseError,
@@ -47,7 +46,6 @@ __all__ = [
     "ALERT_SENSORS",
     "alert_after_load",
     "alert_on_run_failure",
-    "alert_settings",
     "daily_alert_checks",
     "daily_events",
     "failure_reason",
@@ -60,16 +58,10 @@ def _utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def alert_settings() -> AlertSettings:
-    """The CFDI_ETL_ALERT_* settings as they are now: read at each tick, so a channel configured (or
-    fixed) after the code location loaded is used by the next tick without a reload."""
-    return Settings.from_env().alerts
-
-
 @contextmanager
 def _alerter(sync: SyncResource, log: Callable[[str], None]) -> Iterator[Alerter]:
     with AlertLedger(sync.paths.alerts) as ledger:
-        yield Alerter(ledger, channels_for(alert_settings()), log)
+        yield Alerter(ledger, channels_for(sync.settings().alerts), log)
 
 
 def notify(
@@ -162,7 +154,7 @@ def alert_after_load(
     context: dg.SensorEvaluationContext, asset_event: dg.EventLogEntry, sync: SyncResource
 ) -> dg.SkipReason:
     """After each published load: cancellations of booked received documents, unreconciled partitions."""
-    events = load_events(sync, alert_settings(), _utc_now())
+    events = load_events(sync, sync.settings().alerts, _utc_now())
     report = notify(sync, events, batch=f"load:{asset_event.run_id}", log=context.log.info)
     return dg.SkipReason(f"{len(events)} fact(s) checked; sent {report.sent or 'nothing new'}")
 
@@ -172,7 +164,7 @@ def daily_alert_checks(context: dg.ScheduleEvaluationContext, sync: SyncResource
     """Once a day: e.firma expiries, requests pending too long, SAT answers needing a person; and any
     alert a channel failed to deliver earlier. Starts no run."""
     now = _utc_now()
-    events = daily_events(sync, alert_settings(), now)
+    events = daily_events(sync, sync.settings().alerts, now)
     report = notify(sync, events, batch=f"daily:{now.date().isoformat()}", log=context.log.info)
     return dg.SkipReason(f"{len(events)} fact(s) checked; sent {report.sent or 'nothing new'}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import dagster as dg
 from pydantic import Field, PrivateAttr
 
 from assets._rfc_lease import one_run_per_rfc
+from etl.alerts import DEFAULT_SMTP_SENDER, AlertSettings, SmtpSecurity, SmtpSettings, WebhookSettings
 from etl.home import SyncPaths
 from etl.sat import RequestType, Service
 from etl.status import StatusSettings
@@ -35,14 +37,45 @@ _SHOWN_AS_VARIABLES: tuple[tuple[str, str, type], ...] = (
     ("status_concurrency", "CFDI_ETL_STATUS_CONCURRENCY", int),
     ("status_attempts", "CFDI_ETL_STATUS_ATTEMPTS", int),
     ("status_months", "CFDI_ETL_STATUS_MONTHS", int),
+    ("alert_smtp_host", "CFDI_ETL_ALERT_SMTP_HOST", str),
+    ("alert_smtp_port", "CFDI_ETL_ALERT_SMTP_PORT", int),
+    ("alert_smtp_from", "CFDI_ETL_ALERT_SMTP_FROM", str),
+    ("alert_smtp_password_env", "CFDI_ETL_ALERT_SMTP_PASSWORD_ENV", str),
+    ("alert_webhook_url", "CFDI_ETL_ALERT_WEBHOOK_URL", str),
+    ("alert_webhook_secret_env", "CFDI_ETL_ALERT_WEBHOOK_SECRET_ENV", str),
+    ("alert_fiel_days", "CFDI_ETL_ALERT_FIEL_DAYS", int),
 )
+
+
+def _alert_fields(alerts: AlertSettings) -> dict[str, Any]:
+    """The alert settings as the resource's fields (an empty host or URL: no such channel)."""
+    smtp, webhook = alerts.smtp, alerts.webhook
+    return {
+        "alert_smtp_host": smtp.host if smtp else "",
+        "alert_smtp_port": smtp.port if smtp else 0,
+        "alert_smtp_security": (smtp.security if smtp else SmtpSecurity.STARTTLS).value,
+        "alert_smtp_from": smtp.sender if smtp else DEFAULT_SMTP_SENDER,
+        "alert_smtp_to": list(smtp.recipients) if smtp else [],
+        "alert_smtp_user": (smtp.user or "") if smtp else "",
+        "alert_smtp_password_env": (smtp.password_variable or "") if smtp else "",
+        "alert_smtp_ca_file": str(smtp.ca_file or "") if smtp else "",
+        "alert_webhook_url": webhook.url if webhook else "",
+        "alert_webhook_secret_env": (webhook.secret_variable or "") if webhook else "",
+        "alert_pending_hours": alerts.pending_after.total_seconds() / 3600,
+        "alert_fiel_days": alerts.fiel_warning_days,
+        "alert_reconcile_hours": alerts.reconcile_after.total_seconds() / 3600,
+    }
+
+
+_ALERTS = _alert_fields(_DEFAULT.alerts)
 
 
 class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     """Where the warehouse is, which SAT to talk to, how long to wait, and what each partition covers.
 
     One field per setting of `pipeline.Settings` (its defaults); `settings()` is what the steps take. The
-    alert settings are not here: the sensors read `CFDI_ETL_ALERT_*` at each tick (`assets._alerts`).
+    alert fields name the channels (addresses, and the NAMES of the variables holding their secrets, never a
+    secret); an empty SMTP host or webhook URL: no such channel.
     """
 
     warehouse: str
@@ -69,6 +102,19 @@ class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     status_timeout_seconds: float = _DEFAULT.status.timeout_seconds
     status_attempts: int = _DEFAULT.status.attempts
     status_months: int = _DEFAULT.status.months
+    alert_smtp_host: str = _ALERTS["alert_smtp_host"]
+    alert_smtp_port: int = _ALERTS["alert_smtp_port"]  # 0: the security's own (587, 465, 25)
+    alert_smtp_security: str = _ALERTS["alert_smtp_security"]  # starttls, tls or none
+    alert_smtp_from: str = _ALERTS["alert_smtp_from"]
+    alert_smtp_to: list[str] = Field(default_factory=list)
+    alert_smtp_user: str = _ALERTS["alert_smtp_user"]
+    alert_smtp_password_env: str = _ALERTS["alert_smtp_password_env"]  # the variable's NAME
+    alert_smtp_ca_file: str = _ALERTS["alert_smtp_ca_file"]  # empty: the system's CAs
+    alert_webhook_url: str = _ALERTS["alert_webhook_url"]
+    alert_webhook_secret_env: str = _ALERTS["alert_webhook_secret_env"]  # the variable's NAME
+    alert_pending_hours: float = _ALERTS["alert_pending_hours"]
+    alert_fiel_days: int = _ALERTS["alert_fiel_days"]
+    alert_reconcile_hours: float = _ALERTS["alert_reconcile_hours"]
     _run_id: str = PrivateAttr(default="")
 
     @classmethod
@@ -101,6 +147,7 @@ class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             "status_timeout_seconds": status.timeout_seconds,
             "status_attempts": status.attempts,
             "status_months": status.months,
+            **_alert_fields(settings.alerts),
         }
         if env_vars:
             for name, variable, kind in _SHOWN_AS_VARIABLES:
@@ -137,6 +184,28 @@ class SyncResource(dg.ConfigurableResource):  # type: ignore[type-arg]
                 attempts=self.status_attempts,
                 months=self.status_months,
             ),
+            alerts=self._alerts(),
+        )
+
+    def _alerts(self) -> AlertSettings:
+        security = SmtpSecurity(self.alert_smtp_security)
+        smtp = SmtpSettings(
+            host=self.alert_smtp_host,
+            port=self.alert_smtp_port or security.default_port,
+            security=security,
+            sender=self.alert_smtp_from,
+            recipients=tuple(self.alert_smtp_to),
+            user=self.alert_smtp_user or None,
+            password_variable=self.alert_smtp_password_env or None,
+            ca_file=Path(self.alert_smtp_ca_file) if self.alert_smtp_ca_file else None,
+        )
+        webhook = WebhookSettings(self.alert_webhook_url, self.alert_webhook_secret_env or None)
+        return AlertSettings(
+            smtp=smtp if self.alert_smtp_host else None,
+            webhook=webhook if self.alert_webhook_url else None,
+            pending_after=timedelta(hours=self.alert_pending_hours),
+            fiel_warning_days=self.alert_fiel_days,
+            reconcile_after=timedelta(hours=self.alert_reconcile_hours),
         )
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:

@@ -1,6 +1,6 @@
 """Every `CFDI_ETL_*` setting, read from the environment in one place into one typed, frozen object.
 
-Entry points (each CLI command, the Dagster code location and its sensors) read it once and pass it down;
+Entry points (each CLI command, the Dagster code location) read it once and pass it down;
 nothing below reads the environment for a setting: the library takes each value as a parameter whose
 default is defined once, beside the code that uses it (`warehouse.DEFAULT_LOCK_WAIT_SECONDS`,
 `etl.parse.bound.DEFAULT_MAX_DOCUMENT_BYTES`, `etl.alerts.AlertSettings`, `etl.status.StatusSettings`).
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from etl.acquire import SyncConfig
-from etl.alerts import AlertSettings, SmtpSecurity, SmtpSettings, WebhookSettings
+from etl.alerts import DEFAULT_SMTP_SENDER, AlertSettings, SmtpSecurity, SmtpSettings, WebhookSettings
 from etl.home import SyncPaths
 from etl.lists import DEFAULT_BASE_URL as LISTS_DEFAULT_BASE_URL
 from etl.parse.bound import DEFAULT_MAX_DOCUMENT_BYTES, MAX_DOCUMENT_BYTES_VARIABLE
@@ -46,7 +46,6 @@ _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Frozen value types: one instance each serves as every Settings' default.
 _STATUS_DEFAULTS = StatusSettings()
 _ALERT_DEFAULTS = AlertSettings()
-_SMTP_PORTS = {SmtpSecurity.STARTTLS: 587, SmtpSecurity.TLS: 465, SmtpSecurity.NONE: 25}
 
 
 class SettingsError(ValueError):
@@ -240,9 +239,9 @@ def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
     ca_file = _text(env, "CFDI_ETL_ALERT_SMTP_CA_FILE")
     return SmtpSettings(
         host=host,
-        port=_number(env, "CFDI_ETL_ALERT_SMTP_PORT", int, _SMTP_PORTS[security]),
+        port=_number(env, "CFDI_ETL_ALERT_SMTP_PORT", int, security.default_port),
         security=security,
-        sender=_text(env, "CFDI_ETL_ALERT_SMTP_FROM", "cfdi-etl@localhost"),
+        sender=_text(env, "CFDI_ETL_ALERT_SMTP_FROM", DEFAULT_SMTP_SENDER),
         recipients=recipients,
         user=_text(env, "CFDI_ETL_ALERT_SMTP_USER") or None,
         password_variable=_variable_name(env, "CFDI_ETL_ALERT_SMTP_PASSWORD_ENV"),

@@ -32,9 +32,16 @@ from etl.alerts._detect import (
 from etl.alerts._events import AlertEvent, EventKind
 from etl.alerts._ledger import AlertLedger, PendingDelivery
 from etl.alerts._message import EVENT_HEADER, RFC_HEADER, UUID_HEADER, AlertMessage
-from etl.alerts._settings import AlertSettings, SmtpSecurity, SmtpSettings, WebhookSettings
+from etl.alerts._settings import (
+    DEFAULT_SMTP_SENDER,
+    AlertSettings,
+    SmtpSecurity,
+    SmtpSettings,
+    WebhookSettings,
+)
 
 __all__ = [
+    "DEFAULT_SMTP_SENDER",
     "EVENT_HEADER",
     "RFC_HEADER",
     "SIGNATURE_HEADER",

@@ -8,13 +8,19 @@ from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 
-__all__ = ["AlertSettings", "SmtpSecurity", "SmtpSettings", "WebhookSettings"]
+__all__ = ["DEFAULT_SMTP_SENDER", "AlertSettings", "SmtpSecurity", "SmtpSettings", "WebhookSettings"]
+
+DEFAULT_SMTP_SENDER = "cfdi-etl@localhost"
 
 
 class SmtpSecurity(StrEnum):
     STARTTLS = "starttls"  # plain connection upgraded with STARTTLS (port 587)
     TLS = "tls"  # TLS from the first byte (port 465)
     NONE = "none"  # a relay on a trusted network only
+
+    @property
+    def default_port(self) -> int:
+        return {SmtpSecurity.STARTTLS: 587, SmtpSecurity.TLS: 465, SmtpSecurity.NONE: 25}[self]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,15 +14,16 @@ from assets import PIPELINE
 from assets._alerts import (
     alert_after_load,
     alert_on_run_failure,
-    alert_settings,
     daily_alert_checks,
     daily_events,
     load_events,
 )
 from assets._assets import sat_packages, sat_packages_ready, sat_requests
 from assets._partitions import partition_key
+from assets._resources import SyncResource
 from assets.lists import sat_lists
 from etl.alerts import EVENT_HEADER, RFC_HEADER, AlertLedger, AlertSettings, EventKind
+from pipeline import Settings
 from sandbox import Fault, Operation
 from schemas import Partition
 from tests.assets.conftest import RFC, Pipeline
@@ -37,6 +38,14 @@ def webhook(monkeypatch: pytest.MonkeyPatch) -> Iterator[HttpReceiver]:
     with HttpReceiver() as receiver:
         monkeypatch.setenv("CFDI_ETL_ALERT_WEBHOOK_URL", receiver.url)
         yield receiver
+
+
+def _alerting(pipeline: Pipeline) -> SyncResource:
+    """The pipeline's resource with the CFDI_ETL_ALERT_* settings this test set, as the code location
+    configures its resource from the environment."""
+    alerts = SyncResource.from_settings(Settings.from_env()).model_dump()
+    chosen = {name: value for name, value in alerts.items() if name.startswith("alert_")}
+    return SyncResource(**{**pipeline.resource.model_dump(), **chosen})
 
 
 def _run(pipeline: Pipeline, steps: object = None, resource: object = None) -> dg.ExecuteInProcessResult:
@@ -55,7 +64,7 @@ def _failure_sensor(pipeline: Pipeline, result: dg.ExecuteInProcessResult) -> No
         dagster_event=result.get_run_failure_event(),
         dagster_instance=pipeline.instance,
         dagster_run=result.dagster_run,
-        resources={"sync": pipeline.resource},
+        resources={"sync": _alerting(pipeline)},
     ).for_run_failure()
     alert_on_run_failure(context)
 
@@ -94,7 +103,7 @@ def test_the_daily_check_mails_an_expiring_efirma_once_and_a_request_stuck_past_
     with SmtpReceiver(port) as smtp:
         for _ in range(2):  # two ticks of the schedule: one message
             with dg.build_schedule_context(
-                instance=pipeline.instance, resources={"sync": pipeline.resource}
+                instance=pipeline.instance, resources={"sync": _alerting(pipeline)}
             ) as context:
                 assert isinstance(daily_alert_checks(context), dg.SkipReason)  # it starts no run
         (mail,) = smtp.messages
@@ -103,7 +112,7 @@ def test_the_daily_check_mails_an_expiring_efirma_once_and_a_request_stuck_past_
 
     # The stuck request, as the schedule sees it a day later (the clock advanced, not waited for).
     later = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=25)
-    events = daily_events(pipeline.resource, alert_settings(), later)
+    events = daily_events(pipeline.resource, Settings.from_env().alerts, later)
     (pending,) = [e for e in events if e.kind is EventKind.REQUEST_PENDING]
     assert pending.month == MONTH
     assert "has been in process at SAT since" in pending.what
@@ -115,7 +124,7 @@ def test_a_webhook_that_fails_leaves_the_tick_green_and_the_alert_pending(
     monkeypatch.setenv("CFDI_ETL_ALERT_FIEL_DAYS", "100000")
     webhook.fail_next(1)
     with dg.build_schedule_context(
-        instance=pipeline.instance, resources={"sync": pipeline.resource}
+        instance=pipeline.instance, resources={"sync": _alerting(pipeline)}
     ) as context:
         assert isinstance(daily_alert_checks(context), dg.SkipReason)
     assert webhook.received == []
@@ -130,7 +139,7 @@ def test_the_sensor_after_a_published_load_checks_the_loaded_partition_without_f
 ) -> None:
     monkeypatch.setenv("CFDI_ETL_ALERT_RECONCILE_HOURS", "0")
     assert _run(pipeline).success
-    resources = {"sync": pipeline.resource}
+    resources = {"sync": _alerting(pipeline)}
     with dg.build_sensor_context(instance=pipeline.instance, resources=resources) as context:
         tick = alert_after_load.evaluate_tick(context)  # as the daemon evaluates it, cursor and all
     assert "fact(s) checked" in str(tick.skip_message)

@@ -231,9 +231,17 @@ def test_the_resource_carries_the_settings_and_gives_them_back_typed() -> None:
             "CFDI_ETL_LISTS_BASE_URL": "http://lists.example.test/",
             "CFDI_ETL_STATUS_BASE_URL": "http://status.example.test",
             "CFDI_ETL_STATUS_MONTHS": "6",
+            "CFDI_ETL_ALERT_SMTP_HOST": "smtp.example.test",
+            "CFDI_ETL_ALERT_SMTP_SECURITY": "tls",
+            "CFDI_ETL_ALERT_SMTP_TO": "a@example.test,b@example.test",
+            "CFDI_ETL_ALERT_SMTP_PASSWORD_ENV": "SMTP_PASSWORD",
+            "CFDI_ETL_ALERT_SMTP_CA_FILE": "/etc/ca.pem",
+            "CFDI_ETL_ALERT_WEBHOOK_URL": "https://hooks.example.test/x",
+            "CFDI_ETL_ALERT_RECONCILE_HOURS": "1.5",
         }
     )
     assert SyncResource.from_settings(settings).settings() == dataclasses.replace(settings, given=frozenset())
+    assert SyncResource.from_settings(Settings()).settings().alerts == Settings().alerts  # no channel
 
 
 def test_the_code_location_names_the_variables_a_setting_came_from(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -241,6 +249,7 @@ def test_the_code_location_names_the_variables_a_setting_came_from(monkeypatch: 
     monkeypatch.setenv("CFDI_ETL_LIFETIME_LIMIT", "3")
     monkeypatch.setenv("CFDI_ETL_LISTS_BASE_URL", "http://127.0.0.1:8765/listas/")
     monkeypatch.setenv("CFDI_ETL_STATUS_MONTHS", "6")
+    monkeypatch.setenv("CFDI_ETL_ALERT_WEBHOOK_URL", "https://hooks.example.test/x")
     for unset in ("CFDI_ETL_WAREHOUSE", "CFDI_ETL_STATUS_BASE_URL"):
         monkeypatch.delenv(unset, raising=False)
     resource = SyncResource.from_settings(Settings.from_env(), env_vars=True)
@@ -248,6 +257,7 @@ def test_the_code_location_names_the_variables_a_setting_came_from(monkeypatch: 
     assert getattr(resource.lifetime_limit, "env_var_name", None) == "CFDI_ETL_LIFETIME_LIMIT"
     assert getattr(resource.lists_base_url, "env_var_name", None) == "CFDI_ETL_LISTS_BASE_URL"
     assert getattr(resource.status_months, "env_var_name", None) == "CFDI_ETL_STATUS_MONTHS"
+    assert getattr(resource.alert_webhook_url, "env_var_name", None) == "CFDI_ETL_ALERT_WEBHOOK_URL"
     assert not hasattr(resource.warehouse, "env_var_name")
     assert not hasattr(resource.status_base_url, "env_var_name")
     with dg.build_resources({"sync": resource}) as resources:
@@ -255,3 +265,5 @@ def test_the_code_location_names_the_variables_a_setting_came_from(monkeypatch: 
     assert (resolved.sat_base_url, resolved.lifetime_limit) == ("http://127.0.0.1:8765", 3)
     assert (resolved.lists_base_url, resolved.status.months) == ("http://127.0.0.1:8765/listas/", 6)
     assert resolved.status_service.base_url == "http://127.0.0.1:8765/consulta"
+    assert resolved.alerts.webhook is not None
+    assert resolved.alerts.webhook.url == "https://hooks.example.test/x"
