@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -208,7 +209,7 @@ def test_a_rejected_file_is_stored_once_whatever_rfcs_it_was_loaded_with_and_in_
     folder = _accountants_folder(tmp_path)
     rejects = "SELECT source, rfc, month, direction, motivo FROM documentos_rechazados ORDER BY ALL"
 
-    def load(*rfcs: str) -> tuple[dict[str, object], list[tuple[object, ...]], set[tuple[object, ...]]]:
+    def load(*rfcs: str) -> tuple[dict[str, str], list[tuple[Any, ...]], set[tuple[Any, ...]]]:
         result = _run("load-files", str(folder), *(arg for rfc in rfcs for arg in ("--rfc", rfc)))
         assert result.exit_code == 0, result.output
         with Warehouse.open(home, read_only=True) as wh:
