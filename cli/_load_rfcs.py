@@ -50,13 +50,12 @@ def _read_registry(ledger: Path) -> list[str]:
         return [location.rfc for location in registry.all()]
 
 
-def none_of_them(rfcs: Iterable[str], issuer: object, receiver: object) -> str:
-    """Why a document is not filed: who issued it to whom, and that none of the loaded RFCs is either."""
-    loaded = list(rfcs)
-    by = loaded[0] if len(loaded) == 1 else f"any of the loaded RFCs ({', '.join(loaded)})"
+def none_of_them(issuer: object, receiver: object) -> str:
+    """Why a document is not filed: who issued it to whom, neither of them a loaded RFC. The loaded RFCs
+    are not named: the reason is stored, and the same file loaded with other RFCs is the same reject."""
     who = [str(rfc) for rfc in (issuer, receiver) if rfc]
     advice = f": load it with {' or '.join(f'--rfc {rfc}' for rfc in who)}" if who else ""
     return (
-        f"neither issued nor received by {by}: issued by {issuer or 'an issuer without RFC'} "
+        f"neither issued nor received by a loaded RFC: issued by {issuer or 'an issuer without RFC'} "
         f"to {receiver or 'a receiver without RFC'}{advice}"
     )

@@ -8,14 +8,17 @@ Documents that cannot be read, or that belong to none of the RFCs, are stored in
 (metadata lines in `metadata_rechazos`) with their reason and the rest loads; a package that cannot be
 opened at all is reported and kept there too. The exit code is 1 only when no input could be read.
 
-Where refused documents are filed: many have no date that can be trusted, or none at all, so every reject
-of `load-files` goes to one fixed partition of the run's first RFC (in sorted order), month 1970-01-01 and
-side `recibidos` (`REJECTS_PARTITION`). A reject is known by the sha256 of its bytes alone, never by its
-name or the day of the run: were it filed under the month of the run, the same folder loaded next month
-would add every reject again beside the first. In one fixed partition the merge replaces a reject already
-stored with the same key, so reloading the same files in any month and any order leaves the table as it
-was. The month is one no CFDI or Retenciones can carry (CFD began in 2004), so these rows never mix with a
-real month's.
+Where refused documents are filed: many have no date that can be trusted, or none at all, and many belong
+to none of the loaded RFCs, so every reject of `load-files` goes to one fixed partition that depends on
+nothing but the reject itself (`REJECTS_PARTITION`): the RFC `XXXX000000XXX`, which no taxpayer can have
+(its date 00-00-00 does not exist), month 1970-01-01 and side `recibidos`. A reject is known by the
+sha256 of its bytes alone, never by its name, the day of the run or the RFCs loaded: were it filed under
+the month of the run, the same folder loaded next month would add every reject again beside the first,
+and under one of the loaded RFCs, loading it with others would file it again under another. In one fixed
+partition the merge replaces a reject already stored with the same key, so reloading the same files in
+any month, any order and with any RFCs leaves one row per rejected file: the last load's, its reason
+naming no loaded RFC (who issued a foreign document to whom, not who it was loaded for). The month is one
+no CFDI or Retenciones can carry (CFD began in 2004), so these rows never mix with a real month's.
 """
 
 from __future__ import annotations
@@ -53,8 +56,8 @@ from warehouse import Warehouse, WarehouseError
 __all__ = ["REJECTS_PARTITION", "load_files"]
 
 _BATCH = 2_000
-# The one home of every reject of load-files (month, direction): fixed, so a reject's identity is its content.
-REJECTS_PARTITION = (date(1970, 1, 1), Direction.RECEIVED)
+# The one home of every reject of load-files: fixed, so a reject's identity is its content alone.
+REJECTS_PARTITION = Partition("XXXX000000XXX", date(1970, 1, 1), Direction.RECEIVED)
 _MB = 1 << 20
 # Each family's header table and the date that files a document under a month.
 _HEADERS = ((COMPROBANTES.name, "fecha"), (RETENCIONES.name, "fecha_exp"))
@@ -173,9 +176,7 @@ class _Loader:
 
     def __init__(self, wh: Warehouse, rfcs: tuple[str, ...], tally: _Tally, processes: int) -> None:
         self.wh, self.rfcs, self.tally, self.processes = wh, rfcs, tally, processes
-        # A run's refusals are filed under its first RFC: they often name none of them, and one home
-        # per set of RFCs keeps a rerun's rejects where the first run put them.
-        self.rejects = Partition(rfcs[0], *REJECTS_PARTITION)
+        self.rejects = REJECTS_PARTITION
 
     def _load(
         self, dataset: str, partition: Partition, frames: dict[str, pl.DataFrame], origin: tuple[str, str]
@@ -186,7 +187,7 @@ class _Loader:
             self.tally.counts.landed(partition, frames)
 
     def _foreign(self, row: Mapping[str, object]) -> str:
-        return none_of_them(self.rfcs, row["rfc_emisor"], row["rfc_receptor"])
+        return none_of_them(row["rfc_emisor"], row["rfc_receptor"])
 
     def documents(
         self, entries: Iterable[tuple[str, bytes]], package: tuple[str, str] | None, progress: Progress
@@ -259,7 +260,7 @@ class _Loader:
             self._load("metadata", partition, parts, origin)
         foreign = frame.join(where, on="uuid", how="anti").group_by("rfc_emisor", "rfc_receptor").len()
         for issuer, receiver, records in foreign.sort("rfc_emisor", "rfc_receptor").iter_rows():
-            reason = f"{records} metadata record(s) {none_of_them(self.rfcs, issuer, receiver)}; not loaded"
+            reason = f"{records} metadata record(s) {none_of_them(issuer, receiver)}; not loaded"
             self.tally.rejects.append((origin[0], reason))
         if result.rejects.height:
             self._load("metadata", self.rejects, {METADATA_RECHAZOS.name: result.rejects}, origin)

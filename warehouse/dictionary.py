@@ -81,9 +81,11 @@ DuckDB `UUID`. SAT's timestamps are Mexico local wall-clock with no zone; the wa
   replace only the documents (by UUID) and rejects (by key) they bring and keep the partition's other
   rows (`loads.mode = 'merge'`). Each document is filed under its month of emission and its side for
   `--rfc`; a document neither issued nor received by `--rfc` is refused with that reason. Its rejects
-  (most have no date to trust) are all filed under one fixed partition, month 1970-01-01, `recibidos`,
-  and known by the sha256 of their bytes alone, never by the day of the run: reloading the same files in
-  any month adds no reject twice.
+  (most have no date to trust, many belong to none of the loaded RFCs) are all filed under one fixed
+  partition that depends on no run: RFC `XXXX000000XXX` (no taxpayer's: its date does not exist), month
+  1970-01-01, `recibidos`, and known by the sha256 of their bytes alone, never by the day of the run or
+  the RFCs loaded: reloading the same files in any month, order or set of RFCs keeps one row per rejected
+  file, the last load's.
 - **Issuer and receiver both loaded.** A document issued by one loaded RFC and received by another is
   stored once per side (two partitions); the views count it once (`documentos`) or once per side
   (per-RFC views such as `ingresos_egresos_mensuales`).

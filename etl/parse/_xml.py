@@ -12,7 +12,7 @@ import hashlib
 import re
 import threading
 from collections.abc import Callable
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, TypedDict, TypeVar
 
 from lxml import etree
 
@@ -25,6 +25,7 @@ __all__ = [
     "parse_tree",
     "raw_xml",
     "secure_parser",
+    "secure_pull_parser",
 ]
 
 T = TypeVar("T")
@@ -90,20 +91,38 @@ class Rejection(NamedTuple):
 _local = threading.local()
 
 
+class _Options(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    load_dtd: bool
+    huge_tree: bool
+    remove_comments: bool
+    remove_pis: bool
+
+
+# The one set of parser options: no entities resolved, no DTD loaded, no network, huge text nodes allowed.
+_SECURE = _Options(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=True,
+    remove_comments=True,
+    remove_pis=True,
+)
+
+
 def secure_parser(target: etree.ParserTarget | None = None) -> etree.XMLParser:
     """A parser that never resolves entities, loads a DTD or uses the network, and allows huge text nodes.
 
     Parsers are not thread-safe: build one per thread (the tree parser is cached per thread here).
     """
-    return etree.XMLParser(
-        target=target,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=True,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return etree.XMLParser(target=target, **_SECURE)
+
+
+def secure_pull_parser() -> etree.XMLPullParser:
+    """A feed parser with the options of `secure_parser` that reports each element's start and end as it
+    builds the tree: a caller that clears what it has read holds little of the tree at any time."""
+    return etree.XMLPullParser(events=("start", "end"), **_SECURE)
 
 
 def _tree_parser() -> etree.XMLParser:

@@ -69,8 +69,8 @@ def test_rejects_loaded_again_in_a_later_month_and_another_order_leave_every_tab
 
     assert len(first_rejects) == 1
     rfc, month, direction, source, *_ = first_rejects[0]
-    assert (rfc, Path(source).name) == (ISSUER, unreadable.name)
-    assert (month, direction) == REJECTS_PARTITION
+    assert Path(source).name == unreadable.name
+    assert (rfc, month, direction) == (REJECTS_PARTITION.rfc, REJECTS_PARTITION.month, "recibidos")
 
 
 def test_one_reject_per_content_whatever_its_names_and_the_order_and_month_of_the_runs(

@@ -12,6 +12,7 @@ from lxml import etree
 from etl.parse._whitespace import COLLAPSED, collapse_tokens
 from etl.parse._xml import DocumentRejectedError, Rejection, parse_repaired, parse_tree, secure_parser
 from etl.parse.cfdi._events import CfdiEvents, NeedsTreeError
+from etl.parse.cfdi._line_items import LineItemSpill, concept_taxes, dict_frame, owner
 from etl.parse.cfdi._native import native_extractor
 from etl.parse.cfdi._raw import raw_rows
 from etl.parse.cfdi._rows import (
@@ -27,13 +28,12 @@ from etl.parse.cfdi._rows import (
     PAGO_TOTALES_FIELDS,
     RAW_FIELDS,
     RELACIONADO_FIELDS,
-    Attributes,
     Row,
     Rows,
 )
+from etl.parse.cfdi._stream import stream_document
 from etl.parse.cfdi._typed import DOC, cast_to_contract, string_frame, with_repair
 from schemas import Table
-from schemas._kinds import TEXT_LIST
 from schemas.cfdi import (
     CFDI_RELACIONADOS,
     COMPROBANTES,
@@ -49,16 +49,17 @@ from schemas.cfdi import (
 )
 from schemas.raw import COMPLEMENTOS_RAW
 
-__all__ = ["CfdiCollector"]
+__all__ = ["LARGE_BYTES", "CfdiCollector"]
 
 # A document with no stamp (a local file never sent to a PAC) still needs an identity: one derived from its
 # bytes, in a namespace of our own, recorded in `reparaciones`.
 _UNSTAMPED = uuid_module.uuid5(uuid_module.NAMESPACE_URL, "urn:cfdi-etl:cfdi-sin-timbre")
 _DECIMAL = pl.Decimal(18, 6)
-# Above this size a document is read without a tree (CfdiEvents as the parser's target), even where the
-# compiled extractor could read its tree: lxml's tree of a 20 MB CFDI took 17 times its size, the target
-# parser 9 times, and was faster too (0.5 s against 2.2 s; bench.large_document).
-_TREE_BYTES = 8 << 20
+# Above this size a document is never held as a tree, even where the compiled extractor could read it:
+# lxml's tree of a 20 MB CFDI took 17 times its size. CfdiEvents reads it as the parser's target, or
+# streamed (`_stream`) where it would need a tree (an '&', raw elements, repairs); its line items are
+# turned into frames a chunk at a time (`_line_items`). bench.large_document measures it.
+LARGE_BYTES = 8 << 20
 _ONE = pl.lit(1).cast(_DECIMAL)
 
 # tables written as tuples: the table, its row fields, the rows' attribute on Rows, its int position columns
@@ -100,28 +101,6 @@ def _emptied(frame: pl.DataFrame, column: str) -> tuple[pl.DataFrame, pl.Series]
     return frame.with_columns(pl.when(empty).then(None).otherwise(pl.col(column)).alias(column)), docs
 
 
-def _text_schema(keys: dict[str, str], table: Table) -> dict[str, pl.DataType]:
-    """Every attribute is read as text (typed later, refusing what does not convert); lists stay lists."""
-    kinds = {key: table.column(column).kind for key, column in keys.items()}
-    return {key: kind.polars if kind == TEXT_LIST else pl.String() for key, kind in kinds.items()}
-
-
-def _dict_frame(table: Table, keys: dict[str, str], rows: list[Attributes]) -> pl.DataFrame:
-    """Attribute dicts to a text frame with the table's column names (Polars reads the dicts natively)."""
-    return pl.DataFrame(rows, schema=_text_schema(keys, table)).rename(keys)
-
-
-def _owner(starts: list[int], count: int) -> pl.Series:
-    """For each of `count` rows, the index of the group (document, line item) it belongs to, given where
-    each group's rows start; groups are contiguous and in order."""
-    if count == 0:
-        return pl.Series(DOC, [], dtype=pl.Int64())
-    positions = pl.Series(range(count), dtype=pl.Int64())
-    return (
-        pl.Series(starts, dtype=pl.Int64()).search_sorted(positions, side="right").cast(pl.Int64()) - 1
-    ).alias(DOC)
-
-
 def _text_list(name: str, values: list[list[str]]) -> pl.Series:
     """Short lists of names as a List(String) column; built from joined text, Polars being slow at nested
     Python lists."""
@@ -144,15 +123,19 @@ class CfdiCollector:
     Three ways in, one result: with the compiled extractor (`_native`), each document is parsed into a
     tree and the extractor reads it, declining to CfdiEvents fed from the same tree what it does not
     handle; without it, CfdiEvents runs as an lxml target (no tree) and falls back to a tree for repairs.
-    Not thread-safe (it owns an lxml parser); use one per thread or process.
+    A document above `large_bytes` is read without a tree whole, whichever way (see LARGE_BYTES), to the
+    same rows. Not thread-safe (it owns an lxml parser); use one per thread or process.
     """
 
-    def __init__(self, *, compiled: bool = True) -> None:
+    def __init__(self, *, compiled: bool = True, large_bytes: int = LARGE_BYTES) -> None:
         self._attempts = 0
         self._rows = Rows()
+        self._spill = LineItemSpill(self._rows)
         self._events = CfdiEvents(self._rows)
         self._parser = secure_parser(target=cast("etree.ParserTarget", self._events))
         self._native = native_extractor() if compiled else None
+        self._large_bytes = large_bytes
+        self._marks: tuple[int, ...] = ()  # the row lists' lengths when the document being read started
 
     @property
     def compiled(self) -> bool:
@@ -162,24 +145,29 @@ class CfdiCollector:
     def add(self, source: str, data: bytes) -> None:
         """Parse one document, or raise DocumentRejectedError having kept nothing of it."""
         rows = self._rows
-        marks = rows.marks()
+        marks = self._marks = rows.marks()
         doc = len(rows.uuids)
         self._events.forget_stamp()  # a document refused before CfdiEvents saw it gets no stale UUID
-        self._events.compact = len(data) > _TREE_BYTES
+        large = len(data) > self._large_bytes
+        self._events.spill = self._spill_line_items if large else None
+        self._spill.begin(marks)
         try:
-            if self._native is not None and len(data) <= _TREE_BYTES:
+            if self._native is not None and not large:
                 compiled_uuid, repairs = self._parse_compiled(doc, data)
             else:
-                compiled_uuid, repairs = None, self._parse(doc, marks, data)
+                compiled_uuid, repairs = None, self._parse(doc, marks, data, large=large)
             if compiled_uuid is None:
                 self._close(source, data, marks, repairs)
             else:
                 self._accept(source, data, marks, compiled_uuid, repairs)
         except DocumentRejectedError as rejected:
-            rows.truncate(marks)
+            self._forget(doc, marks)
             if rejected.uuid is None and self._events.uuid is not None:
                 rejected.uuid = self._events.uuid
             raise
+
+    def _spill_line_items(self) -> None:
+        self._spill.spill(self._events.doc, self._marks)
 
     def _parse_compiled(self, doc: int, data: bytes) -> tuple[str | None, list[str]]:
         """The stamp UUID as written when the compiled extractor read the document (None when it declined
@@ -194,7 +182,8 @@ class CfdiCollector:
             self._rows.complementos_raw.extend(raw_rows(doc, root))
         return uuid, list(repairs)
 
-    def _parse(self, doc: int, marks: tuple[int, ...], data: bytes) -> list[str]:
+    def _parse(self, doc: int, marks: tuple[int, ...], data: bytes, *, large: bool = False) -> list[str]:
+        """CfdiEvents as the parser's target; via a tree, or streamed when `large`, where it cannot be."""
         events = self._events
         self._attempts = 0
         # Via a tree when the target parser would be wrong: it cannot see the xmlns:schemaLocation defect,
@@ -203,14 +192,41 @@ class CfdiCollector:
             try:
                 _, repairs = parse_repaired(data, lambda fixed: self._fast(doc, marks, fixed))
             except NeedsTreeError:
-                self._rows.truncate(marks)
+                self._forget(doc, marks)
             else:
-                if events.needs_raw:
+                if not events.needs_raw:
+                    return list(repairs)
+                if not large:
                     root, _ = parse_tree(data)
                     self._rows.complementos_raw.extend(raw_rows(doc, root))
-                return list(repairs)
+                    return list(repairs)
+                self._forget(doc, marks)  # its raw elements are read in the same pass as the rest
+        if large:
+            return self._stream(doc, marks, data)
         root, tree_repairs = parse_tree(data)
         return self._from_tree(doc, root, list(tree_repairs))
+
+    def _stream(self, doc: int, marks: tuple[int, ...], data: bytes) -> list[str]:
+        """A large document read without its tree (`_stream`), repaired as any other."""
+        events = self._events
+        self._attempts = 0
+
+        def attempt(fixed: bytes) -> list[Row]:
+            if self._attempts:  # a retry after a repair starts clean
+                self._forget(doc, marks)
+            self._attempts += 1
+            events.begin(doc, fast=False)
+            return stream_document(doc, fixed, events)
+
+        raw, repairs = parse_repaired(data, attempt)
+        if events.needs_raw:
+            self._rows.complementos_raw.extend(raw)
+        return list(repairs)
+
+    def _forget(self, doc: int, marks: tuple[int, ...]) -> None:
+        """Drop what was read of the document so far, to read it again or refuse it."""
+        self._rows.truncate(marks)
+        self._spill.forget(doc)
 
     def _from_tree(self, doc: int, root: etree._Element, repairs: list[str]) -> list[str]:
         events = self._events
@@ -222,7 +238,7 @@ class CfdiCollector:
 
     def _fast(self, doc: int, marks: tuple[int, ...], data: bytes) -> None:
         if self._attempts:
-            self._rows.truncate(marks)  # a retry after a repair starts clean
+            self._forget(doc, marks)  # a retry after a repair starts clean
         self._attempts += 1
         self._events.begin(doc, fast=True)
         etree.fromstring(data, self._parser)
@@ -272,7 +288,9 @@ class CfdiCollector:
         overflowed: list[pl.Series] = []  # documents with an MXN conversion that did not fit
         unnamed = pl.Series(DOC, [], dtype=pl.Int64())  # documents paying a line with an empty IdDocumento
         # one header per accepted document, in ordinal order: the per-document lists line up with it
-        header = text[COMPROBANTES.name].with_columns(
+        # each text frame is let go as its table is typed: a large document's text and typed rows are not
+        # all in memory at once
+        header = text.pop(COMPROBANTES.name).with_columns(
             pl.Series("uuid", rows.uuids, dtype=pl.String()),
             _text_list("reparaciones", rows.reparaciones),
             pl.Series("source", rows.sources, dtype=pl.String()),
@@ -298,14 +316,14 @@ class CfdiCollector:
         def typed_as(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
             return cast(table, frame).with_columns(uuids.gather(frame[DOC]))
 
-        typed[CONCEPTOS.name] = typed_as(CONCEPTOS, text[CONCEPTOS.name])
+        typed[CONCEPTOS.name] = typed_as(CONCEPTOS, text.pop(CONCEPTOS.name))
         # line-item taxes by line, transferred before withheld, then the document's own summary
         order = [DOC, pl.col("nivel") == "comprobante", "concepto_numero", pl.col("tipo") == "retencion"]
-        impuestos = text[IMPUESTOS.name].sort(order, maintain_order=True, nulls_last=True)
-        impuestos = impuestos.with_columns(_position_in(DOC))
-        typed[IMPUESTOS.name] = typed_as(IMPUESTOS, impuestos)
+        impuestos = text.pop(IMPUESTOS.name).sort(order, maintain_order=True, nulls_last=True)
+        typed[IMPUESTOS.name] = typed_as(IMPUESTOS, impuestos.with_columns(_position_in(DOC)))
+        del impuestos
         for table, *_ in _TUPLE_TABLES:
-            frame = text.get(table.name)
+            frame = text.pop(table.name, None)
             if frame is None or frame.height == 0:  # most batches have no payments or payroll
                 typed[table.name] = pl.DataFrame(schema={DOC: pl.Int64(), **table.schema})
                 continue
@@ -343,51 +361,51 @@ class CfdiCollector:
     def _text_frames(self) -> dict[str, pl.DataFrame]:
         """What the Python parser read, as text frames: every column as written (lists as lists), plus the
         document ordinal `doc` and the position columns, before typing."""
-        rows = self._rows
+        rows, spill = self._rows, self._spill
         text: dict[str, pl.DataFrame] = {}
-        text[COMPROBANTES.name] = _dict_frame(COMPROBANTES, HEADER_KEYS, rows.headers).with_columns(
+        text[COMPROBANTES.name] = dict_frame(COMPROBANTES, HEADER_KEYS, rows.headers).with_columns(
             pl.Series(DOC, rows.header_docs, dtype=pl.Int64()),
             _text_list("complementos", rows.complementos),
             pl.Series("tiene_addenda", rows.tiene_addenda, dtype=pl.Boolean()),
         )
-        conceptos = _dict_frame(CONCEPTOS, CONCEPTO_KEYS, rows.conceptos)
-        conceptos = conceptos.with_columns(_owner(rows.starts(rows.conceptos), conceptos.height))
-        text[CONCEPTOS.name] = conceptos.with_columns(_position_in(DOC))
-        text[IMPUESTOS.name] = self._impuestos(text[CONCEPTOS.name])
+        conceptos = dict_frame(CONCEPTOS, CONCEPTO_KEYS, rows.conceptos)
+        conceptos = conceptos.with_columns(owner(rows.starts(rows.conceptos), conceptos.height))
+        numero = _position_in(DOC)
+        if spill.spilled:  # a large document's first line items are frames already: number on from them
+            numero = numero + pl.col(DOC).replace_strict(spill.spilled, default=0, return_dtype=pl.Int64())
+        conceptos = conceptos.with_columns(numero.alias("numero"))
+        text[IMPUESTOS.name] = self._impuestos(conceptos)
+        if spill.conceptos:
+            conceptos = pl.concat([*spill.conceptos, conceptos]).sort(DOC, "numero")
+        text[CONCEPTOS.name] = conceptos
         for table, fields, attribute, positions in _TUPLE_TABLES:
             child_rows: list[Row] = getattr(rows, attribute)
             if child_rows:
                 text[table.name] = string_frame(table, fields, child_rows, positions)
+        spill.clear()
         return text
 
     def _impuestos(self, conceptos: pl.DataFrame) -> pl.DataFrame:
         """All tax lines the Python parser read, unnumbered: line-item taxes, then document-level ones."""
         rows = self._rows
-        parts = []
-        for tipo, taxes, starts in (
-            ("traslado", rows.concept_traslados, rows.concept_traslado_starts),
-            ("retencion", rows.concept_retenciones, rows.concept_retencion_starts),
-        ):
-            frame = _dict_frame(IMPUESTOS, IMPUESTO_KEYS, taxes)
-            owner = conceptos.select(DOC, pl.col("numero").alias("concepto_numero"))[
-                _owner(starts, frame.height)
-            ]
-            parts.append(
-                pl.concat([owner, frame], how="horizontal").with_columns(
-                    nivel=pl.lit("concepto"), tipo=pl.lit(tipo)
-                )
-            )
+        parts = concept_taxes(
+            conceptos,
+            (
+                ("traslado", rows.concept_traslados, rows.concept_traslado_starts),
+                ("retencion", rows.concept_retenciones, rows.concept_retencion_starts),
+            ),
+        )
         for tipo, taxes in (("traslado", rows.doc_traslados), ("retencion", rows.doc_retenciones)):
-            frame = _dict_frame(IMPUESTOS, IMPUESTO_KEYS, taxes)
+            frame = dict_frame(IMPUESTOS, IMPUESTO_KEYS, taxes)
             parts.append(
                 frame.with_columns(
-                    _owner(rows.starts(taxes), frame.height),
+                    owner(rows.starts(taxes), frame.height),
                     concepto_numero=pl.lit(None, dtype=pl.Int64()),
                     nivel=pl.lit("comprobante"),
                     tipo=pl.lit(tipo),
                 )
             )
-        return pl.concat(parts, how="diagonal")
+        return pl.concat([*parts, *self._spill.impuestos], how="diagonal")
 
 
 def _merged(python: dict[str, pl.DataFrame], compiled: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:

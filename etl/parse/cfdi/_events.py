@@ -307,9 +307,11 @@ class CfdiEvents:
             for namespace in namespaces
         }
         self.fast = True
-        # set by the caller for a large document: its line items' dicts share their attribute names (lxml
-        # makes each name anew per element: a third of a line item's memory), at a dict copy per element
-        self.compact = False
+        # set by the caller for a large document, called at the start of each line item (those before it
+        # being complete) to turn them into frames now and then (`_line_items`); its line items' dicts
+        # share their attribute names too (lxml makes each name anew per element: a third of a line
+        # item's memory), at a dict copy per element
+        self.spill: Callable[[], None] | None = None
         self._reset(0)
 
     def _reset(self, doc: int) -> None:
@@ -489,9 +491,11 @@ class CfdiEvents:
 
     def _concepto(self, a: Attributes) -> None:
         rows = self.rows
+        if self.spill is not None:
+            self.spill()
         if self.v32:
             a = {name: a.get(name_32) for name, name_32 in _CONCEPTO_32.items()}
-        elif self.compact:
+        elif self.spill is not None:
             a = _with_shared_names(a)
         self.concepto = a
         rows.conceptos.append(a)
@@ -529,7 +533,7 @@ class CfdiEvents:
             raise DocumentRejectedError("an Impuestos element outside any Concepto and not under Comprobante")
         else:
             traslados, retenciones = rows.concept_traslados.append, rows.concept_retenciones.append
-            if self.compact:
+            if self.spill is not None:
                 traslados, retenciones = _sharing_names(traslados), _sharing_names(retenciones)
         handlers[_TRASLADO[0]] = handlers[_TRASLADO[1]] = traslados
         handlers[_RETENCION[0]] = handlers[_RETENCION[1]] = retenciones

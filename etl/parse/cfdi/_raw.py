@@ -14,9 +14,9 @@ from etl.parse.cfdi._events import KNOWN_TAGS, RAW_CHILDREN
 from etl.parse.cfdi._rows import Row
 from etl.parse.cfdi._tags import CFD3, CFD4, local_name, namespace_of
 
-__all__ = ["raw_rows"]
+__all__ = ["CONCEPTOS", "raw_rows"]
 
-_CONCEPTOS = frozenset({f"{{{CFD4}}}Concepto", f"{{{CFD3}}}Concepto"})
+CONCEPTOS = frozenset({f"{{{CFD4}}}Concepto", f"{{{CFD3}}}Concepto"})
 
 
 def raw_rows(doc: int, root: etree._Element) -> list[Row]:
@@ -49,7 +49,7 @@ def raw_rows(doc: int, root: etree._Element) -> list[Row]:
                     )
                 )
                 continue
-            if tag in _CONCEPTOS:
+            if tag in CONCEPTOS:
                 conceptos += 1
                 children.append((child, conceptos))
             else:

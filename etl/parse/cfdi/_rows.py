@@ -272,7 +272,14 @@ class Rows:
         for rows, mark in zip(self._all, marks, strict=True):
             del rows[mark:]
 
+    def mark(self, marks: tuple[int, ...], rows: list[Any]) -> int:
+        """The length `rows` (one of this object's lists) had when `marks` were taken."""
+        return marks[self._index(rows)]
+
     def starts(self, rows: list[Any]) -> list[int]:
         """Where each accepted document's rows start in `rows` (one of this object's lists)."""
-        index = next(i for i, candidate in enumerate(self._all) if candidate is rows)
+        index = self._index(rows)
         return [marks[index] for marks in self.doc_marks]
+
+    def _index(self, rows: list[Any]) -> int:
+        return next(i for i, candidate in enumerate(self._all) if candidate is rows)

@@ -5,18 +5,15 @@ Python parser would have read to exactly the same frames, and whatever it declin
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
 import sys
 from datetime import datetime
 
 import polars as pl
-import pytest
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
 from polars.testing import assert_frame_equal
 
-import etl.parse.cfdi._collector as collector_module
 from etl.parse._xml import DocumentRejectedError
 from etl.parse.cfdi import CfdiCollector, _extract
 from etl.parse.cfdi._native import mismatch, native_extractor
@@ -234,22 +231,3 @@ def test_handing_over_a_batch_does_not_import_pandas() -> None:
         "assert 'pandas' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, cwd=REPO_ROOT)
-
-
-def test_documents_read_as_large_ones_give_the_same_frames(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Above 8 MiB a document is read without a tree and its line items share their attribute names: the
-    same rows as either ordinary path, here for every document by lowering the threshold."""
-    batch = [(f"corpus-{k}.xml", data) for k, data in enumerate(_CORPUS)]
-    batch += [(name, fixture(name)) for name in _FIXTURES]
-
-    def frames() -> dict[str, pl.DataFrame]:
-        collector = CfdiCollector()
-        for source, data in batch:
-            with contextlib.suppress(DocumentRejectedError):
-                collector.add(source, data)
-        return collector.finish()[0]
-
-    ordinary = frames()
-    monkeypatch.setattr(collector_module, "_TREE_BYTES", 0)
-    for name, frame in frames().items():
-        assert_frame_equal(frame, ordinary[name], check_exact=True)
