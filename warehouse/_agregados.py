@@ -1,0 +1,102 @@
+"""The summary tables (schemas/agregados.py): recomputed at publish for the RFCs touched, read by the copy.
+
+In the warehouse file every view keeps computing from the tables, so a query right after a load is
+exact. At publish the summary tables are brought up to date, in one transaction, for each RFC that a
+load or status check not yet reflected touched: the RFC loaded, and every RFC holding a document whose
+status or content such a load or check wrote (a metadata load of one RFC can cancel a document another
+RFC issued). Per RFC because the stored views' figures need all of an RFC's months (new and lost
+counterparties, PPD balances, month-on-month variations). Then, in the published copy only, each stored
+view reads its table, so readers add up a few thousand rows instead of every document.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import duckdb
+
+from schemas import Table
+from schemas.agregados import AGREGADOS_REFLEJADOS, PREFIJO
+from warehouse._catalog import Catalog, View
+from warehouse._ddl import column_list, ident, literal, stored_columns
+
+__all__ = ["Recomputed", "point_views_at_summaries", "recompute_summaries", "stored_views"]
+
+# The tables that hold documents by UUID: a status or document written for a UUID touches every RFC
+# holding it.
+_HOLDERS = ("comprobantes", "metadata", "retenciones")
+
+
+@dataclass(frozen=True, slots=True)
+class Recomputed:
+    """What one recompute did: the RFCs whose rows it replaced, and how long it took."""
+
+    rfcs: tuple[str, ...]
+    seconds: float
+
+
+def stored_views(catalog: Catalog) -> tuple[tuple[View, Table], ...]:
+    """The views with a summary table in the catalog, with that table, in creation order."""
+    tables = {t.name: t for t in catalog.tables}
+    return tuple((v, tables[PREFIJO + v.name]) for v in catalog.views if PREFIJO + v.name in tables)
+
+
+def _touched(con: duckdb.DuckDBPyConnection) -> None:
+    """Temp tables _agregados_nuevos (load ids not reflected) and _agregados_rfcs (the RFCs they touch)."""
+    reflected = ident(AGREGADOS_REFLEJADOS.name)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _agregados_nuevos AS "  # noqa: S608
+        "(SELECT load_id FROM loads UNION SELECT load_id FROM estatus_historial) "
+        f"EXCEPT SELECT load_id FROM {reflected}"
+    )
+    nuevos = "SELECT load_id FROM _agregados_nuevos"
+    uuids = " UNION ".join(
+        f"SELECT uuid FROM {ident(t)} WHERE load_id IN ({nuevos})"  # noqa: S608
+        for t in ("estatus_historial", *_HOLDERS)
+    )
+    holders = " UNION ".join(
+        f"SELECT rfc FROM {ident(t)} WHERE uuid IN (SELECT uuid FROM u)"  # noqa: S608
+        for t in _HOLDERS
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _agregados_rfcs AS WITH u AS ({uuids}) "  # noqa: S608
+        f"SELECT rfc FROM loads WHERE load_id IN ({nuevos}) "
+        f"UNION SELECT rfc FROM estatus_historial WHERE load_id IN ({nuevos}) UNION {holders}"
+    )
+
+
+def recompute_summaries(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> Recomputed:
+    """Replace the touched RFCs' rows of every summary table with what its view computes now."""
+    start = time.perf_counter()
+    views = stored_views(catalog)
+    if AGREGADOS_REFLEJADOS not in catalog.tables:
+        return Recomputed((), 0.0)  # a catalog without summary tables (tests' own) has nothing to keep
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _touched(con)
+        rfcs = tuple(sorted(str(r[0]) for r in con.execute("SELECT rfc FROM _agregados_rfcs").fetchall()))
+        chosen = "rfc IN (SELECT rfc FROM _agregados_rfcs)"
+        # Nothing touched, nothing computed: the views would add up every document to select no row.
+        for view, table in views if rfcs else ():
+            name, names = ident(table.name), column_list([c.name for c in stored_columns(table)])
+            con.execute(f"DELETE FROM {name} WHERE {chosen}")  # noqa: S608
+            con.execute(f"INSERT INTO {name} ({names}) SELECT {names} FROM ({view.sql}) WHERE {chosen}")  # noqa: S608
+        con.execute(
+            f"INSERT INTO {ident(AGREGADOS_REFLEJADOS.name)} SELECT load_id FROM _agregados_nuevos"  # noqa: S608
+        )
+        con.execute("DROP TABLE _agregados_nuevos")
+        con.execute("DROP TABLE _agregados_rfcs")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return Recomputed(rfcs, time.perf_counter() - start)
+
+
+def point_views_at_summaries(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """In the published copy: each stored view selects its summary table's rows (same columns, order)."""
+    for view, table in stored_views(catalog):
+        names = column_list([c.name for c in stored_columns(table)])
+        con.execute(f"CREATE OR REPLACE VIEW {ident(view.name)} AS SELECT {names} FROM {ident(table.name)}")  # noqa: S608
+        con.execute(f"COMMENT ON VIEW {ident(view.name)} IS {literal(view.meaning)}")
