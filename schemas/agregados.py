@@ -1,10 +1,11 @@
 """Summary tables: the rows of the analyst views that add up every document, stored so readers need not.
 
 Each `agregado_<view>` holds exactly what the view `<view>` computes (same columns, same types), for every
-loaded RFC. The warehouse recomputes an RFC's rows whenever a load touched that RFC (or a status of a
-document it holds) since the last recompute, at each publish, in one transaction; the published copy's
+loaded RFC (for estatus_actual, every UUID). The warehouse recomputes an RFC's rows whenever a load touched
+that RFC (or a status of a document it holds) since the last recompute, and a UUID's status whenever a
+load or status check wrote its history, at each publish, in one transaction; the published copy's
 view then reads the table (warehouse/_agregados.py). `agregados_reflejados` lists the loads and status
-checks the tables already reflect.
+checks each table already reflects.
 """
 
 from __future__ import annotations
@@ -33,17 +34,36 @@ _DIRECTION = _c("direction", TEXT, "'emitidos' or 'recibidos'")
 
 
 def _agregado(view: str, columns: tuple[Column, ...], key: tuple[str, ...]) -> Table:
+    grain = "loaded RFC" if key[0] == "rfc" else "UUID"
     return Table(
         name=PREFIJO + view,
         meaning=(
-            f"the rows of the view {view}, stored per loaded RFC and recomputed at each publish for the RFCs "
-            f"a load or status check touched since; the published copy's {view} reads this table"
+            f"the rows of the view {view}, stored per {grain} and recomputed at each publish for the "
+            f"{grain}s a load or status check touched since; the published copy's {view} reads this table"
         ),
         columns=columns,
         key=key,
         partitioned=False,
     )
 
+
+_CONSULTA = "the status service's newest answer: "
+_ESTATUS = (
+    "estatus_actual",
+    (
+        _c("uuid", UUID, "the document"),
+        _c("estatus", TEXT, "'vigente', 'cancelado' or 'no_encontrado'"),
+        _c("fecha_cancelacion", TIMESTAMP, "when SAT cancelled it"),
+        _c("cancelacion_vista_desde", TIMESTAMP, "when the warehouse first saw the cancellation"),
+        _c("visto_desde", TIMESTAMP, "when the warehouse first saw the UUID"),
+        _c("estado_consulta", TEXT, _CONSULTA + "Estado"),
+        _c("es_cancelable", TEXT, _CONSULTA + "EsCancelable"),
+        _c("estatus_cancelacion", TEXT, _CONSULTA + "EstatusCancelacion"),
+        _c("validacion_efos", TEXT, _CONSULTA + "ValidacionEFOS"),
+        _c("consultado_en", TIMESTAMP, "when the status service last answered"),
+    ),
+    ("uuid",),
+)
 
 _IE = (
     "ingresos_egresos_mensuales",
@@ -241,10 +261,71 @@ _DSO_DPO = (
     ("rfc", "tipo", "month"),
 )
 
+_DOCS = "ingreso and egreso CFDI with the counterparty (credit notes negative)"
+_RIESGO = (
+    _RFC,
+    _c("direction", TEXT, "'recibidos' (a supplier) or 'emitidos' (a customer)"),
+    _c("contraparte", TEXT, "the listed counterparty's RFC"),
+)
+_RIESGO_DOCS = (
+    _c("documentos", INT, _DOCS),
+    _c("primer_documento", TIMESTAMP, "the first one's date"),
+    _c("ultimo_documento", TIMESTAMP, "the last one's date"),
+    _c("total_mxn", _CENTAVOS, "their totals in MXN"),
+    _c("iva_trasladado_mxn", _CENTAVOS, "their IVA trasladado in MXN"),
+)
+
+
+def _momento(prefix: str, words: str) -> tuple[Column, ...]:
+    return (
+        _c(f"documentos_{prefix}", INT, f"documents dated {words}"),
+        _c(f"total_{prefix}_mxn", _CENTAVOS, f"their totals in MXN ({words})"),
+        _c(f"iva_{prefix}_mxn", _CENTAVOS, f"their IVA trasladado in MXN ({words})"),
+    )
+
+
+_RIESGO_69B = (
+    "riesgo_69b",
+    (
+        *_RIESGO,
+        _c("nombre", TEXT, "its name on the list"),
+        _c("situacion", TEXT, "Presunto, Desvirtuado, Definitivo or Sentencia Favorable"),
+        _c("presuncion_oficio_sat", TEXT, "SAT's notice of presumption: the proceeding"),
+        _c("fecha_presuncion", DATE, "when the presumption was first published"),
+        _c("fecha_desvirtuado", DATE, "when it was first published as desvirtuado"),
+        _c("fecha_definitivo", DATE, "when it was first published as definitivo"),
+        _c("fecha_sentencia_favorable", DATE, "when the favourable ruling was first published"),
+        _c("fecha_lista", DATE, "the list's date"),
+        *_RIESGO_DOCS,
+        *_momento("antes_presuncion", "before the presumption"),
+        *_momento("despues_presuncion", "on or after the presumption"),
+        *_momento("despues_definitivo", "on or after the definitive publication"),
+    ),
+    ("rfc", "direction", "contraparte", "presuncion_oficio_sat"),
+)
+
+_RIESGO_69 = (
+    "riesgo_69",
+    (
+        *_RIESGO,
+        _c("razon_social", TEXT, "its name on the list"),
+        _c("lista", TEXT, "which Art. 69 list"),
+        _c("supuestos", TEXT, "the list's supuestos for it"),
+        _c("registros", INT, "its records on that list"),
+        _c("fecha_primera_publicacion", DATE, "when it was first published"),
+        _c("fecha_lista", DATE, "the list's date"),
+        *_RIESGO_DOCS,
+        *_momento("antes_publicacion", "before the first publication"),
+        *_momento("despues_publicacion", "on or after the first publication"),
+    ),
+    ("rfc", "direction", "contraparte", "lista"),
+)
+
 # Every stored view, in the order they are recomputed (the views' own creation order).
 AGREGADOS: tuple[Table, ...] = tuple(
     _agregado(view, columns, key)
     for view, columns, key in (
+        _ESTATUS,
         _IE,
         _SALDOS,
         _NOMINA,
@@ -253,6 +334,8 @@ AGREGADOS: tuple[Table, ...] = tuple(
         _CONCILIACION,
         _CONTRAPARTES,
         _RESUMEN,
+        _RIESGO_69B,
+        _RIESGO_69,
         _DSO_DPO,
     )
 )
@@ -260,11 +343,15 @@ AGREGADOS: tuple[Table, ...] = tuple(
 AGREGADOS_REFLEJADOS = Table(
     name="agregados_reflejados",
     meaning=(
-        "the loads (loads.load_id) and status checks (estatus_historial.load_id) the summary tables "
-        "agregado_* already reflect; a publish recomputes the RFCs of those not listed yet, then lists them"
+        "the loads (loads.load_id), status checks (estatus_historial.load_id) and SAT list files ('lista:' "
+        "and listas_versiones.sha256) each summary table agregado_* already reflects; a publish recomputes "
+        "what those not listed yet for a table touched (a list file: every RFC), then lists them"
     ),
-    columns=(Column("load_id", TEXT, "a load or status check reflected", nullable=False),),
-    key=("load_id",),
+    columns=(
+        Column("load_id", TEXT, "a load, status check or list file reflected", nullable=False),
+        Column("tabla", TEXT, "the summary table that reflects it"),
+    ),
+    key=("tabla", "load_id"),
     partitioned=False,
 )
 

@@ -4,9 +4,12 @@ In the warehouse file every view keeps computing from the tables, so a query rig
 exact. At publish the summary tables are brought up to date, in one transaction, for each RFC that a
 load or status check not yet reflected touched: the RFC loaded, and every RFC holding a document whose
 status or content such a load or check wrote (a metadata load of one RFC can cancel a document another
-RFC issued). Per RFC because the stored views' figures need all of an RFC's months (new and lost
-counterparties, PPD balances, month-on-month variations). Then, in the published copy only, each stored
-view reads its table, so readers add up a few thousand rows instead of every document.
+RFC issued); a new version of one of SAT's lists touches every RFC (the risk views); estatus_actual is
+kept per UUID, for the UUIDs whose history changed. Per RFC because the stored views' figures need all
+of an RFC's months (new and lost counterparties, PPD balances, month-on-month variations). Each table
+keeps its own list of what it reflects (agregados_reflejados), so a table a new release adds is filled
+whole at the next publish. Then, in the published copy only, each stored view reads its table, so
+readers add up a few thousand rows instead of every document.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ __all__ = ["Recomputed", "point_views_at_summaries", "recompute_summaries", "sto
 # The tables that hold documents by UUID: a status or document written for a UUID touches every RFC
 # holding it.
 _HOLDERS = ("comprobantes", "metadata", "retenciones")
+# How a SAT list file (listas_versiones, by its sha256) is listed among what the summaries reflect.
+_LISTA = "lista:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +47,16 @@ def stored_views(catalog: Catalog) -> tuple[tuple[View, Table], ...]:
     return tuple((v, tables[PREFIJO + v.name]) for v in catalog.views if PREFIJO + v.name in tables)
 
 
-def _touched(con: duckdb.DuckDBPyConnection) -> None:
-    """Temp tables _agregados_nuevos (load ids not reflected) and _agregados_rfcs (the RFCs they touch)."""
+def _touched(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """The RFCs touched by what `table` does not reflect yet; temp tables _agregados_nuevos (those load
+    ids, list files) and _agregados_uuids (the UUIDs whose status history they wrote)."""
     reflected = ident(AGREGADOS_REFLEJADOS.name)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _agregados_nuevos AS "  # noqa: S608
-        "(SELECT load_id FROM loads UNION SELECT load_id FROM estatus_historial) "
-        f"EXCEPT SELECT load_id FROM {reflected}"
+        "(SELECT load_id FROM loads UNION SELECT load_id FROM estatus_historial "
+        f"UNION SELECT '{_LISTA}' || sha256 FROM listas_versiones) "
+        f"EXCEPT SELECT load_id FROM {reflected} WHERE tabla = ?",
+        [table],
     )
     nuevos = "SELECT load_id FROM _agregados_nuevos"
     uuids = " UNION ".join(
@@ -60,38 +68,66 @@ def _touched(con: duckdb.DuckDBPyConnection) -> None:
         for t in _HOLDERS
     )
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _agregados_rfcs AS WITH u AS ({uuids}) "  # noqa: S608
-        f"SELECT rfc FROM loads WHERE load_id IN ({nuevos}) "
-        f"UNION SELECT rfc FROM estatus_historial WHERE load_id IN ({nuevos}) UNION {holders}"
+        f"CREATE OR REPLACE TEMP TABLE _agregados_uuids AS SELECT DISTINCT uuid FROM estatus_historial "  # noqa: S608
+        f"WHERE load_id IN ({nuevos})"
     )
+    rows = con.execute(
+        f"WITH u AS ({uuids}) "  # noqa: S608
+        f"SELECT rfc FROM loads WHERE load_id IN ({nuevos}) "
+        f"UNION SELECT rfc FROM estatus_historial WHERE load_id IN ({nuevos}) UNION {holders} "
+        # A new version of a SAT list changes the risk views of every RFC.
+        "UNION SELECT rfc FROM loads WHERE EXISTS "
+        f"(SELECT 1 FROM _agregados_nuevos WHERE starts_with(load_id, '{_LISTA}'))"
+    ).fetchall()
+    return sorted(str(r[0]) for r in rows)
+
+
+def _uuids_touched(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the status history of any UUID changed (what a per-UUID table must recompute)."""
+    row = con.execute("SELECT count(*) FROM _agregados_uuids").fetchone()
+    return bool(row and row[0])
 
 
 def recompute_summaries(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> Recomputed:
-    """Replace the touched RFCs' rows of every summary table with what its view computes now."""
+    """Replace the touched RFCs' (or UUIDs') rows of every summary table with what its view computes now."""
     start = time.perf_counter()
-    views = stored_views(catalog)
     if AGREGADOS_REFLEJADOS not in catalog.tables:
         return Recomputed((), 0.0)  # a catalog without summary tables (tests' own) has nothing to keep
+    touched: set[str] = set()
     con.execute("BEGIN TRANSACTION")
     try:
-        _touched(con)
-        rfcs = tuple(sorted(str(r[0]) for r in con.execute("SELECT rfc FROM _agregados_rfcs").fetchall()))
-        chosen = "rfc IN (SELECT rfc FROM _agregados_rfcs)"
-        # Nothing touched, nothing computed: the views would add up every document to select no row.
-        for view, table in views if rfcs else ():
-            name, names = ident(table.name), column_list([c.name for c in stored_columns(table)])
-            con.execute(f"DELETE FROM {name} WHERE {chosen}")  # noqa: S608
-            con.execute(f"INSERT INTO {name} ({names}) SELECT {names} FROM ({view.sql}) WHERE {chosen}")  # noqa: S608
-        con.execute(
-            f"INSERT INTO {ident(AGREGADOS_REFLEJADOS.name)} SELECT load_id FROM _agregados_nuevos"  # noqa: S608
-        )
-        con.execute("DROP TABLE _agregados_nuevos")
-        con.execute("DROP TABLE _agregados_rfcs")
+        for view, table in stored_views(catalog):
+            rfcs = _touched(con, table.name)
+            per_rfc = table.key[0] == "rfc"
+            if not per_rfc and not _uuids_touched(con):
+                rfcs = []
+            # Nothing touched, nothing computed: the view would add up every document to select no row.
+            if rfcs:
+                touched.update(rfcs)
+                chosen = (
+                    "rfc IN (SELECT unnest(?))"
+                    if table.key[0] == "rfc"
+                    else "uuid IN (SELECT uuid FROM _agregados_uuids)"
+                )
+                params = [rfcs] if table.key[0] == "rfc" else []
+                name, names = ident(table.name), column_list([c.name for c in stored_columns(table)])
+                con.execute(f"DELETE FROM {name} WHERE {chosen}", params)  # noqa: S608
+                con.execute(
+                    f"INSERT INTO {name} ({names}) SELECT {names} FROM ({view.sql}) WHERE {chosen}",  # noqa: S608
+                    params,
+                )
+            con.execute(
+                f"INSERT INTO {ident(AGREGADOS_REFLEJADOS.name)} (tabla, load_id) "  # noqa: S608
+                "SELECT ?, load_id FROM _agregados_nuevos",
+                [table.name],
+            )
+        con.execute("DROP TABLE IF EXISTS _agregados_nuevos")
+        con.execute("DROP TABLE IF EXISTS _agregados_uuids")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return Recomputed(rfcs, time.perf_counter() - start)
+    return Recomputed(tuple(sorted(touched)), time.perf_counter() - start)
 
 
 def point_views_at_summaries(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:

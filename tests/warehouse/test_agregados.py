@@ -9,8 +9,10 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from etl.lists import read_list
 from schemas.cfdi import COMPROBANTES, IMPUESTOS, PAGOS, PAGOS_DOCUMENTOS
 from schemas.metadata import METADATA
+from tests.etl.lists.sat_files import file_69, file_69b, row_69b
 from tests.warehouse.test_views import FEB, JAN, A, B, _d, _frame, _invoice, _iva, _metadata, _uuid
 from warehouse import Warehouse
 from warehouse._agregados import stored_views
@@ -156,3 +158,25 @@ def test_a_rerun_of_a_load_gives_the_same_summary_rows(wh: Warehouse) -> None:
     wh.recompute_summaries()
     for name, rows in first.items():
         assert_frame_equal(_sorted(wh.query(f"SELECT * FROM {name}")), rows)  # noqa: S608
+
+
+def test_a_new_sat_list_recomputes_every_rfcs_risk_rows(wh: Warehouse, tmp_path: Path) -> None:
+    _january_a(wh)
+    _january_b(wh)
+    _assert_copy_matches_the_views(wh)
+    # B's supplier A and A's client C enter the lists: both RFCs' risk rows appear in the copy.
+    path_69b = tmp_path / "69b.csv"
+    path_69b.write_bytes(
+        file_69b(
+            [row_69b(1, A, "EMPRESA SA", "Presunto")],
+            date_line="Información actualizada al 1 de junio de 2024",
+        )
+    )
+    wh.load_list(read_list(path_69b))
+    path_69 = tmp_path / "firmes.csv"
+    path_69.write_bytes(file_69([[C, "CLIENTE SA", "M", "FIRMES", "01/01/2024", "JALISCO"]]))
+    wh.load_list(read_list(path_69))
+    assert wh.recompute_summaries().rfcs == tuple(sorted((A, B)))
+    _assert_copy_matches_the_views(wh)
+    assert set(wh.query("SELECT rfc FROM agregado_riesgo_69b")["rfc"]) == {B}
+    assert set(wh.query("SELECT rfc FROM agregado_riesgo_69")["rfc"]) == {A}
