@@ -47,16 +47,18 @@ def stored_views(catalog: Catalog) -> tuple[tuple[View, Table], ...]:
     return tuple((v, tables[PREFIJO + v.name]) for v in catalog.views if PREFIJO + v.name in tables)
 
 
-def _touched(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """The RFCs touched by what `table` does not reflect yet; temp tables _agregados_nuevos (those load
-    ids, list files) and _agregados_uuids (the UUIDs whose status history they wrote)."""
+def _touched(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str]:
+    """The RFCs touched by what some of `tables` do not reflect yet; temp tables _agregados_nuevos (those
+    load ids and list files) and _agregados_uuids (the UUIDs whose status history they wrote)."""
     reflected = ident(AGREGADOS_REFLEJADOS.name)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _agregados_nuevos AS "  # noqa: S608
-        "(SELECT load_id FROM loads UNION SELECT load_id FROM estatus_historial "
-        f"UNION SELECT '{_LISTA}' || sha256 FROM listas_versiones) "
-        f"EXCEPT SELECT load_id FROM {reflected} WHERE tabla = ?",
-        [table],
+        "SELECT DISTINCT i.load_id FROM (SELECT load_id FROM loads "
+        "UNION SELECT load_id FROM estatus_historial "
+        f"UNION SELECT '{_LISTA}' || sha256 FROM listas_versiones) AS i "
+        "CROSS JOIN (SELECT unnest(?) AS tabla) AS t "
+        f"ANTI JOIN {reflected} AS r ON r.load_id = i.load_id AND r.tabla = t.tabla",
+        [tables],
     )
     nuevos = "SELECT load_id FROM _agregados_nuevos"
     uuids = " UNION ".join(
@@ -93,41 +95,51 @@ def recompute_summaries(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> Rec
     start = time.perf_counter()
     if AGREGADOS_REFLEJADOS not in catalog.tables:
         return Recomputed((), 0.0)  # a catalog without summary tables (tests' own) has nothing to keep
-    touched: set[str] = set()
+    views = stored_views(catalog)
+    shadowed: list[str] = []
     con.execute("BEGIN TRANSACTION")
     try:
-        for view, table in stored_views(catalog):
-            rfcs = _touched(con, table.name)
+        # Once for every table: a table that already reflects some of these (one a release added later
+        # does not) recomputes a few RFCs more, never fewer.
+        rfcs = _touched(con, [table.name for _, table in views])
+        uuids = _uuids_touched(con)
+        for view, table in views if rfcs else ():
             per_rfc = table.key[0] == "rfc"
-            if not per_rfc and not _uuids_touched(con):
-                rfcs = []
             # Nothing touched, nothing computed: the view would add up every document to select no row.
-            if rfcs:
-                touched.update(rfcs)
+            if per_rfc or uuids:
                 chosen = (
-                    "rfc IN (SELECT unnest(?))"
-                    if table.key[0] == "rfc"
-                    else "uuid IN (SELECT uuid FROM _agregados_uuids)"
+                    "rfc IN (SELECT unnest(?))" if per_rfc else "uuid IN (SELECT uuid FROM _agregados_uuids)"
                 )
-                params = [rfcs] if table.key[0] == "rfc" else []
+                params: list[object] = [rfcs] if per_rfc else []
                 name, names = ident(table.name), column_list([c.name for c in stored_columns(table)])
                 con.execute(f"DELETE FROM {name} WHERE {chosen}", params)  # noqa: S608
                 con.execute(
                     f"INSERT INTO {name} ({names}) SELECT {names} FROM ({view.sql}) WHERE {chosen}",  # noqa: S608
                     params,
                 )
+            # The table now holds the view's rows for every RFC: the views recomputed after it read it
+            # (a temporary view of the same name shadows the computing one) instead of computing it again.
             con.execute(
-                f"INSERT INTO {ident(AGREGADOS_REFLEJADOS.name)} (tabla, load_id) "  # noqa: S608
-                "SELECT ?, load_id FROM _agregados_nuevos",
-                [table.name],
+                f"CREATE OR REPLACE TEMP VIEW {ident(view.name)} AS SELECT * FROM {ident(table.name)}"  # noqa: S608
             )
+            shadowed.append(view.name)
+        reflected = ident(AGREGADOS_REFLEJADOS.name)
+        con.execute(f"DELETE FROM {reflected} WHERE load_id IN (SELECT load_id FROM _agregados_nuevos)")  # noqa: S608
+        con.execute(
+            f"INSERT INTO {reflected} (tabla, load_id) SELECT t.tabla, n.load_id "  # noqa: S608
+            "FROM _agregados_nuevos AS n CROSS JOIN (SELECT unnest(?) AS tabla) AS t",
+            [[table.name for _, table in views]],
+        )
         con.execute("DROP TABLE IF EXISTS _agregados_nuevos")
         con.execute("DROP TABLE IF EXISTS _agregados_uuids")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return Recomputed(tuple(sorted(touched)), time.perf_counter() - start)
+    finally:
+        for name in shadowed:
+            con.execute(f"DROP VIEW IF EXISTS temp.main.{ident(name)}")
+    return Recomputed(tuple(rfcs), time.perf_counter() - start)
 
 
 def point_views_at_summaries(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
