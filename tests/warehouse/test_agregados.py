@@ -7,12 +7,15 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from click.testing import CliRunner
 from polars.testing import assert_frame_equal
 
+from cli.main import main
 from etl.lists import read_list
 from schemas.cfdi import COMPROBANTES, IMPUESTOS, PAGOS, PAGOS_DOCUMENTOS
 from schemas.metadata import METADATA
 from tests.etl.lists.sat_files import file_69, file_69b, row_69b
+from tests.paths import CFDI_FIXTURES
 from tests.warehouse.test_views import FEB, JAN, A, B, _d, _frame, _invoice, _iva, _metadata, _uuid
 from warehouse import Warehouse
 from warehouse._agregados import stored_views
@@ -103,9 +106,9 @@ def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(frame.columns, nulls_last=True)
 
 
-def _assert_copy_matches_the_views(wh: Warehouse) -> None:
+def _assert_copy_matches_the_views(wh: Warehouse, *, publish: bool = True) -> None:
     """Each stored view in the published copy (its summary table) equals its SQL run on the tables."""
-    published = wh.publish()
+    published = wh.publish() if publish else wh.published_path
     computed = {view.name: _sorted(wh.query(view.sql)) for view, _ in stored_views(wh.catalog)}
     with Warehouse.open(published, read_only=True) as copy:
         for name, expected in computed.items():
@@ -180,3 +183,23 @@ def test_a_new_sat_list_recomputes_every_rfcs_risk_rows(wh: Warehouse, tmp_path:
     _assert_copy_matches_the_views(wh)
     assert set(wh.query("SELECT rfc FROM agregado_riesgo_69b")["rfc"]) == {B}
     assert set(wh.query("SELECT rfc FROM agregado_riesgo_69")["rfc"]) == {A}
+
+
+def test_load_files_publishes_a_copy_whose_summaries_hold_what_it_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CFDI_ETL_HOME", str(tmp_path / "home"))
+    template = (CFDI_FIXTURES / "CfdiUtils-cfdi40-valid.xml").read_text(encoding="utf-8")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for n, uuid in enumerate(
+        ("6F35D3B5-3651-5370-BC2C-14CDBE384CD7", "11111111-1111-4111-8111-111111111111")
+    ):
+        (folder / f"{n}.xml").write_text(
+            template.replace("6F35D3B5-3651-5370-BC2C-14CDBE384CD7", uuid), encoding="utf-8"
+        )
+        result = CliRunner().invoke(main, ["load-files", str(folder / f"{n}.xml"), "--rfc", "EKU9003173C9"])
+        assert result.exit_code == 0, result.output
+        with Warehouse.open(tmp_path / "home" / "warehouse" / "cfdi.duckdb") as wh:
+            _assert_copy_matches_the_views(wh, publish=False)
+            assert wh.query("SELECT sum(documentos) AS n FROM agregado_contrapartes_mensual")["n"][0] == n + 1
