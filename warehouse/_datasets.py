@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from schemas.agregados import AGREGADO_TABLES
 from schemas.cfdi import CFDI_TABLES
 from schemas.lists import LIST_TABLES
 from schemas.metadata import METADATA, METADATA_RECHAZOS
@@ -43,4 +44,4 @@ DATASETS = (
 
 @cache
 def default_catalog() -> Catalog:
-    return Catalog(DATASETS, read_views(), own_tables=(*LIST_TABLES, SOLICITUDES_SAT))
+    return Catalog(DATASETS, read_views(), own_tables=(*LIST_TABLES, SOLICITUDES_SAT, *AGREGADO_TABLES))

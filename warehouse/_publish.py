@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse._agregados import point_views_at_summaries, recompute_summaries
 from warehouse._catalog import Catalog
 from warehouse._errors import WarehouseError
 from warehouse._migrate import check_compatible
@@ -28,13 +29,25 @@ def _fsync(path: Path) -> None:
         os.close(descriptor)
 
 
+def _read_summaries(staging: Path, catalog: Catalog) -> None:
+    copy = duckdb.connect(str(staging))
+    try:
+        point_views_at_summaries(copy, catalog)
+        copy.execute("CHECKPOINT")
+    finally:
+        copy.close()
+
+
 def publish(con: duckdb.DuckDBPyConnection, source: Path, target: Path, catalog: Catalog) -> Path:
+    # The copy's stored views read summary tables that must hold what the tables it copies give.
+    recompute_summaries(con, catalog)
     # After a checkpoint the file alone holds every committed change, and nothing else in this process
     # writes while we copy it (one connection, one writer).
     con.execute("CHECKPOINT")
     staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         shutil.copyfile(source, staging)
+        _read_summaries(staging, catalog)
         _fsync(staging)
         # Never publish a copy that does not open as a warehouse of this version.
         check = duckdb.connect(str(staging), read_only=True)

@@ -15,7 +15,9 @@ import duckdb
 import polars as pl
 
 from schemas import Direction, Partition, PartitionError
+from schemas.agregados import AGREGADO_TABLES
 from schemas.solicitudes import SOLICITUDES_SAT
+from warehouse._agregados import Recomputed, recompute_summaries
 from warehouse._catalog import HISTORY, LOADS, Catalog
 from warehouse._ddl import first_row, ident
 from warehouse._errors import LoadError, WarehouseError, WarehouseLockedError
@@ -222,6 +224,12 @@ class Warehouse:
         """Write a table or view as Parquet under `destination/name/`, hive-partitioned by rfc and month."""
         return export(self._con, name, destination)
 
+    def recompute_summaries(self) -> Recomputed:
+        """Bring the summary tables up to date for the RFCs touched since (publish() does it first)."""
+        if self.read_only:
+            raise WarehouseError(f"{self.path} is open read-only; only its writer recomputes summaries")
+        return recompute_summaries(self._con, self.catalog)
+
     def publish(self) -> Path:
         """Atomically replace the read-only copy beside the file with the current contents."""
         if self.read_only:
@@ -269,13 +277,14 @@ class Warehouse:
 
     def checksums(self) -> dict[str, str]:
         """Per table, `rows:sum-of-row-hashes` over its content (not which load wrote it, nor when; for the
-        status history, not where and when each status was first seen).
+        status history, not where and when each status was first seen; not the summary tables, derived at
+        publish).
 
         Independent of row order; two warehouses with equal checksums hold the same rows.
         """
         sums: dict[str, str] = {}
         for table in self.catalog.tables:
-            if table is LOADS or table is SOLICITUDES_SAT:
+            if table is LOADS or table is SOLICITUDES_SAT or table in AGREGADO_TABLES:
                 continue
             columns = self._stored_column_names(table.name)
             volatile = _FIRST_SEEN if table is HISTORY else _VOLATILE
