@@ -23,7 +23,7 @@ LISTS_GROUP = "sat_lists"
 _DEFAULT_MAX_AGE_DAYS = 120
 
 
-@dg.asset(group_name=LISTS_GROUP, pool="duckdb_writer", kinds={"duckdb"})
+@dg.asset(group_name=LISTS_GROUP, kinds={"duckdb"})
 def sat_lists(context: AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
     """SAT's Art. 69-B and Art. 69 lists: files that changed since the last fetch, loaded and published."""
     url = lists_base_url()
