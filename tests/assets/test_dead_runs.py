@@ -246,7 +246,7 @@ def test_a_writer_waiting_for_the_warehouse_lock_stops_at_once_on_sigterm_holdin
     try:
         lines.wait_for("writing to it: waiting up to")
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        assert process.wait(timeout=30) != 0, "".join(lines.seen)  # it stopped, not loaded
     finally:
         holder.close()
         process.kill()
