@@ -102,11 +102,16 @@ def documents_parsed(context: AssetExecutionContext, sync: SyncResource) -> dg.M
     return dg.MaterializeResult(metadata=done.figures())
 
 
+# The warehouse steps take no Dagster pool slot. DuckDB allows one writing process per file, and a writer
+# waits for another's file lock (bounded by CFDI_ETL_WAREHOUSE_LOCK_WAIT_SECONDS, saying so, sleeping
+# between looks); the operating system frees that lock with the process, so a run killed inside a load
+# holds nothing. A step waiting for a `pool` slot in Dagster 1.13 never sleeps (the in-process and
+# multiprocess executors loop on `interval_to_next_pending_claim_check`, which is never above 0), so a run
+# waiting for a live writer spun a core at 100 %.
 @dg.asset(
     partitions_def=PARTITIONS,
     group_name=_WAREHOUSE,
     deps=[documents_parsed],
-    pool="duckdb_writer",
     kinds={"duckdb"},
 )
 def warehouse_tables(context: AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
@@ -119,7 +124,6 @@ def warehouse_tables(context: AssetExecutionContext, sync: SyncResource) -> dg.M
     partitions_def=PARTITIONS,
     group_name=_WAREHOUSE,
     deps=[warehouse_tables],
-    pool="duckdb_writer",
     kinds={"duckdb"},
 )
 def warehouse_published(context: AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:

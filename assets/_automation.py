@@ -62,7 +62,7 @@ def sat_pending_requests(
 ) -> Iterator[dg.RunRequest | dg.SkipReason]:
     """Polls SAT for requests still in process; when all of a partition's are done, starts its next steps.
 
-    Each tick also fails runs whose process died, so none holds the writer slot or its RFC.
+    Each tick also fails runs whose process died, so none holds a pool slot or its RFC.
     """
     fail_dead_runs(context.instance, context.log.info)
     settings = sync.settings()

@@ -21,7 +21,7 @@ __all__ = ["LISTS_GROUP", "lists_daily", "lists_job", "sat_lists", "sat_lists_fr
 LISTS_GROUP = "sat_lists"
 
 
-@dg.asset(group_name=LISTS_GROUP, pool="duckdb_writer", kinds={"duckdb"})
+@dg.asset(group_name=LISTS_GROUP, kinds={"duckdb"})
 def sat_lists(context: AssetExecutionContext, sync: SyncResource) -> dg.MaterializeResult[None]:
     """SAT's Art. 69-B and Art. 69 lists: files that changed since the last fetch, loaded and published."""
     url = sync.lists_base_url

@@ -13,7 +13,7 @@ import dagster as dg
 from assets._assets import PIPELINE
 from assets._checks import CHECKS
 from assets._console import console_logger
-from assets._dead_runs import fail_dead_runs, run_tags, watch_run_waits
+from assets._dead_runs import fail_dead_runs, run_tags
 from assets._partitions import add_rfc, partition_key
 from assets._resources import SyncResource
 from assets._rfc_lease import one_run_per_rfc
@@ -82,10 +82,7 @@ def run_partitions(
     fail_dead_runs(instance, say)
     owner = f"cli-{uuid.uuid4().hex[:12]}"
     for month in sorted(months):
-        with (
-            one_run_per_rfc(resource.paths.ledger, rfc, owner, resource.rfc_lease_wait_seconds, say),
-            watch_run_waits(instance, say),
-        ):
+        with one_run_per_rfc(resource.paths.ledger, rfc, owner, resource.rfc_lease_wait_seconds, say):
             result = _materialize(instance, resource, rfc, month, verbose)
         if not result.success:
             raise _failure(rfc, month, result)

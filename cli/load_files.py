@@ -46,11 +46,9 @@ from etl.parse.documents import Rejection, iter_parsed_batches
 from etl.parse.metadata import MetadataError, MetadataResult, parse_metadata, parse_metadata_package
 from etl.parse.packages import EntryKind, OversizedEntry, PackageError, iter_entries
 from pipeline import merge_frames, publish, route, split_by_partition
-from schemas import Direction, Partition
-from schemas.cfdi import COMPROBANTES
+from schemas import DOCUMENT_ISSUE_DATES, Direction, Partition
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.rejects import DOCUMENTOS_RECHAZADOS
-from schemas.retenciones import RETENCIONES
 from warehouse import Warehouse, WarehouseError
 
 __all__ = ["REJECTS_PARTITION", "load_files"]
@@ -60,7 +58,7 @@ _BATCH = 2_000
 REJECTS_PARTITION = Partition("XXXX000000XXX", date(1970, 1, 1), Direction.RECEIVED)
 _MB = 1 << 20
 # Each family's header table and the date that files a document under a month.
-_HEADERS = ((COMPROBANTES.name, "fecha"), (RETENCIONES.name, "fecha_exp"))
+_HEADERS = tuple(DOCUMENT_ISSUE_DATES.items())
 
 
 @dataclass(frozen=True, slots=True)

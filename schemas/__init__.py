@@ -4,6 +4,7 @@ Imports nothing of the project.
 """
 
 from schemas._contract import Column, ContractError, Kind, Table
+from schemas._issued import DOCUMENT_ISSUE_DATES
 from schemas._partition import (
     DIRECTIONS,
     LINEAGE_COLUMNS,
@@ -26,6 +27,7 @@ __all__ = [
     "COMPLEMENTOS_RAW",
     "DIRECTIONS",
     "DOCUMENTOS_RECHAZADOS",
+    "DOCUMENT_ISSUE_DATES",
     "LINEAGE_COLUMNS",
     "LIST_TABLES",
     "METADATA",

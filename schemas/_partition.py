@@ -112,6 +112,16 @@ class Partition:
     def with_side(self, direction: Direction) -> Partition:
         return Partition(self.rfc, self.month, direction)
 
+    def issued_here(self, column: str) -> pl.Expr:
+        """True for the rows this partition's month holds by their date of issue (`column`): from 00:00:00
+        of its first day up to, not including, 00:00:00 of the next month's (and rows without one, which no
+        other month could take).
+
+        SAT's period for a month ends at 23:59:59 of its last day, but a successor's one second later, at
+        00:00:00 of the next month: a document issued at that instant belongs to the next month only.
+        """
+        return pl.col(column).is_null() | (month_of_issue(column) == self.month)
+
     def whole_month(self) -> Partition:
         """Both sides of this partition's month."""
         return Partition(self.rfc, self.month)

@@ -10,7 +10,6 @@ import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -20,7 +19,7 @@ from etl.parse.documents import iter_parsed_batches
 from etl.parse.metadata import parse_metadata_package
 from etl.parse.packages import EntryKind, iter_entries
 from etl.sat import RequestType
-from schemas import Partition, month_of_issue
+from schemas import DOCUMENT_ISSUE_DATES, Partition
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 
 __all__ = ["Stage", "StagedPackage", "StagingError", "stage_partition", "stage_root"]
@@ -106,7 +105,11 @@ def stage_partition(
     staged: list[StagedPackage] = []
     for number, package in enumerate(packages):
         try:
-            staged.append(_stage_package(building, number, package, processes, batch_size))
+            staged.append(
+                _stage_package(
+                    building, number, package, partition, processes=processes, batch_size=batch_size
+                )
+            )
         except Exception as error:
             shutil.rmtree(building, ignore_errors=True)
             raise StagingError(
@@ -128,7 +131,13 @@ def stage_partition(
 
 
 def _stage_package(
-    folder: Path, number: int, package: DownloadedPackage, processes: int, batch_size: int
+    folder: Path,
+    number: int,
+    package: DownloadedPackage,
+    partition: Partition,
+    *,
+    processes: int,
+    batch_size: int,
 ) -> StagedPackage:
     spec = package.entry.spec
     common = {
@@ -143,7 +152,10 @@ def _stage_package(
         batch = _write(
             folder,
             f"{number:05d}-0",
-            {METADATA.name: _within(result.frame, spec.month), METADATA_RECHAZOS.name: result.rejects},
+            {
+                METADATA.name: result.frame.filter(partition.issued_here("fecha_emision")),
+                METADATA_RECHAZOS.name: result.rejects,
+            },
         )
         return StagedPackage(
             dataset="metadata",
@@ -158,15 +170,25 @@ def _stage_package(
     batches: list[dict[str, str]] = []
     documents = rejected = 0
     for index, parsed in enumerate(iter_parsed_batches(entries, batch_size=batch_size, processes=processes)):
-        batches.append(_write(folder, f"{number:05d}-{index}", parsed.frames))
+        batches.append(_write(folder, f"{number:05d}-{index}", _issued_here(parsed.frames, partition)))
         documents += parsed.documents
         rejected += parsed.rejected
     return StagedPackage(dataset="cfdi", records=documents, rejected=rejected, batches=batches, **common)
 
 
-def _within(frame: pl.DataFrame, month: date) -> pl.DataFrame:
-    """The rows issued in the partition's month: a metadata re-read reaches a few seconds past its end."""
-    return frame.filter(pl.col("fecha_emision").is_null() | (month_of_issue("fecha_emision") == month))
+def _issued_here(frames: dict[str, pl.DataFrame], partition: Partition) -> dict[str, pl.DataFrame]:
+    """The documents the partition's month holds, every table's rows of them; the others are left to their
+    own month's request (a successor's or a re-read's period reaches one second into the next month)."""
+    elsewhere = [
+        frames[header].filter(~partition.issued_here(column))["uuid"]
+        for header, column in DOCUMENT_ISSUE_DATES.items()
+        if header in frames
+    ]
+    uuids = pl.concat(elsewhere) if elsewhere else pl.Series("uuid", [], pl.String)
+    if uuids.is_empty():
+        return frames
+    keep = ~pl.col("uuid").is_in(uuids.implode()).fill_null(value=False)
+    return {name: frame.filter(keep) if "uuid" in frame.columns else frame for name, frame in frames.items()}
 
 
 def _write(folder: Path, prefix: str, frames: dict[str, pl.DataFrame]) -> dict[str, str]:
