@@ -10,8 +10,8 @@ opened at all is reported and kept there too. The exit code is 1 only when no in
 
 Where refused documents are filed: many have no date that can be trusted, or none at all, and many belong
 to none of the loaded RFCs, so every reject of `load-files` goes to one fixed partition that depends on
-nothing but the reject itself (`REJECTS_PARTITION`): the RFC `XXXX000000XXX`, which no taxpayer can have
-(its date 00-00-00 does not exist), month 1970-01-01 and side `recibidos`. A reject is known by the
+nothing but the reject itself (`schemas.REJECTS_PARTITION`: an RFC no taxpayer can have, a month no CFDI
+carries, side `recibidos`; readers leave it out of what was loaded). A reject is known by the
 sha256 of its bytes alone, never by its name, the day of the run or the RFCs loaded: were it filed under
 the month of the run, the same folder loaded next month would add every reject again beside the first,
 and under one of the loaded RFCs, loading it with others would file it again under another. In one fixed
@@ -28,7 +28,6 @@ import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 
 import click
@@ -46,16 +45,14 @@ from etl.parse.documents import Rejection, iter_parsed_batches
 from etl.parse.metadata import MetadataError, MetadataResult, parse_metadata, parse_metadata_package
 from etl.parse.packages import EntryKind, OversizedEntry, PackageError, iter_entries
 from pipeline import merge_frames, publish, route, split_by_partition
-from schemas import DOCUMENT_ISSUE_DATES, Direction, Partition
+from schemas import DOCUMENT_ISSUE_DATES, REJECTS_PARTITION, Partition
 from schemas.metadata import METADATA, METADATA_RECHAZOS
 from schemas.rejects import DOCUMENTOS_RECHAZADOS
 from warehouse import Warehouse, WarehouseError
 
-__all__ = ["REJECTS_PARTITION", "load_files"]
+__all__ = ["load_files"]
 
 _BATCH = 2_000
-# The one home of every reject of load-files: fixed, so a reject's identity is its content alone.
-REJECTS_PARTITION = Partition("XXXX000000XXX", date(1970, 1, 1), Direction.RECEIVED)
 _MB = 1 << 20
 # Each family's header table and the date that files a document under a month.
 _HEADERS = tuple(DOCUMENT_ISSUE_DATES.items())

@@ -333,6 +333,12 @@ def calidad(fuente: Fuente, f: Filtros) -> Tablas:
             FROM rechazos_por_motivo WHERE {donde} GROUP BY ALL ORDER BY registros DESC, origen, motivo""",  # noqa: S608
             p,
         ),
+        # load-files keeps what it refused in a partition of no RFC or month, so no filter selects it.
+        "rechazos_load_files": fuente.consulta(
+            """SELECT origen, motivo, sum(registros)::BIGINT AS registros
+            FROM rechazos_por_motivo WHERE es_rfc_de_rechazos(rfc)
+            GROUP BY ALL ORDER BY registros DESC, origen, motivo"""
+        ),
         "pendientes": fuente.consulta(
             f"""SELECT rfc, month AS mes, servicio, direction, tipo_solicitud, estado, id_solicitud,
                 enviada, edad_horas, atascada, instantanea

@@ -21,6 +21,7 @@ __all__ = [
     "DIRECTIONS",
     "LINEAGE_COLUMNS",
     "PARTITION_COLUMNS",
+    "REJECTS_PARTITION",
     "Direction",
     "Partition",
     "PartitionError",
@@ -130,6 +131,13 @@ class Partition:
         side = "" if self.direction is None else f" {self.direction.value}"
         return f"{self.rfc} {self.month:%Y-%m}{side}"
 
+
+# Where `cfdi-etl load-files` keeps every document, line or file it refuses. Many have no date that can be
+# trusted and belong to none of the loaded RFCs, so they live in one fixed partition that depends on
+# nothing but the reject itself: an RFC no taxpayer can have (its date 00-00-00 does not exist) and a
+# month no CFDI or Retenciones carries (CFD began in 2004). Readers leave it out of what was loaded (the
+# views' macro `es_rfc_de_rechazos`).
+REJECTS_PARTITION = Partition("XXXX000000XXX", date(1970, 1, 1), Direction.RECEIVED)
 
 PARTITION_COLUMNS = (
     Column("rfc", TEXT, "RFC of the loaded taxpayer this row belongs to", nullable=False),

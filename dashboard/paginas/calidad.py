@@ -28,6 +28,10 @@ for lugar, (etiqueta, columna) in zip(
     lugar.metric(etiqueta, pesos(cifras[columna]), border=True)
 tabla(datos["mensual"], "calidad_mensual", titulo="Por RFC y mes")
 tabla(datos["rechazos"], "rechazos_por_motivo", titulo="Rechazos por motivo")
+if not datos["rechazos_load_files"].is_empty():
+    st.subheader("Archivos rechazados por cfdi-etl load-files")
+    st.caption("No pertenecen a ningún RFC ni mes cargado, así que ningún filtro los selecciona.")
+    tabla(datos["rechazos_load_files"], "rechazos_load_files")
 st.subheader("Solicitudes al SAT pendientes")
 pendientes = datos["pendientes"]
 if pendientes.is_empty():

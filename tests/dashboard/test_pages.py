@@ -3,6 +3,7 @@ figures shown are the views' figures."""
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,12 +11,15 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pytest
+from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
+from cli.main import main
 from dashboard._fuente import VARIABLE
 from dashboard._presentacion import pesos
 from dashboard.servidor import APP
-from warehouse import Warehouse
+from tests.paths import CFDI_FIXTURES
+from warehouse import Warehouse, published_path
 
 __all__: list[str] = []
 
@@ -258,3 +262,26 @@ def test_charts_plot_amounts_as_floats_while_tables_keep_decimals(
     table = _frame(app, 0)
     assert [str(v) for v in table["ingresos_mxn"]] == [str(v) for v in expected["ingresos_mxn"]]
     assert all(len(str(v).split(".")[1]) == 2 for v in table["ingresos_mxn"])
+
+
+def test_quality_page_lists_what_load_files_refused_whatever_rfc_and_period_are_chosen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CFDI_ETL_HOME", str(tmp_path / "home"))
+    truncated = tmp_path / "roto.xml"
+    truncated.write_bytes(b"<?xml version='1.0'?><cfdi:Comprobante Version='4.0'")
+    good = tmp_path / "buena.xml"
+    shutil.copy(CFDI_FIXTURES / "CfdiUtils-cfdi40-valid.xml", good)
+    loaded = CliRunner().invoke(
+        main, ["load-files", str(truncated), str(good), "--rfc", "EKU9003173C9"], catch_exceptions=False
+    )
+    assert loaded.exit_code == 0, loaded.output
+
+    app = _page(_app(published_path(tmp_path / "home" / "warehouse" / "cfdi.duckdb"), monkeypatch), "calidad")
+    assert not app.exception, app.exception
+    assert "Archivos rechazados por cfdi-etl load-files" in [s.value for s in app.subheader]
+    # Filtered by the loaded RFC and its months, the reject is not in "Rechazos por motivo" but listed apart.
+    tables = [t for t in (_frame(app, i) for i in range(len(app.dataframe))) if "motivo" in t]
+    assert len(tables) == 1
+    assert tables[0]["registros"] == [1]
+    assert "not well-formed" in tables[0]["motivo"][0]

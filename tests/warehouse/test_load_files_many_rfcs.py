@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.load_files import REJECTS_PARTITION
 from cli.main import main
 from sandbox import generate_test_fiel
+from schemas import REJECTS_PARTITION
 from tests.paths import CFDI_FIXTURES, SAT_FIXTURES
 from warehouse import Warehouse
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 import warehouse._load as load_module
-from cli.load_files import REJECTS_PARTITION
 from cli.main import main
+from schemas import REJECTS_PARTITION
 from tests.paths import CFDI_FIXTURES
 from warehouse import Warehouse
 
@@ -103,3 +103,22 @@ def test_one_reject_per_content_whatever_its_names_and_the_order_and_month_of_th
     # three copies of the same bytes, under three names: one reject
     assert len(first_rejects) == 1
     assert first_rejects[0][4] == hashlib.sha256(truncated).hexdigest()
+
+
+def test_the_rejects_partition_is_not_a_loaded_month_but_its_rejects_are_listed(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unreadable = tmp_path / "a-truncated.xml"
+    unreadable.write_bytes(b"<?xml version='1.0'?><cfdi:Comprobante Version='4.0'")
+    good = tmp_path / "b-good.xml"
+    shutil.copy(CFDI_FIXTURES / "CfdiUtils-cfdi40-valid.xml", good)
+    _load_on(datetime(2026, 1, 15, 9, 30), monkeypatch, unreadable, good)
+
+    with Warehouse.open(home, read_only=True) as wh:
+        # The rejects' partition was written by a committed load, yet it is nobody's month to filter on.
+        written = wh.query("SELECT DISTINCT rfc FROM loads WHERE status = 'committed' ORDER BY rfc").rows()
+        assert (REJECTS_PARTITION.rfc,) in written
+        assert wh.query("SELECT DISTINCT rfc FROM meses_cargados").rows() == [(ISSUER,)]
+        assert wh.query("SELECT DISTINCT rfc FROM calidad_mensual").rows() == [(ISSUER,)]
+        listed = wh.query("SELECT rfc, month, registros FROM rechazos_por_motivo").rows()
+        assert listed == [(REJECTS_PARTITION.rfc, REJECTS_PARTITION.month, 1)]

@@ -2,12 +2,14 @@
 -- side), failed load attempts since then, metadata listed without XML (sin_xml) and XML without metadata
 -- (sin_metadata) from conciliacion, rejected documents and metadata lines (documentos_rechazados,
 -- metadata_rechazos), and SAT requests still pending in the request ledger as of the last publish
--- (solicitudes_pendientes).
+-- (solicitudes_pendientes). What cfdi-etl load-files refused belongs to no loaded RFC or month: see
+-- rechazos_por_motivo under RFC XXXX000000XXX.
 -- example: SELECT rfc, month, ultima_carga, sin_xml, sin_metadata, rechazos, solicitudes_pendientes
 -- FROM calidad_mensual ORDER BY ALL
 WITH cargas AS (
     SELECT rfc, month, max(finished_at) FILTER (WHERE status = 'committed') AS ultima_carga
     FROM loads
+    WHERE NOT es_rfc_de_rechazos(rfc)
     GROUP BY rfc, month
 ),
 fallidas AS (
