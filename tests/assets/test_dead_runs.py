@@ -26,6 +26,7 @@ from assets.runner import PartitionRunError, run_partitions
 from etl.registry import FielLocation, RfcRegistry
 from sandbox import Operation, SandboxConfig, SandboxServer, generate_test_fiel
 from tests.assets.conftest import PASSWORD_VARIABLE, RFC, Pipeline
+from tests.assets.content import warehouse_content
 from tests.assets.one_month import DIE_IN
 from tests.paths import REPO_ROOT
 from tests.sandbox_plugin import SANDBOX_RFCS
@@ -34,30 +35,6 @@ from warehouse import Warehouse
 MONTH = date(2026, 8, 1)
 # Far above a run of one sandbox month (seconds), far below "forever".
 _BOUND_SECONDS = 240
-# Which load wrote a row, when, and from which of SAT's packages and package entries (ids differ between
-# sandboxes and between a request and its successor): not the content.
-_LINEAGE = frozenset(
-    {"load_id", "loaded_at", "cargado_en", "visto_desde", "source", "source_package", "source_sha256"}
-)
-_LEDGER_COPY = frozenset({"loads", "solicitudes_sat"})
-
-
-def _content(warehouse: str) -> dict[str, tuple[int, int]]:
-    """Per table, (rows, sum of row hashes) over every column but lineage: equal means the same rows."""
-    sums: dict[str, tuple[int, int]] = {}
-    with Warehouse.open(warehouse, read_only=True) as opened:
-        for table in opened.catalog.tables:
-            if table.name in _LEDGER_COPY:
-                continue
-            columns = opened.query(
-                "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?",
-                [table.name],
-            )["column_name"].to_list()
-            hashed = ", ".join(f'"{c}"' for c in columns if c not in _LINEAGE)
-            summed = f"coalesce(sum(hash({hashed})::HUGEINT), 0)::VARCHAR"
-            row = opened.query(f'SELECT count(*) AS n, {summed} AS h FROM "{table.name}"')  # noqa: S608
-            sums[table.name] = (int(row["n"][0]), int(row["h"][0]))
-    return sums
 
 
 @dataclass(frozen=True)
@@ -98,7 +75,9 @@ def clean_month(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CleanMonth
         with dg.DagsterInstance.ephemeral() as instance:
             run_partitions(instance, resource, RFC, [MONTH], say=lambda _: None)
         calls = sandbox.calls
-        yield CleanMonth(_content(resource.warehouse), calls[Operation.QUERY], calls[Operation.DOWNLOAD])
+        yield CleanMonth(
+            warehouse_content(resource.warehouse), calls[Operation.QUERY], calls[Operation.DOWNLOAD]
+        )
 
 
 @pytest.fixture
@@ -172,7 +151,7 @@ def test_a_run_killed_inside_any_step_is_failed_and_plain_reruns_load_the_month_
     assert status is not None
     assert status.status is dg.DagsterRunStatus.FAILURE
     assert any(dead.dagster_run.run_id in line for line in said), said
-    assert _content(pipeline.resource.warehouse) == clean_month.content
+    assert warehouse_content(pipeline.resource.warehouse) == clean_month.content
     calls = pipeline.sandbox.calls
     assert calls[Operation.QUERY] == clean_month.requests + _REQUESTS_THE_KILL_COSTS.get(step, 0)
     assert calls[Operation.DOWNLOAD] <= clean_month.downloads + _DOWNLOADS_THE_KILL_COSTS.get(step, 0)

@@ -16,42 +16,17 @@ from assets.runner import PartitionRunError, run_partitions, waits_for_sat
 from etl.acquire import Ledger, RequestState
 from etl.registry import FielLocation, RfcRegistry
 from sandbox import Fault, Operation, SandboxConfig, SandboxServer, generate_test_fiel
-from schemas import LINEAGE_COLUMNS
-from schemas.agregados import AGREGADO_TABLES
-from schemas.solicitudes import SOLICITUDES_SAT
 from tests.assets.conftest import PASSWORD_VARIABLE, RFC, Pipeline
+from tests.assets.content import warehouse_content
 from tests.sandbox_plugin import SANDBOX_RFCS
-from warehouse import Warehouse
-from warehouse._catalog import HISTORY, LOADS
 
 MONTH = date(2026, 8, 1)
 # One month asks SAT 8 requests: CFDI and Retenciones × issued and received × metadata and XML.
 REQUESTS_WITHOUT_FAULTS = 8
-# Which load wrote a row and from which package or file in it (named by SAT's ids, which differ between
-# sandboxes and after a re-ask), and when the status history first saw a document: not the content.
-_NOT_CONTENT = {c.name for c in LINEAGE_COLUMNS} | {"source"}
-_FIRST_SEEN = {"visto_desde"}
-
-
-def _content(warehouse: str) -> dict[str, str]:
-    """Per table, its row count and an order-independent hash of every row's content."""
-    sums: dict[str, str] = {}
-    with Warehouse.open(warehouse, read_only=True) as opened:
-        for table in opened.catalog.tables:
-            if table is LOADS or table is SOLICITUDES_SAT:  # the ledger's snapshot records the faults too
-                continue
-            if table in AGREGADO_TABLES:  # derived at publish, with which loads and when they ran
-                continue
-            skip = _NOT_CONTENT | (_FIRST_SEEN if table is HISTORY else set())
-            columns = ", ".join(f'"{name}"' for name in table.names if name not in skip)
-            total = f"coalesce(sum(hash({columns})::HUGEINT), 0)::VARCHAR"
-            frame = opened.query(f'SELECT count(*) AS n, {total} AS h FROM "{table.name}"')  # noqa: S608
-            sums[table.name] = f"{frame['n'][0]}:{frame['h'][0]}"
-    return sums
 
 
 @pytest.fixture(scope="module")
-def fault_free(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def fault_free(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, int]]:
     """The month's tables as a run without faults loads them, from a sandbox serving the same corpus."""
     root = tmp_path_factory.mktemp("fault-free")
     password = "fault-free-run"  # a throwaway key from the sandbox's own test CA
@@ -72,7 +47,7 @@ def fault_free(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             add_rfc(instance, RFC)
             run_partitions(instance, resource, RFC, [MONTH])
         assert _accepted_requests(sandbox) == REQUESTS_WITHOUT_FAULTS
-    return _content(resource.warehouse)
+    return warehouse_content(resource.warehouse)
 
 
 def _accepted_requests(sandbox: SandboxServer) -> int:
@@ -103,7 +78,7 @@ def _run_until_loaded(pipeline: Pipeline, *, first: SyncResource | None = None) 
 
 @pytest.mark.parametrize("fault", [Fault.TRUNCATE, Fault.LOSE_ANSWER], ids=str)
 def test_a_lost_answer_to_a_request_is_recovered_by_a_successor_in_the_same_run(
-    pipeline: Pipeline, fault_free: dict[str, str], fault: Fault
+    pipeline: Pipeline, fault_free: dict[str, tuple[int, int]], fault: Fault
 ) -> None:
     pipeline.sandbox.faults.inject(fault, operation=Operation.QUERY)
 
@@ -118,11 +93,11 @@ def test_a_lost_answer_to_a_request_is_recovered_by_a_successor_in_the_same_run(
     assert (lost.last_code, lost.id_solicitud) == (5005, None)
     assert successor is not None
     assert successor.state is RequestState.FINISHED
-    assert _content(pipeline.resource.warehouse) == fault_free
+    assert warehouse_content(pipeline.resource.warehouse) == fault_free
 
 
 def test_two_truncated_downloads_of_one_package_are_recovered_by_the_next_run_without_a_third(
-    pipeline: Pipeline, fault_free: dict[str, str]
+    pipeline: Pipeline, fault_free: dict[str, tuple[int, int]]
 ) -> None:
     pipeline.sandbox.faults.inject(Fault.TRUNCATE, operation=Operation.DOWNLOAD, times=2)
 
@@ -137,11 +112,11 @@ def test_two_truncated_downloads_of_one_package_are_recovered_by_the_next_run_wi
     assert "did not arrive whole" in (gone.last_message or "")
     with sqlite3.connect(Path(pipeline.sandbox.config.data_dir) / "state.sqlite3") as state:
         assert state.execute("SELECT max(downloads) FROM packages").fetchone() == (2,)
-    assert _content(pipeline.resource.warehouse) == fault_free
+    assert warehouse_content(pipeline.resource.warehouse) == fault_free
 
 
 def test_a_request_left_in_state_one_is_finished_by_the_next_run_without_asking_sat_again(
-    pipeline: Pipeline, fault_free: dict[str, str]
+    pipeline: Pipeline, fault_free: dict[str, tuple[int, int]]
 ) -> None:
     pipeline.sandbox.faults.inject(Fault.LATE, operation=Operation.QUERY, delay_seconds=2.0)
     # The first run waits for SAT no longer than the sensor's runs do; SAT takes longer than that.
@@ -150,4 +125,4 @@ def test_a_request_left_in_state_one_is_finished_by_the_next_run_without_asking_
     assert _run_until_loaded(pipeline, first=impatient) == 2
 
     assert _accepted_requests(pipeline.sandbox) == REQUESTS_WITHOUT_FAULTS
-    assert _content(pipeline.resource.warehouse) == fault_free
+    assert warehouse_content(pipeline.resource.warehouse) == fault_free
