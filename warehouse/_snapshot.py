@@ -13,6 +13,17 @@ from warehouse._errors import LoadError
 __all__ = ["replace_snapshot"]
 
 
+class _ArrowStream:
+    """A frame as DuckDB scans it through the Arrow C stream interface: registered as a Polars frame,
+    DuckDB converts it with pyarrow, an import (~30 MB, 0.3 s) a publish needs for nothing else."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self._frame = frame
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        return self._frame.__arrow_c_stream__(requested_schema)
+
+
 def replace_snapshot(con: duckdb.DuckDBPyConnection, catalog: Catalog, name: str, frame: pl.DataFrame) -> int:
     table = next((t for t in catalog.tables if t.name == name), None)
     if table is None or table.partitioned:
@@ -21,7 +32,7 @@ def replace_snapshot(con: duckdb.DuckDBPyConnection, catalog: Catalog, name: str
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM {ident(name)}")  # noqa: S608
-        con.register("_snapshot_rows", frame)
+        con.register("_snapshot_rows", _ArrowStream(frame))
         try:
             con.execute(
                 f"INSERT INTO {ident(name)} ({column_list(table.names)}) "  # noqa: S608

@@ -150,7 +150,7 @@ class Warehouse:
                 con.execute(f"SET checkpoint_threshold = '{_WAL_BEFORE_CHECKPOINT}'")
                 con.execute(f"SET memory_limit = '{_WRITER_MEMORY}'")
                 warehouse.migrations = migrate(con, catalog, path)
-                create_views(con, catalog.views)
+                create_views(con, catalog.views, tables_changed=bool(warehouse.migrations))
         except BaseException:
             con.close()
             raise

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import BinaryIO, Generic, TypeVar
 
 import polars as pl
-import pyarrow as pa
 
 __all__ = ["Shipment", "WorkerPool", "close_worker_pools", "forget_worker_pool", "worker_pool"]
 
@@ -186,6 +185,9 @@ class _FrameUnpickler(pickle.Unpickler):
         self._folder = folder
 
     def persistent_load(self, pid: object) -> pl.DataFrame:
+        # pyarrow (~30 MB) only where a parse result is read: Dagster's other steps import this module too
+        import pyarrow as pa
+
         path = self._folder / str(pid)
         with pa.memory_map(str(path)) as mapped:
             frame = pl.from_arrow(pa.ipc.open_file(mapped).read_all())

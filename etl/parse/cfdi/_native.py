@@ -9,10 +9,13 @@ is missing and `native_extractor()` returns None: everything works, in Python on
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow as pa
 from lxml import etree
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["NativeExtractor", "mismatch", "native_extractor"]
 
@@ -71,6 +74,10 @@ _Buffers = tuple[int, bytes, bytes | None, bytes]
 
 
 def _array(kind: str, length: int, buffers: _Buffers) -> pa.Array:
+    # pyarrow (~30 MB) is imported where a batch is read, not with the module: every process that imports
+    # the pipeline (Dagster's download step too) would otherwise carry it
+    import pyarrow as pa
+
     nulls, validity, offsets, values = buffers
     bitmap = pa.py_buffer(validity) if nulls else None
     if kind == "i":
@@ -107,6 +114,8 @@ class NativeExtractor:
 
     def text_frames(self) -> dict[str, pl.DataFrame]:
         """The batch's text frames per table (see `_collector`), and the extractor starts afresh."""
+        import pyarrow as pa  # see _array
+
         frames: dict[str, pl.DataFrame] = {}
         for table, (length, columns) in self._extractor.finish().items():
             arrays = {
