@@ -120,17 +120,22 @@ def test_packages_expire_after_their_lifetime_with_5007(
 
 
 def test_an_identical_active_request_gets_5005_and_a_third_in_a_lifetime_5002(
-    sandbox_factory: Callable[..., SandboxServer],
+    sandbox_factory: Callable[..., SandboxServer], sandbox_clock: SandboxClock
 ) -> None:
-    server = sandbox_factory(catalog=FixtureCatalog(0), lifetime_request_limit=2)
+    # The request stays active until the clock is moved: a slow machine cannot let it finish between calls.
+    server = sandbox_factory(
+        catalog=FixtureCatalog(0), lifetime_request_limit=2, accepted_seconds=60, in_progress_seconds=60
+    )
     session = _Session(server.base_url)
     first = session.query(_ISSUED_XML)
     assert first["CodEstatus"] == "5000"
     assert session.query(_ISSUED_XML) == {"CodEstatus": "5005", "Mensaje": "Solicitud duplicada"}
-    session.wait_until_done(first["IdSolicitud"])
+    sandbox_clock.advance(121)
+    assert session.verify(first["IdSolicitud"])[0]["EstadoSolicitud"] not in ("1", "2")
     second = session.query(_ISSUED_XML)
     assert second["CodEstatus"] == "5000"
-    session.wait_until_done(second["IdSolicitud"])
+    sandbox_clock.advance(121)
+    assert session.verify(second["IdSolicitud"])[0]["EstadoSolicitud"] not in ("1", "2")
     assert session.query(_ISSUED_XML)["CodEstatus"] == "5002"
     shifted = QueryParameters.issued(_START + dt.timedelta(seconds=1), _END, RequestType.XML,
                                      document_status=DocumentStatus.TODOS)  # fmt: skip
