@@ -167,13 +167,15 @@ def cuentas(fuente: Fuente, f: Filtros) -> Tablas:
 
 
 def documentos_iva(fuente: Fuente, f: Filtros, mes: date, base: str, lado: str) -> pl.DataFrame:
-    """The documents behind one month's IVA figure on one basis ('devengado' or 'flujo') and side."""
+    """The documents behind one month's IVA figure on one basis ('devengado' or 'flujo') and side; in
+    the document's currency too when the filter asks for it (the month's figures are MXN, as declared)."""
+    original = "" if f.en_mxn else ", moneda, iva_trasladado, iva_retenido"
     return fuente.consulta(
-        """SELECT rfc, month AS mes, direction, base, origen, uuid, numero_pago, fecha, metodo_pago,
-            rfc_contraparte, iva_trasladado_mxn, iva_retenido_mxn
+        f"""SELECT rfc, month AS mes, direction, base, origen, uuid, numero_pago, fecha, metodo_pago,
+            rfc_contraparte, iva_trasladado_mxn, iva_retenido_mxn{original}
         FROM iva_documentos
         WHERE list_contains(?::VARCHAR[], rfc) AND month = ? AND base = ? AND direction = ?
-        ORDER BY fecha, uuid, numero_pago""",
+        ORDER BY fecha, uuid, numero_pago""",  # noqa: S608
         [list(f.rfcs), mes, base, lado],
     )
 

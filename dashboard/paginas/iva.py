@@ -13,7 +13,9 @@ ctx = contexto()
 datos = consultas.iva(ctx.fuente, ctx.filtros)
 st.title("IVA")
 st.caption(
-    "En MXN. Devengado: por fecha de emisión. Flujo: facturas PUE y pagos (complementos) por fecha de pago."
+    "Cifras del mes en MXN, como se declaran; con «Moneda original», los documentos muestran también su "
+    "moneda y su IVA en ella. Devengado: por fecha de emisión. Flujo: facturas PUE y pagos (complementos) "
+    "por fecha de pago."
 )
 mensual = datos["mensual"]
 if not mensual.is_empty():

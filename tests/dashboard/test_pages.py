@@ -160,6 +160,23 @@ def test_iva_page_lists_the_documents_behind_the_months_figure(
     assert sum(Decimal(str(v)) for v in documents["iva_trasladado_mxn"]) == acreditable
 
 
+def test_iva_documents_show_their_own_currency_and_iva_when_the_original_currency_is_chosen(
+    demo_copy: Path, demo_warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _page(_app(demo_copy, monkeypatch), "iva")
+    assert "moneda" not in _frame(app, 1)  # in MXN the month's figures and their documents are MXN only
+    app.radio(key="moneda").set_value("Moneda original").run()
+    shown = _frame(app, 1)
+    expected = demo_warehouse.query(
+        "SELECT uuid, moneda, iva_trasladado, iva_trasladado_mxn FROM iva_documentos "
+        "WHERE base = 'devengado' AND direction = 'emitidos' "
+        "AND month = (SELECT max(month) FROM resumen_mensual) ORDER BY ALL"
+    ).rows()
+    columns = ("uuid", "moneda", "iva_trasladado", "iva_trasladado_mxn")
+    assert sorted(zip(*(shown[c] for c in columns), strict=True)) == expected
+    assert {m for _, m, _, _ in expected} > {"MXN"}, "the demo invoices in more than one currency"
+
+
 def test_nomina_totals_are_the_views_totals(
     demo_copy: Path, demo_warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -374,6 +374,11 @@ def test_large_foreign_currency_amounts_convert_to_mxn_without_overflow(tmp_path
         # 70,794.20 x 18.564 = 1,314,223.5288 and 513,257.95 x 18.564 = 9,528,120.5838, to the cent
         assert wh.query("SELECT iva_trasladado_devengado_mxn FROM iva_mensual").item() == _d("1314223.53")
         assert wh.query("SELECT saldo_mxn FROM saldos_ppd").item() == _d("9528120.58")
+        # The document behind the figure also shows its IVA as invoiced, in its own currency.
+        behind = (
+            "SELECT moneda, iva_trasladado, iva_trasladado_mxn FROM iva_documentos WHERE base = 'devengado'"
+        )
+        assert wh.query(behind).rows() == [("USD", _d("70794.20"), _d("1314223.53"))]
 
 
 # Three invoices of 0.005 MXN before tax, 0.004 of IVA each: per document 0.01 and 0.00, so 0.03 and 0.00;

@@ -2,7 +2,8 @@
 -- per document (base 'devengado': ingreso invoices and credit notes in their month of emission; base
 -- 'flujo': PUE invoices and credit notes in their month of emission, origen 'factura') and per payment of a
 -- Pagos complement (base 'flujo', origen 'pago', in the month of its payment date), with the IVA (tax 002)
--- trasladado and retenido in MXN rounded to the cent per document (credit notes negative). Cancelled and
+-- trasladado and retenido in MXN rounded to the cent per document (credit notes negative), and in the
+-- document's own currency (moneda; a payment's MonedaP) for reading beside the invoice. Cancelled and
 -- unstamped documents are left out. resumen_mensual sums this view.
 -- example: SELECT rfc, month, direction, base, suma_centavos(iva_trasladado_mxn) AS iva_trasladado_mxn
 -- FROM iva_documentos GROUP BY ALL ORDER BY ALL
@@ -15,6 +16,7 @@ WITH impuestos_documento AS (
         c.uuid,
         any_value(c.fecha) AS fecha,
         any_value(c.metodo_pago) AS metodo_pago,
+        any_value(c.moneda) AS moneda,
         any_value(CASE c.direction WHEN 'emitidos' THEN c.rfc_receptor ELSE c.rfc_emisor END) AS rfc_contraparte,
         coalesce(sum(
             CASE c.tipo_de_comprobante WHEN 'E' THEN -1 ELSE 1 END
@@ -23,7 +25,11 @@ WITH impuestos_documento AS (
         coalesce(sum(
             CASE c.tipo_de_comprobante WHEN 'E' THEN -1 ELSE 1 END
                 * i.importe::DECIMAL(38, 6) * coalesce(c.tipo_cambio, 1)
-        ) FILTER (WHERE i.tipo = 'retencion'), 0) AS retenido
+        ) FILTER (WHERE i.tipo = 'retencion'), 0) AS retenido,
+        coalesce(sum(CASE c.tipo_de_comprobante WHEN 'E' THEN -1 ELSE 1 END * i.importe)
+            FILTER (WHERE i.tipo = 'traslado'), 0) AS trasladado_original,
+        coalesce(sum(CASE c.tipo_de_comprobante WHEN 'E' THEN -1 ELSE 1 END * i.importe)
+            FILTER (WHERE i.tipo = 'retencion'), 0) AS retenido_original
     FROM comprobantes AS c
     JOIN impuestos AS i
         ON i.rfc = c.rfc AND i.month = c.month AND i.direction = c.direction AND i.uuid = c.uuid
@@ -41,10 +47,13 @@ impuestos_pago AS (
         p.numero_pago,
         any_value(p.fecha_pago) AS fecha,
         any_value(CASE p.direction WHEN 'emitidos' THEN c.rfc_receptor ELSE c.rfc_emisor END) AS rfc_contraparte,
+        any_value(p.moneda_p) AS moneda,
         coalesce(sum(t.importe::DECIMAL(38, 6) * coalesce(p.tipo_cambio_p, 1))
             FILTER (WHERE t.tipo = 'traslado'), 0) AS trasladado,
         coalesce(sum(t.importe::DECIMAL(38, 6) * coalesce(p.tipo_cambio_p, 1))
-            FILTER (WHERE t.tipo = 'retencion'), 0) AS retenido
+            FILTER (WHERE t.tipo = 'retencion'), 0) AS retenido,
+        coalesce(sum(t.importe) FILTER (WHERE t.tipo = 'traslado'), 0) AS trasladado_original,
+        coalesce(sum(t.importe) FILTER (WHERE t.tipo = 'retencion'), 0) AS retenido_original
     FROM pagos AS p
     JOIN pagos_impuestos AS t
         ON t.rfc = p.rfc AND t.month = p.month AND t.direction = p.direction
@@ -57,16 +66,17 @@ impuestos_pago AS (
 )
 SELECT
     rfc, month, direction, 'devengado' AS base, 'factura' AS origen, uuid, NULL::BIGINT AS numero_pago, fecha,
-    metodo_pago, rfc_contraparte, centavos(trasladado) AS iva_trasladado_mxn, centavos(retenido) AS iva_retenido_mxn
+    metodo_pago, rfc_contraparte, centavos(trasladado) AS iva_trasladado_mxn, centavos(retenido) AS iva_retenido_mxn,
+    moneda, centavos(trasladado_original) AS iva_trasladado, centavos(retenido_original) AS iva_retenido
 FROM impuestos_documento
 UNION ALL
 SELECT
     rfc, month, direction, 'flujo', 'factura', uuid, NULL, fecha, metodo_pago, rfc_contraparte,
-    centavos(trasladado), centavos(retenido)
+    centavos(trasladado), centavos(retenido), moneda, centavos(trasladado_original), centavos(retenido_original)
 FROM impuestos_documento
 WHERE metodo_pago = 'PUE'
 UNION ALL
 SELECT
     rfc, month, direction, 'flujo', 'pago', uuid, numero_pago, fecha, NULL, rfc_contraparte,
-    centavos(trasladado), centavos(retenido)
+    centavos(trasladado), centavos(retenido), moneda, centavos(trasladado_original), centavos(retenido_original)
 FROM impuestos_pago
